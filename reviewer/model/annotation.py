@@ -1,0 +1,239 @@
+"""Speaker turns, tracks and recordings: small immutable value types.
+
+Times are integer ticks (see :mod:`reviewer.model.time`). Conversion to and from
+pyannote.core ``Annotation`` / ``Timeline`` is lossless for every time that is a whole
+microsecond or a whole sample frame; pyannote.core is imported only when converting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from reviewer.model.time import from_seconds, to_seconds
+
+if TYPE_CHECKING:
+    from pyannote.core import Annotation, Timeline
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A time interval ``[start, end)`` in ticks."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"span ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def duration(self) -> int:
+        """Length in ticks."""
+        return self.end - self.start
+
+    @property
+    def seconds(self) -> tuple[float, float]:
+        """``(start, end)`` in seconds."""
+        return to_seconds(self.start), to_seconds(self.end)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Turn:
+    """One speaker speaking from ``start`` to ``end`` (ticks). Zero-length turns are valid."""
+
+    start: int
+    end: int
+    speaker: str
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"turn ends ({self.end}) before it starts ({self.start})")
+
+    @classmethod
+    def from_seconds(cls, start: float, end: float, speaker: str) -> Turn:
+        """Build a turn from times in seconds."""
+        return cls(from_seconds(start), from_seconds(end), speaker)
+
+    @property
+    def duration(self) -> int:
+        """Length in ticks."""
+        return self.end - self.start
+
+    @property
+    def span(self) -> Span:
+        """The turn's interval."""
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class TrackArrays:
+    """Column arrays of a track, the form the metric engine works on.
+
+    Attributes
+    ----------
+    starts, ends
+        ``int64`` ticks, one per turn.
+    speakers
+        ``int64`` index into ``labels`` per turn.
+    labels
+        Speaker names, sorted.
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    speakers: np.ndarray
+    labels: tuple[str, ...]
+
+
+class Track:
+    """An immutable, sorted collection of speaker turns of one recording.
+
+    Parameters
+    ----------
+    turns
+        The turns, in any order; they are kept sorted by (start, end, speaker).
+    uri
+        The recording's file id (RTTM field 2), if known.
+    channel
+        The RTTM channel (field 3).
+    """
+
+    __slots__ = ("turns", "uri", "channel", "_arrays")
+
+    def __init__(self, turns: Iterable[Turn] = (), uri: str | None = None, channel: str = "1"):
+        self.turns: tuple[Turn, ...] = tuple(sorted(turns))
+        self.uri = uri
+        self.channel = channel
+        self._arrays: TrackArrays | None = None
+
+    def __len__(self) -> int:
+        return len(self.turns)
+
+    def __iter__(self) -> Iterator[Turn]:
+        return iter(self.turns)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Track):
+            return NotImplemented
+        return (self.turns, self.uri, self.channel) == (other.turns, other.uri, other.channel)
+
+    def __hash__(self) -> int:
+        return hash((self.turns, self.uri, self.channel))
+
+    def __repr__(self) -> str:
+        return f"Track(uri={self.uri!r}, {len(self.turns)} turns, speakers={list(self.labels)})"
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Speaker names, sorted."""
+        return self.arrays.labels
+
+    @property
+    def extent(self) -> Span | None:
+        """From the first turn's start to the last turn's end, or None if empty."""
+        if not self.turns:
+            return None
+        return Span(self.turns[0].start, max(turn.end for turn in self.turns))
+
+    @property
+    def arrays(self) -> TrackArrays:
+        """Column arrays of the turns (computed once, then cached)."""
+        if self._arrays is None:
+            self._arrays = _to_arrays(self.turns)
+        return self._arrays
+
+    def with_uri(self, uri: str | None) -> Track:
+        """The same turns under another file id."""
+        return Track(self.turns, uri=uri, channel=self.channel)
+
+    @classmethod
+    def from_annotation(cls, annotation: Annotation, channel: str = "1") -> Track:
+        """Convert a pyannote.core ``Annotation`` (labels become speaker names)."""
+        turns = [
+            Turn(from_seconds(segment.start), from_seconds(segment.end), str(label))
+            for segment, _, label in annotation.itertracks(yield_label=True)
+        ]
+        return cls(turns, uri=annotation.uri, channel=channel)
+
+    def to_annotation(self) -> Annotation:
+        """Convert to a pyannote.core ``Annotation``; identical turns get distinct track names."""
+        from pyannote.core import Annotation, Segment
+
+        annotation = Annotation(uri=self.uri)
+        for turn in self.turns:
+            segment = Segment(to_seconds(turn.start), to_seconds(turn.end))
+            track = annotation.new_track(segment) if (segment in annotation) else "_"
+            annotation[segment, track] = turn.speaker
+        return annotation
+
+
+def _to_arrays(turns: tuple[Turn, ...]) -> TrackArrays:
+    labels = tuple(sorted({turn.speaker for turn in turns}))
+    index = {label: i for i, label in enumerate(labels)}
+    n = len(turns)
+    starts = np.fromiter((turn.start for turn in turns), dtype=np.int64, count=n)
+    ends = np.fromiter((turn.end for turn in turns), dtype=np.int64, count=n)
+    speakers = np.fromiter((index[turn.speaker] for turn in turns), dtype=np.int64, count=n)
+    return TrackArrays(starts, ends, speakers, labels)
+
+
+def spans_from_timeline(timeline: Timeline) -> tuple[Span, ...]:
+    """Convert a pyannote.core ``Timeline`` to spans."""
+    return tuple(Span(from_seconds(s.start), from_seconds(s.end)) for s in timeline)
+
+
+def spans_to_timeline(spans: Iterable[Span], uri: str | None = None) -> Timeline:
+    """Convert spans to a pyannote.core ``Timeline``."""
+    from pyannote.core import Segment, Timeline
+
+    return Timeline(
+        [Segment(to_seconds(span.start), to_seconds(span.end)) for span in spans], uri=uri
+    )
+
+
+def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Sort spans and merge those that overlap or touch."""
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and span.start <= merged[-1].end:
+            if span.end > merged[-1].end:
+                merged[-1] = Span(merged[-1].start, span.end)
+        else:
+            merged.append(span)
+    return tuple(merged)
+
+
+@dataclass(frozen=True)
+class Recording:
+    """One recording: its file id, named tracks of speaker turns, and its scored regions.
+
+    Parameters
+    ----------
+    uri
+        The file id, as in RTTM and UEM files.
+    tracks
+        Named tracks, e.g. ``{"reference": ..., "system": ...}``.
+    uem
+        Regions to score, or None for the default (the reference's extent).
+    """
+
+    uri: str
+    tracks: Mapping[str, Track] = field(default_factory=dict)
+    uem: tuple[Span, ...] | None = None
+
+    def with_track(self, name: str, track: Track) -> Recording:
+        """A copy with track ``name`` added or replaced."""
+        tracks = dict(self.tracks)
+        tracks[name] = track.with_uri(self.uri)
+        return Recording(self.uri, tracks, self.uem)
+
+    def __getitem__(self, name: str) -> Track:
+        return self.tracks[name]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain summary, for printing."""
+        return {"uri": self.uri, "tracks": {k: len(v) for k, v in self.tracks.items()}}

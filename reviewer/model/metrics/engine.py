@@ -1,0 +1,235 @@
+"""The diarization error engine: md-eval-22 semantics over exact integer ticks.
+
+Everything md-eval computes is a sum over the elementary intervals between consecutive
+boundaries (turn edges, UEM edges, collar edges). :func:`accumulate` computes those sums
+over the whole recording or over any window of it; sums over adjacent windows add up, which
+is what lets :class:`~reviewer.model.metrics.incremental.IncrementalScorer` rescore only the
+stretch an edit touched. The speaker mapping is chosen afterwards from the accumulated
+co-occurrence matrix (:func:`~reviewer.model.metrics.mapping.speaker_mapping`), so it always
+reflects the whole recording.
+
+md-eval-22 rules implemented here (each checked against md-eval on real data):
+
+- scored region: the UEM; turns are clipped to it;
+- zero-length turns add no speech but a zero-length reference turn still gets its collar;
+- overlapping or touching turns of one speaker in one track count once;
+- mapping: one-to-one, maximising co-occurrence over the UEM before collars and overlap
+  removal; pairs that never co-occur are never mapped;
+- collar ``c``: ``[t - c, t + c]`` around every reference turn start and end is not scored;
+- skip-overlap: where two or more reference turns (even of one speaker) are active, nothing
+  is scored;
+- per interval of duration ``d`` with ``Nr`` reference and ``Nh`` system speakers and ``Nc``
+  correctly mapped pairs active: scored ``d*Nr``, missed ``d*max(Nr-Nh, 0)``, false alarm
+  ``d*max(Nh-Nr, 0)``, confusion ``d*(min(Nr, Nh) - Nc)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Turns of one track as columns: ``int64`` ticks and speaker codes indexing ``labels``."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    speakers: np.ndarray
+    labels: tuple
+
+    @property
+    def n_speakers(self) -> int:
+        """How many speaker codes there are."""
+        return len(self.labels)
+
+
+@dataclass(frozen=True, slots=True)
+class Sums:
+    """Additive md-eval sums over some stretch of a recording, all in ticks.
+
+    Attributes
+    ----------
+    scored, missed, false_alarm
+        Speaker time scored, missed and falsely detected.
+    matched
+        Sum of ``d * min(Nr, Nh)``: confusion is ``matched`` minus the correctly mapped time.
+    cooccurrence
+        ``[r, h]``: time speakers ``r`` and ``h`` are both active within the UEM, before
+        collars and overlap removal (what the mapping maximises).
+    scored_cooccurrence
+        ``[r, h]``: the same, counted in the scored region only.
+    """
+
+    scored: int
+    missed: int
+    false_alarm: int
+    matched: int
+    cooccurrence: np.ndarray
+    scored_cooccurrence: np.ndarray
+
+    @classmethod
+    def zeros(cls, n_ref: int, n_hyp: int) -> Sums:
+        """Sums of an empty stretch."""
+        matrix = np.zeros((n_ref, n_hyp), dtype=np.int64)
+        return cls(0, 0, 0, 0, matrix, matrix.copy())
+
+    def __add__(self, other: Sums) -> Sums:
+        return Sums(
+            self.scored + other.scored,
+            self.missed + other.missed,
+            self.false_alarm + other.false_alarm,
+            self.matched + other.matched,
+            self.cooccurrence + other.cooccurrence,
+            self.scored_cooccurrence + other.scored_cooccurrence,
+        )
+
+    def __sub__(self, other: Sums) -> Sums:
+        return Sums(
+            self.scored - other.scored,
+            self.missed - other.missed,
+            self.false_alarm - other.false_alarm,
+            self.matched - other.matched,
+            self.cooccurrence - other.cooccurrence,
+            self.scored_cooccurrence - other.scored_cooccurrence,
+        )
+
+    def resized(self, n_ref: int, n_hyp: int) -> Sums:
+        """The same sums with room for more speakers (new rows and columns are zero)."""
+        r, h = self.cooccurrence.shape
+        if (r, h) == (n_ref, n_hyp):
+            return self
+        pad = ((0, n_ref - r), (0, n_hyp - h))
+        return Sums(
+            self.scored,
+            self.missed,
+            self.false_alarm,
+            self.matched,
+            np.pad(self.cooccurrence, pad),
+            np.pad(self.scored_cooccurrence, pad),
+        )
+
+    def confusion(self, mapping: list[tuple[int, int]]) -> int:
+        """Confusion time under a speaker mapping ``[(ref code, hyp code), ...]``."""
+        correct = sum(int(self.scored_cooccurrence[r, h]) for r, h in mapping)
+        return self.matched - correct
+
+
+def accumulate(
+    reference: Columns,
+    hypothesis: Columns,
+    uem_starts: np.ndarray,
+    uem_ends: np.ndarray,
+    collar: int = 0,
+    skip_overlap: bool = False,
+    window: tuple[int, int] | None = None,
+) -> Sums:
+    """Compute md-eval's sums over the UEM, or over the part of it inside ``window``.
+
+    Parameters
+    ----------
+    reference, hypothesis
+        The two tracks.
+    uem_starts, uem_ends
+        Sorted, disjoint, non-empty scored regions (ticks).
+    collar
+        Ticks excluded on EACH side of every reference turn boundary (md-eval's ``-c``).
+    skip_overlap
+        Exclude regions where two or more reference turns are active (md-eval's ``-1``).
+    window
+        ``(lo, hi)`` ticks: only the intervals inside it are summed.
+    """
+    empty = Sums.zeros(reference.n_speakers, hypothesis.n_speakers)
+    if len(uem_starts) == 0:
+        return empty
+    lo, hi = int(uem_starts[0]), int(uem_ends[-1])
+    if window is not None:
+        lo, hi = max(lo, window[0]), min(hi, window[1])
+    if lo >= hi:
+        return empty
+
+    r_starts, r_ends, r_speakers = _speech(reference, lo, hi)
+    h_starts, h_ends, h_speakers = _speech(hypothesis, lo, hi)
+    u_starts, u_ends = _clipped(uem_starts, uem_ends, lo, hi)
+    pieces = [np.array([lo, hi], dtype=np.int64), u_starts, u_ends, r_starts, r_ends]
+    pieces += [h_starts, h_ends]
+    if collar > 0:
+        c_starts, c_ends = _collar_zones(reference, collar, lo, hi)
+        pieces += [c_starts, c_ends]
+    bounds = np.unique(np.concatenate(pieces))
+    durations = np.diff(bounds)
+
+    ref_counts = _counts(bounds, r_starts, r_ends, r_speakers, reference.n_speakers)
+    hyp_counts = _counts(bounds, h_starts, h_ends, h_speakers, hypothesis.n_speakers)
+    in_uem = _counts(bounds, u_starts, u_ends, None, 1)[:, 0] > 0
+    evaluated = np.where(in_uem, durations, 0)
+    weights = evaluated
+    if collar > 0:
+        in_collar = _counts(bounds, c_starts, c_ends, None, 1)[:, 0] > 0
+        weights = np.where(in_collar, 0, weights)
+    if skip_overlap:
+        weights = np.where(ref_counts.sum(axis=1) >= 2, 0, weights)
+
+    ref_active = ref_counts > 0
+    hyp_active = hyp_counts > 0
+    n_ref = ref_active.sum(axis=1)
+    n_hyp = hyp_active.sum(axis=1)
+    excess = n_ref - n_hyp
+    return Sums(
+        scored=int(weights @ n_ref),
+        missed=int(weights @ np.maximum(excess, 0)),
+        false_alarm=int(weights @ np.maximum(-excess, 0)),
+        matched=int(weights @ np.minimum(n_ref, n_hyp)),
+        cooccurrence=_cooccurrence(ref_active, hyp_active, evaluated),
+        scored_cooccurrence=_cooccurrence(ref_active, hyp_active, weights),
+    )
+
+
+def _speech(track: Columns, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Turns with speech inside ``[lo, hi)``, clipped to it."""
+    keep = (track.ends > track.starts) & (track.starts < hi) & (track.ends > lo)
+    return (
+        np.clip(track.starts[keep], lo, hi),
+        np.clip(track.ends[keep], lo, hi),
+        track.speakers[keep],
+    )
+
+
+def _clipped(starts: np.ndarray, ends: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, ...]:
+    keep = (starts < hi) & (ends > lo)
+    return np.clip(starts[keep], lo, hi), np.clip(ends[keep], lo, hi)
+
+
+def _collar_zones(reference: Columns, collar: int, lo: int, hi: int) -> tuple[np.ndarray, ...]:
+    """``[t - collar, t + collar]`` around every reference boundary near ``[lo, hi)``, clipped."""
+    keep = (reference.starts - collar < hi) & (reference.ends + collar > lo)
+    edges = np.concatenate([reference.starts[keep], reference.ends[keep]])
+    return _clipped(edges - collar, edges + collar, lo, hi)
+
+
+def _counts(
+    bounds: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    codes: np.ndarray | None,
+    width: int,
+) -> np.ndarray:
+    """Per elementary interval and code, how many of the intervals ``[start, end)`` cover it."""
+    n = len(bounds)
+    first = np.searchsorted(bounds, starts)
+    last = np.searchsorted(bounds, ends)
+    if codes is not None:
+        first = first * width + codes
+        last = last * width + codes
+    size = n * width
+    delta = np.bincount(first, minlength=size) - np.bincount(last, minlength=size)
+    return np.cumsum(delta.reshape(n, width), axis=0)[:-1]
+
+
+def _cooccurrence(
+    ref_active: np.ndarray, hyp_active: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """``[r, h]``: sum of ``weights`` where both are active (exact below 2**53 ticks)."""
+    weighted = ref_active.T * weights.astype(np.float64)
+    return np.rint(weighted @ hyp_active.astype(np.float64)).astype(np.int64)

@@ -1,0 +1,170 @@
+"""Rescoring after one edit without rescoring the whole recording."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from reviewer.model.annotation import Track, Turn
+from reviewer.model.metrics.der import DiarizationScore, columns, uem_arrays
+from reviewer.model.metrics.engine import Columns, Sums, accumulate
+from reviewer.model.metrics.mapping import speaker_mapping
+from reviewer.model.time import from_seconds
+
+if TYPE_CHECKING:
+    from reviewer.model.metrics.der import UemLike
+
+Side = Literal["reference", "hypothesis"]
+
+
+class _Turns:
+    """A growable, unordered column store of one side's turns."""
+
+    def __init__(self, track: Track):
+        self.labels: dict[str, int] = {}
+        cols = columns(track, self.labels)
+        self.starts, self.ends, self.speakers = cols.starts, cols.ends, cols.speakers
+
+    def code(self, speaker: str) -> int:
+        return self.labels.setdefault(speaker, len(self.labels))
+
+    def columns(self) -> Columns:
+        return Columns(self.starts, self.ends, self.speakers, tuple(self.labels))
+
+    def add(self, turn: Turn) -> None:
+        self.starts = np.append(self.starts, turn.start)
+        self.ends = np.append(self.ends, turn.end)
+        self.speakers = np.append(self.speakers, self.code(turn.speaker))
+
+    def remove(self, turn: Turn) -> None:
+        code = self.labels.get(turn.speaker, -1)
+        found = np.flatnonzero(
+            (self.starts == turn.start) & (self.ends == turn.end) & (self.speakers == code)
+        )
+        if len(found) == 0:
+            raise KeyError(f"no such turn: {turn}")
+        i = found[0]
+        self.starts = np.delete(self.starts, i)
+        self.ends = np.delete(self.ends, i)
+        self.speakers = np.delete(self.speakers, i)
+
+    def extent(self) -> tuple[int, int] | None:
+        if len(self.starts) == 0:
+            return None
+        return int(self.starts.min()), int(self.ends.max())
+
+
+class IncrementalScorer:
+    """Holds a reference and a hypothesis and keeps their md-eval score up to date.
+
+    After each :meth:`add`, :meth:`remove` or :meth:`replace`, only the stretch the edit
+    touched (widened by the collar for reference edits) is summed again; the speaker
+    mapping is then re-chosen over the whole recording, so :attr:`score` always equals a
+    full :func:`~reviewer.model.metrics.der.score` of the current tracks.
+
+    Parameters
+    ----------
+    reference, hypothesis
+        The starting tracks.
+    uem
+        Scored regions, or None for md-eval's default (the reference's extent, followed as
+        reference edits move it).
+    collar
+        Seconds on EACH side of every reference boundary (md-eval's ``-c``).
+    skip_overlap
+        Do not score overlapped reference speech.
+    """
+
+    def __init__(
+        self,
+        reference: Track,
+        hypothesis: Track,
+        *,
+        uem: UemLike = None,
+        collar: float = 0.0,
+        skip_overlap: bool = False,
+    ):
+        self._sides = {"reference": _Turns(reference), "hypothesis": _Turns(hypothesis)}
+        self._uem = uem
+        self._collar = from_seconds(collar)
+        self._skip_overlap = skip_overlap
+        self._rescore_all()
+
+    def _rescore_all(self) -> None:
+        ref = self._sides["reference"].columns()
+        self._uem_starts, self._uem_ends = uem_arrays(self._uem, ref)
+        self._default_extent = self._sides["reference"].extent() if self._uem is None else None
+        self._sums = self._accumulate(None)
+
+    def _accumulate(self, window: tuple[int, int] | None) -> Sums:
+        return accumulate(
+            self._sides["reference"].columns(),
+            self._sides["hypothesis"].columns(),
+            self._uem_starts,
+            self._uem_ends,
+            self._collar,
+            self._skip_overlap,
+            window,
+        )
+
+    @property
+    def sums(self) -> Sums:
+        """The current additive sums (ticks)."""
+        return self._sums
+
+    @property
+    def score(self) -> DiarizationScore:
+        """The current score, identical to a full rescoring."""
+        return DiarizationScore.from_sums(self._sums, *self._label_tuples())
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """The current md-eval mapping, ``{reference speaker: system speaker}``."""
+        ref, hyp = self._label_tuples()
+        return {ref[r]: hyp[h] for r, h in speaker_mapping(self._sums.cooccurrence, ref, hyp)}
+
+    def _label_tuples(self) -> tuple[tuple, tuple]:
+        return tuple(self._sides["reference"].labels), tuple(self._sides["hypothesis"].labels)
+
+    def add(self, side: Side, turn: Turn) -> None:
+        """Add a turn to one side."""
+        self.replace(side, None, turn)
+
+    def remove(self, side: Side, turn: Turn) -> None:
+        """Remove a turn (matched by value) from one side."""
+        self.replace(side, turn, None)
+
+    def replace(self, side: Side, old: Turn | None, new: Turn | None) -> None:
+        """Replace ``old`` by ``new`` on one side (move, resize or relabel a turn).
+
+        Either may be None: adding or removing.
+        """
+        turns = self._sides[side]
+        if old is not None and old.speaker not in turns.labels:
+            raise KeyError(f"no such turn: {old}")
+        if new is not None:
+            turns.code(new.speaker)
+        self._resize()
+        edited = [turn for turn in (old, new) if turn is not None]
+        if not edited:
+            return
+        margin = self._collar if side == "reference" else 0
+        window = (
+            min(turn.start for turn in edited) - margin,
+            max(turn.end for turn in edited) + margin,
+        )
+        before = self._accumulate(window)
+        if old is not None:
+            turns.remove(old)
+        if new is not None:
+            turns.add(new)
+        if side == "reference" and self._uem is None and turns.extent() != self._default_extent:
+            self._rescore_all()
+            return
+        self._sums = self._sums - before + self._accumulate(window)
+
+    def _resize(self) -> None:
+        self._sums = self._sums.resized(
+            len(self._sides["reference"].labels), len(self._sides["hypothesis"].labels)
+        )
