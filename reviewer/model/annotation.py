@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -172,13 +173,19 @@ class Track:
 
 
 def _to_arrays(turns: tuple[Turn, ...]) -> TrackArrays:
-    labels = tuple(sorted({turn.speaker for turn in turns}))
-    index = {label: i for i, label in enumerate(labels)}
     n = len(turns)
-    starts = np.fromiter((turn.start for turn in turns), dtype=np.int64, count=n)
-    ends = np.fromiter((turn.end for turn in turns), dtype=np.int64, count=n)
-    speakers = np.fromiter((index[turn.speaker] for turn in turns), dtype=np.int64, count=n)
+    names = list(map(_SPEAKER, turns))
+    labels = tuple(sorted(set(names)))
+    index = {label: i for i, label in enumerate(labels)}
+    starts = np.fromiter(map(_START, turns), dtype=np.int64, count=n)
+    ends = np.fromiter(map(_END, turns), dtype=np.int64, count=n)
+    speakers = np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=n)
     return TrackArrays(starts, ends, speakers, labels)
+
+
+_START = attrgetter("start")
+_END = attrgetter("end")
+_SPEAKER = attrgetter("speaker")
 
 
 def spans_from_timeline(timeline: Timeline) -> tuple[Span, ...]:

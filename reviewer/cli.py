@@ -1,0 +1,146 @@
+"""The ``reviewer`` command: subcommands over the model (the app window comes later)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from reviewer.model.formats import FormatError, read_rttm, read_uem
+from reviewer.model.metrics import CorpusScore, DiarizationScore, score_corpus
+
+COLLAR_HELP = (
+    "seconds excluded on EACH side of every reference boundary, as md-eval's -c "
+    "(default 0). pyannote.metrics' collar is the TOTAL width: --collar 0.25 here "
+    "equals collar=0.5 there"
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except (FormatError, FileNotFoundError) as error:
+        print(f"reviewer: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        name = f"{error.filename}: " if error.filename else ""
+        print(f"reviewer: error: {name}{error.strerror or error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reviewer",
+        description="Review and correct speaker diarization; DER exactly as NIST md-eval-22.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    score = commands.add_parser(
+        "score",
+        help="diarization error rate of a system output against a reference",
+        description="Score system RTTMs against reference RTTMs exactly as NIST md-eval-22 "
+        "does (the scorer behind DIHARD, VoxSRC and CHiME results). Only recordings of the "
+        "reference are scored; one missing from the system output is all missed.",
+    )
+    score.add_argument("--ref", required=True, metavar="R", help="reference RTTM file or directory")
+    score.add_argument("--hyp", required=True, metavar="H", help="system RTTM file or directory")
+    score.add_argument(
+        "--uem",
+        metavar="U",
+        help="UEM file or directory: regions to score (default: from each recording's "
+        "first reference turn to its last)",
+    )
+    score.add_argument("--collar", type=_seconds, default=0.0, metavar="C", help=COLLAR_HELP)
+    score.add_argument(
+        "--skip-overlap",
+        action="store_true",
+        help="do not score regions where two or more reference turns overlap (md-eval's -1)",
+    )
+    score.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    score.set_defaults(run=_score)
+
+    demo = commands.add_parser(
+        "demo",
+        help="the built-in demo: pyannote.audio's sample with an example system output",
+    )
+    demo.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite, non-negative time")
+    return value
+
+
+def _score(args: argparse.Namespace) -> int:
+    result = score_corpus(
+        read_rttm(args.ref),
+        read_rttm(args.hyp),
+        uems=read_uem(args.uem) if args.uem else None,
+        collar=args.collar,
+        skip_overlap=args.skip_overlap,
+    )
+    print(json.dumps(result.as_dict(), indent=2) if args.json else format_table(result))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from reviewer.resources import demo
+
+    files = demo()
+    result = score_corpus(read_rttm(files.reference), read_rttm(files.system))
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2))
+        return 0
+    print(f"Demo recording: {files.audio}")
+    print(f"Reference:      {files.reference}")
+    print(f"System output:  {files.system} (an example, with errors written in by hand)")
+    print()
+    print(format_table(result))
+    return 0
+
+
+def format_table(result: CorpusScore) -> str:
+    """A per-recording table and the total, aligned like dscore's."""
+    header = ("File", "Scored (s)", "Missed (s)", "False alarm (s)", "Confusion (s)", "DER (%)")
+    rows = [_row(uri, item) for uri, item in result.files.items()]
+    rows.append(_row("*** OVERALL ***", result.total))
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for row in [header, *rows]:
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  ".join(cells))
+    lines.insert(1, "-" * len(lines[0]))
+    lines.insert(len(lines) - 1, "-" * len(lines[0]))
+    return "\n".join(lines)
+
+
+def _row(name: str, item: DiarizationScore) -> tuple[str, ...]:
+    der = "-" if item.der is None else f"{100 * item.der:.2f}"
+    return (
+        name,
+        f"{item.scored:.3f}",
+        f"{item.missed:.3f}",
+        f"{item.false_alarm:.3f}",
+        f"{item.confusion:.3f}",
+        der,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
