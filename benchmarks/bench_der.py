@@ -45,56 +45,66 @@ def cold(track: Track) -> Track:
     return Track(track.turns, uri=track.uri)
 
 
+def as_tuples(track: Track) -> list[tuple[str, float, float]]:
+    """spy-der's input: ``(speaker, start, end)`` in seconds."""
+    return [(t.speaker, t.start / TICKS_PER_SECOND, t.end / TICKS_PER_SECOND) for t in track]
+
+
+def bench_pair(label: str, spec: dict, repeat: int) -> None:
+    """Full scoring (tracks, Annotations), incremental update, and the anchors, on one pair."""
+    import spyder
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    reference = meeting(**spec, uri=label)
+    hypothesis = system_output(reference, seed=spec["seed"] + 1)
+    ref_ann, hyp_ann = reference.to_annotation(), hypothesis.to_annotation()
+    ref_tuples, hyp_tuples = as_tuples(reference), as_tuples(hypothesis)
+
+    spy = timed(lambda: spyder.DER(ref_tuples, hyp_tuples), repeat)
+    pm = timed(lambda: DiarizationErrorRate()(ref_ann, hyp_ann), 3 if label == "1h" else 1)
+    anchors = dict(spyder_ms=round(spy, 3), pyannote_metrics_ms=round(pm, 3))
+    meta = dict(turns=len(reference), speakers=len(reference.labels))
+
+    ours_tracks = timed(lambda: score(cold(reference), cold(hypothesis)), repeat)
+    ours_ann = timed(lambda: score(ref_ann, hyp_ann), repeat)
+    for kind, value in (("tracks", ours_tracks), ("annotations", ours_ann)):
+        emit(
+            f"der_full_{kind}_{label}",
+            value,
+            **anchors,
+            **meta,
+            speedup_vs_spyder=round(spy / value, 2),
+            speedup_vs_pyannote_metrics=round(pm / value, 1),
+        )
+
+    scorer = IncrementalScorer(reference, hypothesis)
+    turns = list(hypothesis)
+    times = []
+    for turn in turns[:: max(1, len(turns) // 200)]:
+        moved = Turn(turn.start, turn.end + TICKS_PER_SECOND // 100, turn.speaker)
+        start = time.perf_counter()
+        scorer.replace("hypothesis", turn, moved)
+        _ = scorer.score
+        times.append((time.perf_counter() - start) * 1000)
+        scorer.replace("hypothesis", moved, turn)
+    emit(
+        f"der_incremental_move_boundary_{label}",
+        statistics.median(times),
+        **anchors,
+        **meta,
+        p95_ms=round(sorted(times)[int(0.95 * len(times))], 4),
+        full_rescore_ms=round(ours_tracks, 3),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--pairs", nargs="*", default=list(PAIRS))
     args = parser.parse_args()
-
-    import spyder
-    from pyannote.metrics.diarization import DiarizationErrorRate
-
     for label in args.pairs:
-        spec = PAIRS[label]
-        reference = meeting(**spec, uri=label)
-        hypothesis = system_output(reference, seed=spec["seed"] + 1)
-        ref_ann, hyp_ann = reference.to_annotation(), hypothesis.to_annotation()
-        s = TICKS_PER_SECOND
-
-        def as_tuples(track):
-            return [(t.speaker, t.start / s, t.end / s) for t in track]
-
-        ref_tuples, hyp_tuples = as_tuples(reference), as_tuples(hypothesis)
         repeat = args.repeat if label == "1h" else max(3, args.repeat // 3)
-
-        spy = timed(lambda: spyder.DER(ref_tuples, hyp_tuples), repeat)
-        pm = timed(lambda: DiarizationErrorRate()(ref_ann, hyp_ann), max(3, repeat // 3))
-        anchors = dict(spyder_ms=round(spy, 3), pyannote_metrics_ms=round(pm, 3))
-
-        ours_tracks = timed(lambda: score(cold(reference), cold(hypothesis)), repeat)
-        ours_ann = timed(lambda: score(ref_ann, hyp_ann), repeat)
-        meta = dict(turns=len(reference), speakers=len(reference.labels))
-        emit(f"der_full_tracks_{label}", ours_tracks, **anchors, **meta,
-             speedup_vs_spyder=round(spy / ours_tracks, 2),
-             speedup_vs_pyannote_metrics=round(pm / ours_tracks, 1))
-        emit(f"der_full_annotations_{label}", ours_ann, **anchors, **meta,
-             speedup_vs_spyder=round(spy / ours_ann, 2),
-             speedup_vs_pyannote_metrics=round(pm / ours_ann, 1))
-
-        scorer = IncrementalScorer(reference, hypothesis)
-        turns = list(hypothesis)
-        step = max(1, len(turns) // 200)
-        times = []
-        for turn in turns[::step]:
-            moved = Turn(turn.start, turn.end + s // 100, turn.speaker)
-            start = time.perf_counter()
-            scorer.replace("hypothesis", turn, moved)
-            _ = scorer.score
-            times.append((time.perf_counter() - start) * 1000)
-            scorer.replace("hypothesis", moved, turn)
-        emit(f"der_incremental_move_boundary_{label}", statistics.median(times), **anchors,
-             **meta, p95_ms=round(sorted(times)[int(0.95 * len(times))], 4),
-             full_rescore_ms=round(ours_tracks, 3))
+        bench_pair(label, PAIRS[label], repeat)
     sys.stdout.flush()
 
 

@@ -161,15 +161,21 @@ class Track:
         return cls(turns, uri=annotation.uri, channel=channel)
 
     def to_annotation(self) -> Annotation:
-        """Convert to a pyannote.core ``Annotation``; identical turns get distinct track names."""
+        """Convert to a pyannote.core ``Annotation``.
+
+        Track names follow pyannote.core's own: ``"_"`` for a segment's first turn, then
+        ``"0"``, ``"1"``, ... for turns on an identical segment. Zero-length turns are kept.
+        """
         from pyannote.core import Annotation, Segment
 
-        annotation = Annotation(uri=self.uri)
+        seen: dict[Segment, int] = {}
+        records = []
         for turn in self.turns:
             segment = Segment(to_seconds(turn.start), to_seconds(turn.end))
-            track = annotation.new_track(segment) if (segment in annotation) else "_"
-            annotation[segment, track] = turn.speaker
-        return annotation
+            count = seen.get(segment, 0)
+            seen[segment] = count + 1
+            records.append((segment, "_" if count == 0 else str(count - 1), turn.speaker))
+        return Annotation.from_records(records, uri=self.uri)
 
 
 def _to_arrays(turns: tuple[Turn, ...]) -> TrackArrays:

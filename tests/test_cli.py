@@ -1,0 +1,119 @@
+"""The ``reviewer`` command as a user runs it: a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CONFORMANCE, needs_shared
+
+REVIEWER = Path(sys.executable).parent / "reviewer"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    command = [str(REVIEWER)] if REVIEWER.exists() else [sys.executable, "-m", "reviewer.cli"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_score_json_shape_and_values():
+    vox = needs_shared(CONFORMANCE / "voxconverse")
+    result = run(
+        "score",
+        "--ref",
+        str(vox / "ref-dev"),
+        "--hyp",
+        str(vox / "dev-cases" / "hyp"),
+        "--uem",
+        str(vox / "dev-cases" / "uem"),
+        "--collar",
+        "0.25",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"files", "total"}
+    assert len(data["files"]) == 216
+    keys = {"scored", "missed", "false_alarm", "confusion", "der"}
+    assert all(set(item) == keys for item in data["files"].values())
+    assert set(data["total"]) == keys
+    expected = {}
+    for line in (vox / "dev-cases" / "expected.jsonl").read_text().splitlines():
+        row = json.loads(line)
+        if row["collar"] == 0.25 and row["uem"] and not row["skip_overlap"]:
+            expected[row["uri"]] = row
+    for uri, row in expected.items():
+        assert data["files"][uri]["missed"] == pytest.approx(row["missed"], abs=1e-3)
+        assert data["files"][uri]["confusion"] == pytest.approx(row["confusion"], abs=1e-3)
+    total_error = sum(r["missed"] + r["falarm"] + r["confusion"] for r in expected.values())
+    total_scored = sum(r["scored"] for r in expected.values())
+    assert data["total"]["der"] == pytest.approx(total_error / total_scored, abs=1e-6)
+
+
+def test_score_table(tmp_path):
+    ref = tmp_path / "ref.rttm"
+    ref.write_text(
+        "SPEAKER a 1 0 10 <NA> <NA> A <NA> <NA>\nSPEAKER b 1 0 0 <NA> <NA> A <NA> <NA>\n"
+    )
+    hyp = tmp_path / "hyp.rttm"
+    hyp.write_text("SPEAKER a 1 0 5 <NA> <NA> x <NA> <NA>\n")
+    result = run("score", "--ref", str(ref), "--hyp", str(hyp))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[0] == "File"
+    a = next(line for line in lines if line.startswith("a "))
+    assert a.split()[1:] == ["10.000", "5.000", "0.000", "0.000", "50.00"]
+    b = next(line for line in lines if line.startswith("b "))
+    assert b.split()[-1] == "-"  # nothing scored: no DER
+    json_result = json.loads(run("score", "--ref", str(ref), "--hyp", str(hyp), "--json").stdout)
+    assert json_result["files"]["b"]["der"] is None
+    assert json_result["total"]["der"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "SPEAKER a 1 0 1 <NA> <NA> A <NA> <NA>\nSPEAKER a 1 x 1 <NA> <NA> A <NA> <NA>\n",
+            "bad.rttm:2: onset 'x' is not a number",
+        ),
+        ("SPEAKER a 1 0 1 <NA>\n", "bad.rttm:1: SPEAKER line has 6 fields"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, content, message):
+    bad = tmp_path / "bad.rttm"
+    bad.write_text(content)
+    good = tmp_path / "good.rttm"
+    good.write_text("SPEAKER a 1 0 1 <NA> <NA> A <NA> <NA>\n")
+    result = run("score", "--ref", str(good), "--hyp", str(bad))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_and_bad_collar(tmp_path):
+    result = run("score", "--ref", str(tmp_path / "none.rttm"), "--hyp", str(tmp_path))
+    assert result.returncode == 2
+    assert "none.rttm: no such file" in result.stderr
+    result = run("score", "--ref", "a", "--hyp", "b", "--collar", "-1")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_help_says_collar_is_per_side():
+    result = run("score", "--help")
+    assert "EACH side" in result.stdout
+    assert "TOTAL width" in result.stdout
+
+
+def test_demo_scores_the_example():
+    result = run("demo", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    sample = data["files"]["sample"]
+    assert 0.05 < sample["der"] < 0.3
+    assert sample["missed"] > 0 and sample["false_alarm"] > 0 and sample["confusion"] > 0
