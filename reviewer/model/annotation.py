@@ -7,6 +7,7 @@ microsecond or a whole sample frame; pyannote.core is imported only when convert
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -146,6 +147,50 @@ class Track:
         if self._arrays is None:
             self._arrays = _to_arrays(self.turns)
         return self._arrays
+
+    def edited(self, removed: Iterable[Turn] = (), added: Iterable[Turn] = ()) -> Track:
+        """A new track with ``removed`` taken out and ``added`` put in (no full re-sort).
+
+        Raises
+        ------
+        KeyError
+            If a removed turn is not in the track.
+        """
+        turns = list(self.turns)
+        for turn in removed:
+            index = bisect_left(turns, turn)
+            if index == len(turns) or turns[index] != turn:
+                raise KeyError(f"no such turn: {turn}")
+            del turns[index]
+        for turn in added:
+            insort(turns, turn)
+        track = Track.__new__(Track)
+        track.turns, track.uri, track.channel, track._arrays = (
+            tuple(turns),
+            self.uri,
+            self.channel,
+            None,
+        )
+        return track
+
+    def index(self, turn: Turn) -> int:
+        """Position of ``turn`` in :attr:`turns`.
+
+        Raises
+        ------
+        KeyError
+            If the turn is not in the track.
+        """
+        index = bisect_left(self.turns, turn)
+        if index == len(self.turns) or self.turns[index] != turn:
+            raise KeyError(f"no such turn: {turn}")
+        return index
+
+    def at(self, time: int) -> list[Turn]:
+        """The turns active at ``time`` (start <= time < end)."""
+        arrays = self.arrays
+        hits = np.flatnonzero((arrays.starts <= time) & (arrays.ends > time))
+        return [self.turns[i] for i in hits]
 
     def with_uri(self, uri: str | None) -> Track:
         """The same turns under another file id."""

@@ -1,0 +1,176 @@
+"""Edit commands: every change to a track is one, with do, undo and a name.
+
+Every edit is an :class:`EditTurns`: some turns out, some turns in. The functions below
+build the edits a reviewer makes (move a boundary, split, merge, delete, insert, relabel,
+rename a speaker); they are plain functions of the current track, testable without Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviewer.model.annotation import Track, Turn
+from reviewer.model.document import Change, Document
+
+
+class EditError(ValueError):
+    """An edit that cannot be made (a turn would end before it starts, ...)."""
+
+
+@dataclass(frozen=True)
+class EditTurns:
+    """Replace some turns of a track by others.
+
+    Attributes
+    ----------
+    name
+        What the user did, for the Edit menu ("Move start", "Split turn", ...).
+    track
+        The track edited.
+    removed, added
+        The turns taken out and put in.
+    merge_key
+        Consecutive commands with the same key, each editing what the previous one added,
+        merge into one undo step (repeated nudges, the moves of one drag).
+    """
+
+    name: str
+    track: str
+    removed: tuple[Turn, ...]
+    added: tuple[Turn, ...]
+    merge_key: str | None = None
+
+    def do(self, document: Document) -> Change:
+        """Apply the edit."""
+        return document.apply(self.track, self.removed, self.added)
+
+    def undo(self, document: Document) -> Change:
+        """Revert the edit."""
+        return document.apply(self.track, self.added, self.removed)
+
+    def merged(self, following: EditTurns) -> EditTurns | None:
+        """One command doing this and then ``following``, or None if they do not merge."""
+        if (
+            self.merge_key is None
+            or following.merge_key != self.merge_key
+            or following.track != self.track
+            or not set(following.removed) <= set(self.added)
+        ):
+            return None
+        kept = [turn for turn in self.added if turn not in set(following.removed)]
+        removed, added = _cancel(self.removed, (*kept, *following.added))
+        return EditTurns(self.name, self.track, removed, added, self.merge_key)
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict (times in ticks), for the journal and sessions."""
+        return {
+            "name": self.name,
+            "track": self.track,
+            "removed": [[t.start, t.end, t.speaker] for t in self.removed],
+            "added": [[t.start, t.end, t.speaker] for t in self.added],
+            "merge_key": self.merge_key,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> EditTurns:
+        """Inverse of :meth:`to_json`."""
+        return cls(
+            data["name"],
+            data["track"],
+            tuple(Turn(*item) for item in data["removed"]),
+            tuple(Turn(*item) for item in data["added"]),
+            data.get("merge_key"),
+        )
+
+
+def _cancel(removed: tuple[Turn, ...], added: tuple[Turn, ...]):
+    """Drop turns that are both removed and added (a move back to where it was)."""
+    common = set(removed) & set(added)
+    return (
+        tuple(t for t in removed if t not in common),
+        tuple(t for t in added if t not in common),
+    )
+
+
+def _turn(start: int, end: int, speaker: str) -> Turn:
+    if end < start:
+        raise EditError("a turn cannot end before it starts")
+    if start < 0:
+        raise EditError("a turn cannot start before 0")
+    return Turn(start, end, speaker)
+
+
+def set_start(track_name: str, turn: Turn, start: int, merge_key: str | None = None):
+    """Move a turn's start to ``start`` (ticks)."""
+    return _move("Move start", track_name, turn, start, turn.end, merge_key)
+
+
+def set_end(track_name: str, turn: Turn, end: int, merge_key: str | None = None):
+    """Move a turn's end to ``end`` (ticks)."""
+    return _move("Move end", track_name, turn, turn.start, end, merge_key)
+
+
+def nudge(track_name: str, turn: Turn, edge: str, delta: int) -> EditTurns:
+    """Move a turn's ``"start"`` or ``"end"`` by ``delta`` ticks; repeated nudges merge."""
+    if edge == "start":
+        return _move("Nudge start", track_name, turn, turn.start + delta, turn.end, "nudge-start")
+    return _move("Nudge end", track_name, turn, turn.start, turn.end + delta, "nudge-end")
+
+
+def _move(name: str, track_name: str, turn: Turn, start: int, end: int, merge_key: str | None):
+    new = _turn(start, end, turn.speaker)
+    return EditTurns(name, track_name, (turn,), (new,), merge_key)
+
+
+def split(track_name: str, turn: Turn, at: int) -> EditTurns:
+    """Split a turn in two at ``at``."""
+    if not turn.start < at < turn.end:
+        raise EditError("the split point must fall inside the turn")
+    left = Turn(turn.start, at, turn.speaker)
+    right = Turn(at, turn.end, turn.speaker)
+    return EditTurns("Split turn", track_name, (turn,), (left, right))
+
+
+def merge_with_next(track: Track, track_name: str, turn: Turn) -> EditTurns:
+    """Merge a turn with the next one of the same speaker (the merged turn spans both)."""
+    following = [t for t in track.turns[track.index(turn) + 1 :] if t.speaker == turn.speaker]
+    if not following:
+        raise EditError(f"{turn.speaker} has no later turn to merge with")
+    other = following[0]
+    merged = Turn(turn.start, max(turn.end, other.end), turn.speaker)
+    return EditTurns("Merge turns", track_name, (turn, other), (merged,))
+
+
+def delete(track_name: str, turns: tuple[Turn, ...]) -> EditTurns:
+    """Delete turns."""
+    return EditTurns("Delete turn" if len(turns) == 1 else "Delete turns", track_name, turns, ())
+
+
+def insert(track_name: str, turn: Turn) -> EditTurns:
+    """Insert a new turn."""
+    return EditTurns("Insert turn", track_name, (), (_turn(turn.start, turn.end, turn.speaker),))
+
+
+def set_speaker(track_name: str, turn: Turn, speaker: str) -> EditTurns:
+    """Give a turn to another speaker."""
+    if not speaker or any(c.isspace() for c in speaker):
+        raise EditError("a speaker name must be non-empty and have no spaces (RTTM field)")
+    new = Turn(turn.start, turn.end, speaker)
+    return EditTurns(f"Set speaker to {speaker}", track_name, (turn,), (new,))
+
+
+def rename_speaker(track: Track, track_name: str, old: str, new: str) -> EditTurns:
+    """Rename a speaker everywhere in a track; renaming onto an existing name merges them."""
+    if not new or any(c.isspace() for c in new):
+        raise EditError("a speaker name must be non-empty and have no spaces (RTTM field)")
+    removed = tuple(t for t in track.turns if t.speaker == old)
+    if not removed:
+        raise EditError(f"no speaker {old!r} in this track")
+    added = tuple(Turn(t.start, t.end, new) for t in removed)
+    verb = "Merge" if new in track.labels else "Rename"
+    return EditTurns(
+        f"{verb} speaker {old} into {new}" if verb == "Merge" else f"Rename speaker {old} to {new}",
+        track_name,
+        removed,
+        added,
+    )

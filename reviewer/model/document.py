@@ -1,0 +1,108 @@
+"""The document a user edits: a recording's named tracks, changed only through commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewer.model.annotation import Span, Track, Turn
+
+REFERENCE = "reference"
+SYSTEM = "system"
+CORRECTED = "corrected"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one edit did to one track: the turns it took out and put in."""
+
+    track: str
+    removed: tuple[Turn, ...]
+    added: tuple[Turn, ...]
+
+    @property
+    def span(self) -> Span | None:
+        """The time range the edit touched, or None if it touched nothing."""
+        turns = self.removed + self.added
+        if not turns:
+            return None
+        return Span(min(t.start for t in turns), max(t.end for t in turns))
+
+
+Listener = Callable[[Change], None]
+
+
+class Document:
+    """A recording under review: audio, named tracks and scored regions.
+
+    The tracks change only through :meth:`apply`, which edit commands call; every change
+    is reported to the listeners with the turns removed and added, so views and metrics
+    redo only the time range it touched.
+
+    Parameters
+    ----------
+    uri
+        The recording's file id.
+    tracks
+        ``{name: track}``, e.g. reference, system and corrected.
+    audio
+        The audio file, if any.
+    uem
+        Scored regions, or None for md-eval's default.
+    """
+
+    def __init__(
+        self,
+        uri: str,
+        tracks: Mapping[str, Track],
+        audio: Path | None = None,
+        uem: tuple[Span, ...] | None = None,
+    ):
+        self.uri = uri
+        self.audio = audio
+        self.uem = uem
+        self._tracks = {name: track.with_uri(uri) for name, track in tracks.items()}
+        self._listeners: list[Listener] = []
+
+    @property
+    def tracks(self) -> Mapping[str, Track]:
+        """The current tracks (read-only: edit through commands)."""
+        return dict(self._tracks)
+
+    def __getitem__(self, name: str) -> Track:
+        return self._tracks[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._tracks
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(change)`` after every change."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        """Stop calling ``listener``."""
+        self._listeners.remove(listener)
+
+    def apply(self, track: str, removed: Iterable[Turn], added: Iterable[Turn]) -> Change:
+        """Take ``removed`` out of a track and put ``added`` in; for commands only.
+
+        Raises
+        ------
+        KeyError
+            If the track or a removed turn does not exist (nothing is changed then).
+        """
+        change = Change(track, tuple(removed), tuple(added))
+        self._tracks[track] = self._tracks[track].edited(change.removed, change.added)
+        for listener in list(self._listeners):
+            listener(change)
+        return change
+
+    def add_track(self, name: str, track: Track) -> Change:
+        """Add or replace a whole track (a new track is not an undoable edit)."""
+        old = self._tracks.get(name, Track())
+        self._tracks[name] = track.with_uri(self.uri)
+        change = Change(name, old.turns, self._tracks[name].turns)
+        for listener in list(self._listeners):
+            listener(change)
+        return change

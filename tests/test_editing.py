@@ -1,0 +1,108 @@
+"""Edit commands and undo history, without Qt."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewer.model import commands as edit
+from reviewer.model.annotation import Track, Turn
+from reviewer.model.document import CORRECTED, Document
+from reviewer.model.history import History
+from reviewer.model.time import TICKS_PER_SECOND as S
+
+MS = S // 1000
+
+
+def make():
+    track = Track([Turn(0, 2 * S, "A"), Turn(3 * S, 5 * S, "B"), Turn(6 * S, 8 * S, "A")])
+    document = Document("rec", {CORRECTED: track})
+    return document, History(document)
+
+
+def test_nudges_merge_into_one_undo_step():
+    document, history = make()
+    changes = []
+    document.subscribe(changes.append)
+    turn = document[CORRECTED].turns[0]
+    for _ in range(5):
+        history.push(edit.nudge(CORRECTED, turn, "end", 10 * MS))
+        turn = Turn(turn.start, turn.end + 10 * MS, turn.speaker)
+    assert document[CORRECTED].turns[0].end == 2 * S + 50 * MS
+    assert len(history.commands) == 1
+    assert history.undo_name == "Nudge end"
+    assert changes[-1].span.start == 0
+    history.undo()
+    assert document[CORRECTED].turns[0].end == 2 * S
+    history.redo()
+    assert document[CORRECTED].turns[0].end == 2 * S + 50 * MS
+
+
+def test_nudge_back_and_forth_cancels():
+    document, history = make()
+    turn = document[CORRECTED].turns[0]
+    history.push(edit.nudge(CORRECTED, turn, "start", 100 * MS))
+    moved = document[CORRECTED].turns[0]
+    history.push(edit.nudge(CORRECTED, moved, "start", -100 * MS))
+    assert history.commands == ()
+    assert document[CORRECTED].turns[0] == turn
+
+
+def test_saved_marker_stops_merging_and_tracks_state():
+    document, history = make()
+    turn = document[CORRECTED].turns[0]
+    assert history.is_saved
+    history.push(edit.nudge(CORRECTED, turn, "end", 10 * MS))
+    assert not history.is_saved
+    history.mark_saved()
+    moved = document[CORRECTED].turns[0]
+    history.push(edit.nudge(CORRECTED, moved, "end", 10 * MS))
+    assert len(history.commands) == 2  # not merged across the save
+    history.undo()
+    assert history.is_saved
+    history.undo()
+    assert not history.is_saved
+    history.push(edit.delete(CORRECTED, (document[CORRECTED].turns[-1],)))
+    assert not history.is_saved  # the saved state is unreachable now
+    history.undo()
+    assert not history.is_saved
+
+
+def test_split_merge_delete_insert_relabel_rename():
+    document, history = make()
+    track = lambda: document[CORRECTED]  # noqa: E731
+    first = track().turns[0]
+    history.push(edit.split(CORRECTED, first, S))
+    assert [(t.start, t.end) for t in track().turns[:2]] == [(0, S), (S, 2 * S)]
+    history.push(edit.merge_with_next(track(), CORRECTED, track().turns[0]))
+    assert track().turns[0] == first
+    history.push(edit.set_speaker(CORRECTED, first, "C"))
+    assert track().turns[0].speaker == "C"
+    history.push(edit.insert(CORRECTED, Turn(9 * S, 10 * S, "D")))
+    history.push(edit.rename_speaker(track(), CORRECTED, "A", "B"))
+    assert track().labels == ("B", "C", "D")
+    assert history.undo_name == "Merge speaker A into B"
+    history.push(edit.delete(CORRECTED, (track().turns[-1],)))
+    assert len(track()) == 3
+    while history.undo():
+        pass
+    assert track().turns == make()[0][CORRECTED].turns
+    with pytest.raises(edit.EditError):
+        edit.split(CORRECTED, first, 3 * S)
+    with pytest.raises(edit.EditError):
+        edit.set_end(CORRECTED, first, -1)
+    with pytest.raises(edit.EditError):
+        edit.set_speaker(CORRECTED, first, "two words")
+
+
+def test_failed_edit_changes_nothing():
+    document, history = make()
+    before = document[CORRECTED]
+    with pytest.raises(KeyError):
+        history.push(edit.delete(CORRECTED, (Turn(1, 2, "Z"),)))
+    assert document[CORRECTED] == before
+    assert history.commands == ()
+
+
+def test_command_json_round_trip():
+    command = edit.split(CORRECTED, Turn(0, 2 * S, "A"), S)
+    assert edit.EditTurns.from_json(command.to_json()) == command
