@@ -106,3 +106,36 @@ def test_failed_edit_changes_nothing():
 def test_command_json_round_trip():
     command = edit.split(CORRECTED, Turn(0, 2 * S, "A"), S)
     assert edit.EditTurns.from_json(command.to_json()) == command
+
+
+def test_live_score_follows_edits_and_equals_full_scoring():
+    from reviewer.model.document import REFERENCE
+    from reviewer.model.metrics import score
+    from reviewer.model.metrics.live import LiveScore, ScoringSetup
+    from reviewer.model.synthetic import meeting, system_output
+
+    reference = meeting(hours=0.05, turns=40, speakers=3, seed=5)
+    system = system_output(reference, seed=6)
+    document = Document("m", {REFERENCE: reference, CORRECTED: system})
+    history = History(document)
+    live = LiveScore(document, ScoringSetup(collar=0.25))
+    updates = []
+    live.subscribe(lambda: updates.append(live.score))
+    turns = document[CORRECTED].turns
+    history.push(edit.nudge(CORRECTED, turns[3], "end", 300 * MS))
+    history.push(edit.delete(CORRECTED, (turns[7],)))
+    history.push(edit.rename_speaker(document[CORRECTED], CORRECTED, "sys00", "sys01"))
+    history.undo()
+    assert len(updates) == 4
+    expected = score(document[REFERENCE], document[CORRECTED], collar=0.25)
+    assert live.score == expected
+    errors = live.errors()
+    assert len(errors) > 0
+    assert (errors.ends > errors.starts).all()
+    # error time in regions equals the score's error time (no collar: every tick scored)
+    live.configure(ScoringSetup(collar=0.0))
+    errors = live.errors()
+    total = (
+        (errors.ends - errors.starts) * (errors.missed + errors.false_alarm + errors.confusion)
+    ).sum() / S
+    assert abs(total - live.score.error) < 1e-9

@@ -95,3 +95,13 @@ def format_clock(ticks: int) -> str:
     minutes, s = divmod(seconds, 60)
     hours, m = divmod(minutes, 60)
     return f"{sign}{hours}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def ticks_to_frames(ticks: int, sample_rate: int) -> int:
+    """The sample frame at ``ticks`` (rounded down)."""
+    return ticks * sample_rate // TICKS_PER_SECOND
+
+
+def frames_to_ticks(frames: int, sample_rate: int) -> int:
+    """Ticks of sample frame ``frames`` (exact at the usual rates, else the nearest)."""
+    return (frames * TICKS_PER_SECOND + sample_rate // 2) // sample_rate

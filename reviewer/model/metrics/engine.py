@@ -116,7 +116,30 @@ class Sums:
         return self.matched - correct
 
 
-def accumulate(
+@dataclass(frozen=True, slots=True)
+class Intervals:
+    """The elementary intervals of a stretch of a recording, where nothing changes inside.
+
+    Attributes
+    ----------
+    bounds
+        ``K + 1`` sorted tick positions; interval ``i`` is ``[bounds[i], bounds[i + 1])``.
+    ref_active, hyp_active
+        ``[speaker, i]``: whether each speaker is active (same-speaker overlap counts once).
+    evaluated
+        Ticks of interval ``i`` inside the UEM (0 outside), before collars and overlap.
+    weights
+        Ticks of interval ``i`` that are scored (0 in collars, in skipped overlap, outside).
+    """
+
+    bounds: np.ndarray
+    ref_active: np.ndarray
+    hyp_active: np.ndarray
+    evaluated: np.ndarray
+    weights: np.ndarray
+
+
+def intervals(
     reference: Columns,
     hypothesis: Columns,
     uem_starts: np.ndarray,
@@ -124,8 +147,8 @@ def accumulate(
     collar: int = 0,
     skip_overlap: bool = False,
     window: tuple[int, int] | None = None,
-) -> Sums:
-    """Compute md-eval's sums over the UEM, or over the part of it inside ``window``.
+) -> Intervals | None:
+    """Split the UEM (or its part inside ``window``) into elementary intervals.
 
     Parameters
     ----------
@@ -138,16 +161,20 @@ def accumulate(
     skip_overlap
         Exclude regions where two or more reference turns are active (md-eval's ``-1``).
     window
-        ``(lo, hi)`` ticks: only the intervals inside it are summed.
+        ``(lo, hi)`` ticks: only the intervals inside it.
+
+    Returns
+    -------
+    Intervals or None
+        None when the stretch is empty.
     """
-    empty = Sums.zeros(reference.n_speakers, hypothesis.n_speakers)
     if len(uem_starts) == 0:
-        return empty
+        return None
     lo, hi = int(uem_starts[0]), int(uem_ends[-1])
     if window is not None:
         lo, hi = max(lo, window[0]), min(hi, window[1])
     if lo >= hi:
-        return empty
+        return None
 
     r_starts, r_ends, r_speakers = _speech(reference, lo, hi)
     h_starts, h_ends, h_speakers = _speech(hypothesis, lo, hi)
@@ -169,19 +196,82 @@ def accumulate(
         weights = np.where(_covered(bounds, c_starts, c_ends), 0, weights)
     if skip_overlap:
         weights = np.where(ref_counts.sum(axis=0) >= 2, 0, weights)
+    return Intervals(bounds, ref_counts > 0, hyp_counts > 0, evaluated, weights)
 
-    ref_active = ref_counts > 0
-    hyp_active = hyp_counts > 0
-    n_ref = ref_active.sum(axis=0)
-    n_hyp = hyp_active.sum(axis=0)
+
+def accumulate(
+    reference: Columns,
+    hypothesis: Columns,
+    uem_starts: np.ndarray,
+    uem_ends: np.ndarray,
+    collar: int = 0,
+    skip_overlap: bool = False,
+    window: tuple[int, int] | None = None,
+) -> Sums:
+    """Compute md-eval's sums over the UEM, or over the part of it inside ``window``.
+
+    Takes the parameters of :func:`intervals`.
+    """
+    parts = intervals(reference, hypothesis, uem_starts, uem_ends, collar, skip_overlap, window)
+    if parts is None:
+        return Sums.zeros(reference.n_speakers, hypothesis.n_speakers)
+    weights = parts.weights
+    n_ref = parts.ref_active.sum(axis=0)
+    n_hyp = parts.hyp_active.sum(axis=0)
     excess = n_ref - n_hyp
     return Sums(
         scored=int(weights @ n_ref),
         missed=int(weights @ np.maximum(excess, 0)),
         false_alarm=int(weights @ np.maximum(-excess, 0)),
         matched=int(weights @ np.minimum(n_ref, n_hyp)),
-        **_cooccurrences(ref_active, hyp_active, evaluated, weights),
+        **_cooccurrences(parts.ref_active, parts.hyp_active, parts.evaluated, weights),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRegions:
+    """Where the errors are: intervals with missed, false-alarm or confused speakers.
+
+    Attributes
+    ----------
+    starts, ends
+        Ticks of each region (adjacent intervals with the same errors are joined).
+    missed, false_alarm, confusion
+        How many speakers are missed, falsely detected or confused in each region.
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    missed: np.ndarray
+    false_alarm: np.ndarray
+    confusion: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+def error_regions(parts: Intervals | None, mapping: list[tuple[int, int]]) -> ErrorRegions:
+    """The scored intervals that hold errors under a speaker ``mapping`` (code pairs)."""
+    if parts is None:
+        empty = np.empty(0, dtype=np.int64)
+        return ErrorRegions(empty, empty, empty, empty, empty)
+    n_ref = parts.ref_active.sum(axis=0)
+    n_hyp = parts.hyp_active.sum(axis=0)
+    correct = np.zeros_like(n_ref)
+    for r, h in mapping:
+        correct += parts.ref_active[r] & parts.hyp_active[h]
+    missed = np.maximum(n_ref - n_hyp, 0)
+    false_alarm = np.maximum(n_hyp - n_ref, 0)
+    confusion = np.minimum(n_ref, n_hyp) - correct
+    keep = (parts.weights > 0) & ((missed + false_alarm + confusion) > 0)
+    starts, ends = parts.bounds[:-1][keep], parts.bounds[1:][keep]
+    kinds = np.stack([missed[keep], false_alarm[keep], confusion[keep]])
+    if len(starts) > 1:  # join touching intervals with identical errors
+        joined = (starts[1:] == ends[:-1]) & (kinds[:, 1:] == kinds[:, :-1]).all(axis=0)
+        first = np.concatenate(([True], ~joined))
+        last = np.concatenate((~joined, [True]))
+        starts, ends, kinds = starts[first], ends[last], kinds[:, first]
+    return ErrorRegions(starts, ends, kinds[0], kinds[1], kinds[2])
 
 
 def _speech(track: Columns, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -108,6 +108,10 @@ class IncrementalScorer:
             window,
         )
 
+    def columns(self) -> tuple[Columns, Columns]:
+        """The current reference and hypothesis columns."""
+        return self._sides["reference"].columns(), self._sides["hypothesis"].columns()
+
     @property
     def sums(self) -> Sums:
         """The current additive sums (ticks)."""

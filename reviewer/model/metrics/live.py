@@ -1,0 +1,125 @@
+"""Live scoring of two tracks of a document, kept up to date after every edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reviewer.model.document import Change, Document
+from reviewer.model.metrics.der import DiarizationScore, uem_arrays
+from reviewer.model.metrics.engine import ErrorRegions, error_regions, intervals
+from reviewer.model.metrics.incremental import IncrementalScorer
+from reviewer.model.metrics.mapping import speaker_mapping
+from reviewer.model.time import from_seconds
+
+_REBUILD_ABOVE = 64  # an edit touching more turns than this rescores from scratch
+
+
+@dataclass(frozen=True)
+class ScoringSetup:
+    """Which track is scored against which, and how.
+
+    ``collar`` is seconds on EACH side of every reference boundary (md-eval's ``-c``).
+    """
+
+    reference: str = "reference"
+    hypothesis: str = "corrected"
+    collar: float = 0.0
+    skip_overlap: bool = False
+
+
+class LiveScore:
+    """The md-eval score of a document's two tracks, updated incrementally on every change.
+
+    Parameters
+    ----------
+    document
+        The document; the live score subscribes to its changes.
+    setup
+        Which tracks and settings.
+    """
+
+    def __init__(self, document: Document, setup: ScoringSetup | None = None):
+        self.document = document
+        self._listeners: list[Callable[[], None]] = []
+        self.setup = setup or ScoringSetup()
+        self._rebuild()
+        document.subscribe(self._changed)
+
+    def configure(self, setup: ScoringSetup) -> None:
+        """Score other tracks or with other settings (rescores from scratch)."""
+        self.setup = setup
+        self._rebuild()
+        self._notify()
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after every update of the score."""
+        self._listeners.append(listener)
+
+    @property
+    def available(self) -> bool:
+        """Whether both tracks exist."""
+        return self._scorer is not None
+
+    @property
+    def score(self) -> DiarizationScore | None:
+        """The current score, or None when a track is missing."""
+        return self._scorer.score if self._scorer else None
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """md-eval's current mapping, ``{reference speaker: system speaker}``."""
+        return self._scorer.mapping if self._scorer else {}
+
+    def errors(self, window: tuple[int, int] | None = None) -> ErrorRegions:
+        """Missed, false-alarm and confused regions (all of them, or inside ``window``)."""
+        if self._scorer is None:
+            return error_regions(None, [])
+        ref, hyp = self._scorer.columns()
+        starts, ends = uem_arrays(self.document.uem, ref)
+        parts = intervals(
+            ref,
+            hyp,
+            starts,
+            ends,
+            from_seconds(self.setup.collar),
+            self.setup.skip_overlap,
+            window,
+        )
+        mapping = speaker_mapping(self._scorer.sums.cooccurrence, ref.labels, hyp.labels)
+        return error_regions(parts, mapping)
+
+    def _rebuild(self) -> None:
+        setup = self.setup
+        if setup.reference not in self.document or setup.hypothesis not in self.document:
+            self._scorer = None
+            return
+        self._scorer = IncrementalScorer(
+            self.document[setup.reference],
+            self.document[setup.hypothesis],
+            uem=self.document.uem,
+            collar=setup.collar,
+            skip_overlap=setup.skip_overlap,
+        )
+
+    def _changed(self, change: Change) -> None:
+        sides = {self.setup.reference: "reference", self.setup.hypothesis: "hypothesis"}
+        if change.track not in sides:
+            return
+        if (
+            self._scorer is None
+            or self.setup.reference == self.setup.hypothesis
+            or len(change.removed) + len(change.added) > _REBUILD_ABOVE
+        ):
+            self._rebuild()
+        else:
+            side = sides[change.track]
+            for turn in change.removed:
+                self._scorer.remove(side, turn)
+            for turn in change.added:
+                self._scorer.add(side, turn)
+        self._notify()
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()

@@ -1,0 +1,102 @@
+"""The keyboard actions as plain functions of an Editor, without Qt."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewer.model import actions
+from reviewer.model.annotation import Span, Track, Turn
+from reviewer.model.commands import EditError
+from reviewer.model.document import CORRECTED, REFERENCE, Document
+from reviewer.model.editor import Editor
+from reviewer.model.metrics import score
+from reviewer.model.time import TICKS_PER_SECOND as S
+
+MS = S // 1000
+REF = Track([Turn(0, 2 * S, "A"), Turn(3 * S, 5 * S, "B"), Turn(6 * S, 8 * S, "A")])
+
+
+def make():
+    hyp = Track([Turn(0, 2 * S + 300 * MS, "x"), Turn(3 * S, 5 * S, "y")])
+    return Editor(Document("rec", {REFERENCE: REF, CORRECTED: hyp}))
+
+
+def check_live(editor):
+    assert editor.live.score == score(editor.document[REFERENCE], editor.document[CORRECTED])
+
+
+def test_navigation_and_nudges():
+    editor = make()
+    actions.next_turn(editor)
+    assert editor.selected == Turn(0, 2 * S + 300 * MS, "x")
+    for _ in range(3):
+        actions.nudge(editor, "end", -100)
+    assert editor.selected.end == 2 * S
+    assert len(editor.history.commands) == 1
+    check_live(editor)
+    actions.next_turn(editor)
+    assert editor.selected.speaker == "y"
+    with pytest.raises(EditError, match="no later turn"):
+        actions.next_turn(editor)
+    actions.previous_turn(editor)
+    assert editor.selected.speaker == "x"
+
+
+def test_split_merge_create_assign_delete():
+    editor = make()
+    actions.next_turn(editor)
+    editor.set_cursor(S)
+    actions.split_at_cursor(editor)
+    assert len(editor.track) == 3
+    assert editor.selected.start == S
+    actions.assign_speaker(editor, actions.speaker_for_digit(editor, 2))  # "y"
+    assert [t.speaker for t in editor.track] == ["x", "y", "y"]
+    check_live(editor)
+    editor.set_selection(Span(6 * S, 8 * S))
+    actions.create_from_selection(editor, "x")
+    assert editor.track.turns[-1] == Turn(6 * S, 8 * S, "x")
+    check_live(editor)
+    assert editor.live.score.error == pytest.approx(1.0 + 0.3)  # 1 s confused, 0.3 s FA
+    actions.delete_selected(editor)
+    assert len(editor.track) == 3
+    editor.select(editor.track.turns[1])
+    actions.merge_with_next(editor)
+    assert editor.track.turns[1] == Turn(S, 5 * S, "y")
+    check_live(editor)
+    assert actions.speaker_for_digit(editor, 3) == "speaker1"
+    with pytest.raises(EditError):
+        actions.speaker_for_digit(editor, 5)
+    while editor.history.undo():
+        pass
+    assert editor.track == make().track
+
+
+def test_set_boundaries_at_cursor_and_next_error():
+    editor = make()
+    span = actions.next_error(editor)
+    assert span == Span(2 * S, 2 * S + 300 * MS)  # the false alarm at the end of x
+    actions.previous_turn(editor)
+    editor.set_cursor(2 * S)
+    actions.set_end_at_cursor(editor)
+    span = actions.next_error(editor)
+    assert span == Span(6 * S, 8 * S)  # the missed turn
+    with pytest.raises(EditError):
+        actions.next_error(editor)
+    editor.select(editor.track.turns[1])
+    editor.set_cursor(2 * S + 500 * MS)
+    actions.set_start_at_cursor(editor)
+    assert editor.selected.start == 2 * S + 500 * MS
+    check_live(editor)
+
+
+def test_rename_speaker_everywhere():
+    editor = make()
+    actions.rename_speaker(editor, "x", "y")
+    assert editor.track.labels == ("y",)
+    assert editor.history.undo_name == "Merge speaker x into y"
+
+
+def test_no_selection_message():
+    editor = make()
+    with pytest.raises(EditError, match="no turn selected"):
+        actions.delete_selected(editor)
