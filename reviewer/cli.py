@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from reviewer.model.formats import FormatError, read_rttm, read_uem
 from reviewer.model.metrics import CorpusScore, DiarizationScore, score_corpus
@@ -26,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return args.run(args)
-    except (FormatError, FileNotFoundError) as error:
+    except (FormatError, FileNotFoundError, ValueError) as error:
         print(f"reviewer: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
@@ -68,11 +69,49 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser(
         "demo",
-        help="the built-in demo: pyannote.audio's sample with an example system output",
+        help="open the built-in demo: pyannote.audio's sample with an example system output",
     )
-    demo.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    demo.add_argument(
+        "--check",
+        action="store_true",
+        help="no window: print the demo's scores (for machines without a display)",
+    )
+    demo.add_argument("--json", action="store_true", help="with --check: print JSON")
     demo.set_defaults(run=_demo)
+
+    open_ = commands.add_parser("open", help="open a recording for review")
+    _review_inputs(open_)
+    open_.set_defaults(run=_open)
+
+    render = commands.add_parser(
+        "render",
+        help="draw the review view (waveform, lanes, errors, metrics) to a PNG, no display",
+    )
+    _review_inputs(render)
+    render.add_argument("--start", type=_seconds, metavar="S", help="view start (seconds)")
+    render.add_argument("--end", type=_seconds, metavar="E", help="view end (seconds)")
+    render.add_argument("--out", required=True, metavar="FIG.png", help="the PNG to write")
+    render.add_argument("--size", default="1600x900", metavar="WxH", type=_size,
+                        help="image size in pixels (default 1600x900)")
+    render.set_defaults(run=_render)
     return parser
+
+
+def _review_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("audio", metavar="AUDIO", help="audio file (any format libsndfile reads)")
+    parser.add_argument("--ref", metavar="R", help="reference RTTM")
+    parser.add_argument("--hyp", metavar="H", help="system output RTTM")
+    parser.add_argument("--uem", metavar="U", help="UEM: regions to score")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT") from None
+    if not (16 <= width <= 16384 and 16 <= height <= 16384):
+        raise argparse.ArgumentTypeError(f"{text!r}: sizes go from 16 to 16384 pixels")
+    return width, height
 
 
 def _seconds(text: str) -> float:
@@ -101,6 +140,10 @@ def _demo(args: argparse.Namespace) -> int:
     from reviewer.resources import demo
 
     files = demo()
+    if not args.check:
+        from reviewer.ui.app import DEMO_NOTE, run
+
+        return run(files.audio, files.reference, files.system, note=DEMO_NOTE)
     result = score_corpus(read_rttm(files.reference), read_rttm(files.system))
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
@@ -110,6 +153,21 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"System output:  {files.system} (an example, with errors written in by hand)")
     print()
     print(format_table(result))
+    return 0
+
+
+def _open(args: argparse.Namespace) -> int:
+    from reviewer.ui.app import run
+
+    return run(args.audio, args.ref, args.hyp, args.uem)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from reviewer.ui.app import render
+
+    render(Path(args.out), args.size, args.start, args.end, args.audio, args.ref, args.hyp,
+           args.uem)
+    print(f"wrote {args.out}")
     return 0
 
 

@@ -111,7 +111,7 @@ def test_help_says_collar_is_per_side():
 
 
 def test_demo_scores_the_example():
-    result = run("demo", "--json")
+    result = run("demo", "--check", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     sample = data["files"]["sample"]

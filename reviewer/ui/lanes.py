@@ -1,0 +1,219 @@
+"""Speaker lanes and the error lane: turns drawn as bars, one row per speaker."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+
+from reviewer.model.annotation import Track, Turn
+from reviewer.model.metrics.engine import ErrorRegions
+from reviewer.model.time import TICKS_PER_SECOND
+from reviewer.ui import colors as palette
+
+_GRAB_PIXELS = 6
+
+
+def _cosmetic(color: QColor, width: float = 1.0) -> QPen:
+    pen = QPen(color, width)
+    pen.setCosmetic(True)
+    return pen
+
+
+class TurnsItem(pg.GraphicsObject):
+    """The turns of one track, one row per speaker, drawn only where visible.
+
+    Signals
+    -------
+    turn_clicked(Turn or None, float)
+        A click: the turn under it (None on empty space) and the time in seconds.
+    boundary_dragged(Turn, str, float, str)
+        A boundary drag: the turn at the start of the drag, ``"start"``/``"end"``, the
+        time in seconds, and ``"start"``/``"move"``/``"finish"``.
+    """
+
+    turn_clicked = Signal(object, float)
+    boundary_dragged = Signal(object, str, float, str)
+
+    def __init__(self, speaker_colors: palette.SpeakerColors):
+        super().__init__()
+        self._colors = speaker_colors
+        self._track = Track()
+        self._rows: dict[str, int] = {}
+        self._selected: Turn | None = None
+        self._editable = False
+        self._drag: tuple[Turn, str] | None = None
+        self.setAcceptHoverEvents(True)
+
+    @property
+    def rows(self) -> dict[str, int]:
+        """Row of each speaker (0 at the top)."""
+        return self._rows
+
+    def set_track(
+        self, track: Track, rows: dict[str, int], selected: Turn | None, editable: bool
+    ) -> None:
+        """Show ``track`` with speakers on ``rows``; highlight ``selected``."""
+        self.prepareGeometryChange()
+        self._track, self._rows, self._selected, self._editable = (track, rows, selected, editable)
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        """Everything the item may draw."""
+        extent = self._track.extent
+        end = extent.end / TICKS_PER_SECOND if extent else 1.0
+        return QRectF(0.0, 0.0, max(end, 1e-3), max(len(self._rows), 1))
+
+    def _visible(self) -> np.ndarray:
+        view = self.getViewBox()
+        arrays = self._track.arrays
+        if view is None or len(arrays.starts) == 0:
+            return np.empty(0, dtype=np.int64)
+        (x0, x1), _ = view.viewRange()
+        lo, hi = x0 * TICKS_PER_SECOND, x1 * TICKS_PER_SECOND
+        return np.flatnonzero((arrays.ends >= lo) & (arrays.starts <= hi))
+
+    def paint(self, painter: QPainter, *args) -> None:
+        """Draw the visible turns."""
+        turns = self._track.turns
+        visible = self._visible()
+        by_speaker: dict[str, list[QRectF]] = {}
+        scale = 1.0 / TICKS_PER_SECOND
+        for i in visible:
+            turn = turns[i]
+            row = self._rows.get(turn.speaker, 0)
+            rect = QRectF(turn.start * scale, row + 0.12, (turn.end - turn.start) * scale, 0.76)
+            by_speaker.setdefault(turn.speaker, []).append(rect)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for speaker, rects in by_speaker.items():
+            color = self._colors[speaker]
+            painter.setPen(_cosmetic(color.darker(150)))
+            fill = QColor(color)
+            fill.setAlpha(200 if self._editable else 150)
+            painter.setBrush(QBrush(fill))
+            painter.drawRects(rects)
+        if self._selected is not None and self._selected.speaker in self._rows:
+            turn = self._selected
+            row = self._rows[turn.speaker]
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(_cosmetic(QColor("white"), 2.5))
+            painter.drawRect(
+                QRectF(turn.start * scale, row + 0.06, (turn.end - turn.start) * scale, 0.88)
+            )
+
+    # --- mouse ------------------------------------------------------------------------
+
+    def _turn_at(self, pos: QPointF) -> Turn | None:
+        row = int(pos.y())
+        time = round(pos.x() * TICKS_PER_SECOND)
+        hits = [t for t in self._track.at(time) if self._rows.get(t.speaker) == row]
+        return min(hits, key=lambda t: t.duration) if hits else None
+
+    def _boundary_at(self, pos: QPointF) -> tuple[Turn, str] | None:
+        view = self.getViewBox()
+        if view is None or not self._editable:
+            return None
+        reach = view.viewPixelSize()[0] * _GRAB_PIXELS * TICKS_PER_SECOND
+        row = int(pos.y())
+        time = pos.x() * TICKS_PER_SECOND
+        arrays = self._track.arrays
+        if len(arrays.starts) == 0:
+            return None
+        best = None
+        for edge, values in (("start", arrays.starts), ("end", arrays.ends)):
+            near = np.flatnonzero(np.abs(values - time) <= reach)
+            for i in near:
+                turn = self._track.turns[i]
+                if self._rows.get(turn.speaker) != row:
+                    continue
+                distance = abs(values[i] - time)
+                if best is None or distance < best[0]:
+                    best = (distance, turn, edge)
+        return (best[1], best[2]) if best else None
+
+    def hoverEvent(self, event) -> None:  # noqa: N802
+        """Show a resize cursor over a draggable boundary."""
+        if event.isExit():
+            self.unsetCursor()
+            return
+        if self._boundary_at(event.pos()):
+            self.setCursor(Qt.CursorShape.SizeHorCursor)
+        else:
+            self.unsetCursor()
+
+    def mouseClickEvent(self, event) -> None:  # noqa: N802
+        """Select the turn under a click."""
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        event.accept()
+        self.turn_clicked.emit(self._turn_at(event.pos()), event.pos().x())
+
+    def mouseDragEvent(self, event) -> None:  # noqa: N802
+        """Drag a boundary of the edited track: one drag is one undo step."""
+        if event.button() != Qt.MouseButton.LeftButton:
+            event.ignore()
+            return
+        if event.isStart():
+            self._drag = self._boundary_at(event.buttonDownPos())
+            if self._drag is None:
+                event.ignore()
+                return
+            self.boundary_dragged.emit(*self._drag, event.pos().x(), "start")
+        if self._drag is None:
+            event.ignore()
+            return
+        event.accept()
+        stage = "finish" if event.isFinish() else "move"
+        self.boundary_dragged.emit(*self._drag, event.pos().x(), stage)
+        if event.isFinish():
+            self._drag = None
+
+
+class ErrorsItem(pg.GraphicsObject):
+    """The error lane: missed (row 0), false alarm (row 1) and confusion (row 2) regions."""
+
+    ROWS = (
+        ("Missed", palette.MISSED),
+        ("False alarm", palette.FALSE_ALARM),
+        ("Confusion", palette.CONFUSION),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        empty = np.empty(0, dtype=np.int64)
+        self._errors = ErrorRegions(empty, empty, empty, empty, empty)
+        self._extent = 1.0
+
+    def set_errors(self, errors: ErrorRegions, extent_seconds: float) -> None:
+        """Show these regions."""
+        self.prepareGeometryChange()
+        self._errors, self._extent = errors, max(extent_seconds, 1e-3)
+        self.update()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802
+        """Everything the item may draw."""
+        return QRectF(0.0, 0.0, self._extent, 3.0)
+
+    def paint(self, painter: QPainter, *args) -> None:
+        """Draw the regions, darker where more speakers are in error."""
+        errors = self._errors
+        scale = 1.0 / TICKS_PER_SECOND
+        for row, ((_, color), amounts) in enumerate(
+            zip(self.ROWS, (errors.missed, errors.false_alarm, errors.confusion), strict=True)
+        ):
+            hits = np.flatnonzero(amounts > 0)
+            if len(hits) == 0:
+                continue
+            painter.setPen(_cosmetic(color))
+            painter.setBrush(QBrush(color))
+            rects = [
+                QRectF(
+                    errors.starts[i] * scale,
+                    row + 0.15,
+                    (errors.ends[i] - errors.starts[i]) * scale,
+                    0.7,
+                )
+                for i in hits
+            ]
+            painter.drawRects(rects)

@@ -1,0 +1,420 @@
+"""The main window: timeline, metrics, menus built from the key table, status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+)
+
+from reviewer.model import actions
+from reviewer.model.annotation import Span
+from reviewer.model.commands import EditError
+from reviewer.model.document import CORRECTED
+from reviewer.model.editor import Editor
+from reviewer.model.formats import write_rttm
+from reviewer.model.time import TICKS_PER_SECOND, frames_to_ticks, ticks_to_frames
+from reviewer.ui.keymap import KEYMAP
+from reviewer.ui.metrics_panel import MetricsPanel
+from reviewer.ui.timeline import TimelineView
+
+SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+MENUS = ("File", "Edit", "Navigate", "View", "Playback", "Help")
+
+
+class MainWindow(QMainWindow):
+    """One recording under review.
+
+    Parameters
+    ----------
+    editor
+        The review state.
+    audio, pyramid
+        The audio source and its peak pyramid, or None.
+    player
+        The playback service, or None when playback is unavailable.
+    note
+        A sentence shown under the metrics (e.g. that the system output is an example).
+    """
+
+    def __init__(self, editor: Editor, audio=None, pyramid=None, player=None, note: str = ""):
+        super().__init__()
+        self.editor = editor
+        self.audio = audio
+        self.player = player
+        self.speed = 1.0
+        self.replay_after_nudge = True
+        self.last_boundary: int | None = None
+        self.setWindowTitle(f"reviewer \u2014 {editor.document.uri}[*]")
+        self.resize(1500, 900)
+        self.setAcceptDrops(True)
+
+        self.timeline = TimelineView(editor, audio, pyramid)
+        self.timeline.message.connect(self.status)
+        self.setCentralWidget(self.timeline)
+        self.metrics = MetricsPanel(editor, note)
+        dock = QDockWidget("Metrics", self)
+        dock.setObjectName("metrics")
+        dock.setWidget(self.metrics)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.position_label = QLabel()
+        self.statusBar().addPermanentWidget(self.position_label)
+
+        self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
+        self.actions: dict[str, QAction] = {}
+        self._build_actions()
+        editor.history.subscribe(lambda *_: self._history_changed())
+        editor.subscribe(self._show_position)
+        self._history_changed()
+        self._show_position()
+
+        self.play_timer = QTimer(self)
+        self.play_timer.setInterval(33)
+        self.play_timer.timeout.connect(self._follow_playback)
+        if player is not None and not player.available:
+            self.status(player.reason)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        groups = {
+            "Edit": "Edit",
+            "Navigate": "Navigate",
+            "View": "View",
+            "Playback": "Playback",
+            "File": "File",
+            "Help": "Help",
+        }
+        for binding in KEYMAP:
+            action = QAction(binding.label, self)
+            action.setShortcuts([QKeySequence(key) for key in binding.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _=False, b=binding.action: self.trigger(b))
+            self.addAction(action)
+            self.menus[groups[binding.group]].addAction(action)
+            self.actions[binding.action] = action
+
+    def trigger(self, name: str) -> None:
+        """Run an action by its id in the key table; errors go to the status bar."""
+        handler = getattr(self, f"do_{name}", None)
+        try:
+            if handler is not None:
+                handler()
+            elif name.startswith("speaker_"):
+                speaker = actions.speaker_for_digit(self.editor, int(name.split("_")[1]))
+                actions.assign_speaker(self.editor, speaker)
+            else:
+                self._edit_action(name)
+        except (EditError, KeyError) as error:
+            self.status(str(error).strip("'"))
+
+    def _edit_action(self, name: str) -> None:
+        nudges = {
+            "nudge_start_left": ("start", -10),
+            "nudge_start_right": ("start", 10),
+            "nudge_end_left": ("end", -10),
+            "nudge_end_right": ("end", 10),
+            "nudge_start_left_big": ("start", -100),
+            "nudge_start_right_big": ("start", 100),
+            "nudge_end_left_big": ("end", -100),
+            "nudge_end_right_big": ("end", 100),
+        }
+        if name in nudges:
+            self.last_boundary = actions.nudge(self.editor, *nudges[name])
+            if self.replay_after_nudge:
+                self._play_around(self.last_boundary)
+            return
+        simple = {
+            "next_turn": actions.next_turn,
+            "previous_turn": actions.previous_turn,
+            "set_start": actions.set_start_at_cursor,
+            "set_end": actions.set_end_at_cursor,
+            "split": actions.split_at_cursor,
+            "merge_next": actions.merge_with_next,
+            "delete": actions.delete_selected,
+            "create": actions.create_from_selection,
+            "snap": actions.snap_boundaries,
+        }
+        simple[name](self.editor)
+        if name in ("next_turn", "previous_turn") and self.editor.selected is not None:
+            self.timeline.ensure_visible(self.editor.selected.end)
+
+    def do_undo(self) -> None:
+        """Undo the last edit."""
+        if self.editor.history.undo() is None:
+            self.status("nothing to undo")
+
+    def do_redo(self) -> None:
+        """Redo the last undone edit."""
+        if self.editor.history.redo() is None:
+            self.status("nothing to redo")
+
+    def do_next_error(self) -> None:
+        """Select the next error region and play it."""
+        span = actions.next_error(self.editor)
+        self._show_and_play(span)
+
+    def do_previous_error(self) -> None:
+        """Select the previous error region and play it."""
+        span = actions.next_error(self.editor, backwards=True)
+        self._show_and_play(span)
+
+    def _show_and_play(self, span: Span) -> None:
+        x0, x1 = self.timeline.view_range()
+        if not (x0 * TICKS_PER_SECOND <= span.start and span.end <= x1 * TICKS_PER_SECOND):
+            self.timeline.zoom_to(
+                Span(max(0, span.start - TICKS_PER_SECOND), span.end + TICKS_PER_SECOND)
+            )
+        self._play(span.start, span.end)
+
+    def do_cursor_left(self) -> None:
+        """Move the cursor left by a tenth of the view."""
+        x0, x1 = self.timeline.view_range()
+        self.editor.set_cursor(self.editor.cursor - round((x1 - x0) * 0.1 * TICKS_PER_SECOND))
+
+    def do_cursor_right(self) -> None:
+        """Move the cursor right by a tenth of the view."""
+        x0, x1 = self.timeline.view_range()
+        self.editor.set_cursor(self.editor.cursor + round((x1 - x0) * 0.1 * TICKS_PER_SECOND))
+
+    def do_next_track(self) -> None:
+        """Edit the next track."""
+        names = list(self.editor.document.tracks)
+        index = names.index(self.editor.active_track) if self.editor.active_track in names else -1
+        self.editor.set_active_track(names[(index + 1) % len(names)])
+        self.status(f"editing {self.editor.active_track}")
+
+    def do_zoom_in(self) -> None:
+        """Zoom in around the cursor."""
+        self.timeline.zoom(0.5)
+
+    def do_zoom_out(self) -> None:
+        """Zoom out around the cursor."""
+        self.timeline.zoom(2.0)
+
+    def do_zoom_fit(self) -> None:
+        """Show the whole recording."""
+        self.timeline.fit()
+
+    def do_zoom_selection(self) -> None:
+        """Zoom to the selection (or the selected turn)."""
+        span = self.editor.selection or (
+            self.editor.selected.span if self.editor.selected else None
+        )
+        if span is None:
+            raise EditError("nothing selected to zoom to")
+        self.timeline.zoom_to(span)
+
+    def do_toggle_spectrogram(self) -> None:
+        """Show or hide the spectrogram."""
+        visible = not self.timeline.spectrogram_plot.isVisible() if self.audio else True
+        self.timeline.show_spectrogram(visible)
+
+    def do_speaker_typed(self) -> None:
+        """Give the selected turn to a speaker typed by name."""
+        if self.editor.selected is None:
+            raise EditError("no turn selected")
+        labels = list(self.editor.track.labels)
+        name, ok = QInputDialog.getItem(
+            self,
+            "Speaker",
+            "Give the turn to:",
+            labels,
+            labels.index(self.editor.selected.speaker),
+            True,
+        )
+        if ok and name.strip():
+            actions.assign_speaker(self.editor, name.strip())
+
+    def do_rename_speaker(self) -> None:
+        """Rename or merge a speaker everywhere in the edited track."""
+        labels = list(self.editor.track.labels)
+        if not labels:
+            raise EditError("the edited track has no speaker")
+        current = self.editor.selected.speaker if self.editor.selected else labels[0]
+        old, ok = QInputDialog.getItem(
+            self, "Rename speaker", "Speaker:", labels, labels.index(current), False
+        )
+        if not ok:
+            return
+        new, ok = QInputDialog.getText(
+            self, "Rename speaker", f"New name for {old} (an existing name merges):"
+        )
+        if ok and new.strip():
+            actions.rename_speaker(self.editor, old, new.strip())
+
+    def do_export_rttm(self, path: str | None = None) -> None:
+        """Export the corrected track as RTTM (atomic write)."""
+        name = CORRECTED if CORRECTED in self.editor.document else self.editor.active_track
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "Export RTTM", f"{self.editor.document.uri}.rttm", "RTTM (*.rttm)"
+            )
+            if not path:
+                return
+        write_rttm(path, {self.editor.document.uri: self.editor.document[name]})
+        self.status(f"exported {name} to {path}")
+
+    def do_shortcuts(self) -> None:
+        """Show every key binding."""
+        from reviewer.ui.shortcuts import ShortcutSheet
+
+        ShortcutSheet(self).exec()
+
+    def do_quit(self) -> None:
+        """Close the window (asking about unsaved changes)."""
+        self.close()
+
+    def do_open(self) -> None:
+        """Open other files (in a new window)."""
+        self.status("Open: use `reviewer open AUDIO --ref R --hyp H` or drop files here")
+
+    def do_save_session(self) -> None:
+        """Save the session."""
+        self.status("sessions are not available yet")
+
+    # --- playback -------------------------------------------------------------------------
+
+    def _playable(self) -> bool:
+        if self.player is None or self.audio is None:
+            self.status("Playback disabled: no audio")
+            return False
+        if not self.player.available:
+            self.status(self.player.reason)
+            return False
+        return True
+
+    def _play(self, start: int, end: int | None = None) -> None:
+        if not self._playable():
+            return
+        rate = self.audio.sample_rate
+        last = None if end is None else ticks_to_frames(end, rate)
+        self.player.play(ticks_to_frames(start, rate), last, self.speed)
+        self.play_timer.start()
+
+    def _play_around(self, ticks: int) -> None:
+        half = TICKS_PER_SECOND // 2
+        self._play(max(0, ticks - half), ticks + half)
+
+    def do_play_pause(self) -> None:
+        """Play from the cursor, or pause."""
+        if self.player is not None and self.player.is_playing:
+            self.player.stop()
+            return
+        self._play(self.editor.cursor)
+
+    def do_play_selection(self) -> None:
+        """Play the time selection."""
+        if self.editor.selection is None:
+            raise EditError("no selection to play")
+        self._play(self.editor.selection.start, self.editor.selection.end)
+
+    def do_play_turn(self) -> None:
+        """Play the selected turn."""
+        if self.editor.selected is None:
+            raise EditError("no turn selected")
+        self._play(self.editor.selected.start, self.editor.selected.end)
+
+    def do_play_boundary(self) -> None:
+        """Play one second around the last moved boundary."""
+        if self.last_boundary is None:
+            raise EditError("no boundary moved yet")
+        self._play_around(self.last_boundary)
+
+    def do_speed_down(self) -> None:
+        """Slow playback down."""
+        self._set_speed(-1)
+
+    def do_speed_up(self) -> None:
+        """Speed playback up."""
+        self._set_speed(+1)
+
+    def _set_speed(self, step: int) -> None:
+        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
+        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
+        if self.player is not None and hasattr(self.player, "set_speed"):
+            self.player.set_speed(self.speed)
+        self.status(f"playback speed {self.speed:g}x")
+        self._show_position()
+
+    def do_toggle_replay(self) -> None:
+        """Turn replay-after-nudge on or off."""
+        self.replay_after_nudge = not self.replay_after_nudge
+        self.status(f"replay after nudge {'on' if self.replay_after_nudge else 'off'}")
+
+    def _follow_playback(self) -> None:
+        if self.player is None or not self.player.is_playing:
+            self.play_timer.stop()
+            return
+        ticks = frames_to_ticks(int(self.player.position), self.audio.sample_rate)
+        self.editor.set_cursor(ticks)
+
+    # --- feedback -------------------------------------------------------------------------
+
+    def status(self, text: str) -> None:
+        """Show a message in the status bar."""
+        self.statusBar().showMessage(text, 8000)
+
+    def _history_changed(self) -> None:
+        history = self.editor.history
+        undo, redo = self.actions["undo"], self.actions["redo"]
+        undo.setText(f"Undo {history.undo_name}" if history.undo_name else "Undo")
+        redo.setText(f"Redo {history.redo_name}" if history.redo_name else "Redo")
+        undo.setEnabled(history.undo_name is not None)
+        redo.setEnabled(history.redo_name is not None)
+        self.setWindowModified(not history.is_saved)
+
+    def _show_position(self) -> None:
+        from reviewer.ui.time_axis import clock
+
+        turn = self.editor.selected
+        text = (
+            f"{clock(self.editor.cursor / TICKS_PER_SECOND)}   editing {self.editor.active_track}"
+        )
+        if turn is not None:
+            text += (
+                f"   {turn.speaker} {clock(turn.start / TICKS_PER_SECOND)}"
+                f"\u2013{clock(turn.end / TICKS_PER_SECOND)}"
+            )
+        text += f"   {self.speed:g}x"
+        self.position_label.setText(text)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        """Ask before losing unsaved edits."""
+        if self.editor.history.is_saved or getattr(self, "_force_close", False):
+            event.accept()
+            return
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            "The corrected track has edits that were not exported or saved. Export the "
+            "corrected RTTM before closing?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            event.ignore()
+            return
+        if answer == QMessageBox.StandardButton.Save:
+            self.do_export_rttm()
+        event.accept()
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        """Accept dropped files."""
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        """Open dropped files: audio and RTTM/UEM."""
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
+        self.status("dropped: " + ", ".join(p.name for p in paths))

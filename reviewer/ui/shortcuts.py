@@ -1,0 +1,50 @@
+"""The shortcut sheet (F1 or ?): every key of the key table, by group."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
+
+from reviewer.ui.keymap import KEYMAP
+
+
+def shortcut_html() -> str:
+    """The key table as HTML."""
+    groups: dict[str, list[str]] = {}
+    for binding in KEYMAP:
+        if binding.action.startswith("speaker_") and binding.action != "speaker_1":
+            continue
+        keys = ", ".join(binding.keys)
+        label = binding.label
+        if binding.action == "speaker_1":
+            keys, label = "1 \u2026 9", "Give the turn to speaker n (sorted); n+1 makes a new one"
+        groups.setdefault(binding.group, []).append(
+            f"<tr><td><b>{keys}</b></td><td>{label}</td></tr>"
+        )
+    parts = []
+    for group, rows in groups.items():
+        parts.append(f"<h3>{group}</h3><table cellspacing=4>{''.join(rows)}</table>")
+    parts.append(
+        "<h3>Mouse</h3><table cellspacing=4>"
+        "<tr><td><b>Click</b></td><td>Put the cursor; on a turn, select it</td></tr>"
+        "<tr><td><b>Drag</b></td><td>Select a time range; on a boundary of the edited "
+        "track, move it (one undo step)</td></tr>"
+        "<tr><td><b>Wheel</b></td><td>Zoom in time</td></tr>"
+        "<tr><td><b>Right or middle drag</b></td><td>Pan</td></tr></table>"
+    )
+    return "".join(parts)
+
+
+class ShortcutSheet(QDialog):
+    """A dialog listing every key."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(620, 720)
+        layout = QVBoxLayout(self)
+        text = QTextBrowser()
+        text.setHtml(shortcut_html())
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
