@@ -91,8 +91,13 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--start", type=_seconds, metavar="S", help="view start (seconds)")
     render.add_argument("--end", type=_seconds, metavar="E", help="view end (seconds)")
     render.add_argument("--out", required=True, metavar="FIG.png", help="the PNG to write")
-    render.add_argument("--size", default="1600x900", metavar="WxH", type=_size,
-                        help="image size in pixels (default 1600x900)")
+    render.add_argument(
+        "--size",
+        default="1600x900",
+        metavar="WxH",
+        type=_size,
+        help="image size in pixels (default 1600x900)",
+    )
     render.set_defaults(run=_render)
     return parser
 
@@ -165,8 +170,9 @@ def _open(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     from reviewer.ui.app import render
 
-    render(Path(args.out), args.size, args.start, args.end, args.audio, args.ref, args.hyp,
-           args.uem)
+    render(
+        Path(args.out), args.size, args.start, args.end, args.audio, args.ref, args.hyp, args.uem
+    )
     print(f"wrote {args.out}")
     return 0
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("REVIEWER_SHARED", ROOT.parent / "shared"))

@@ -139,3 +139,30 @@ def test_live_score_follows_edits_and_equals_full_scoring():
         (errors.ends - errors.starts) * (errors.missed + errors.false_alarm + errors.confusion)
     ).sum() / S
     assert abs(total - live.score.error) < 1e-9
+
+
+def test_no_merge_into_a_command_after_undo():
+    document, history = make()
+    turn = document[CORRECTED].turns[0]
+    history.push(edit.nudge(CORRECTED, turn, "end", 10 * MS))
+    moved = document[CORRECTED].turns[0]
+    history.push(edit.split(CORRECTED, moved, S))
+    history.undo()
+    history.push(edit.nudge(CORRECTED, moved, "end", 10 * MS))
+    assert len(history.commands) == 2
+    history.undo()
+    assert document[CORRECTED].turns[0] == moved
+
+
+def test_a_failing_listener_does_not_desynchronise():
+    document, history = make()
+
+    def broken(change):
+        raise RuntimeError("view bug")
+
+    document.subscribe(broken)
+    turn = document[CORRECTED].turns[0]
+    history.push(edit.delete(CORRECTED, (turn,)))
+    assert history.undo_name == "Delete turn"
+    history.undo()
+    assert document[CORRECTED].turns[0] == turn

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.model.annotation import Span, Track, Turn
+
+logger = logging.getLogger(__name__)
 
 REFERENCE = "reference"
 SYSTEM = "system"
@@ -94,15 +97,20 @@ class Document:
         """
         change = Change(track, tuple(removed), tuple(added))
         self._tracks[track] = self._tracks[track].edited(change.removed, change.added)
-        for listener in list(self._listeners):
-            listener(change)
+        self._notify(change)
         return change
+
+    def _notify(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(change)
+            except Exception:  # a broken view must not leave the edit half-applied
+                logger.exception("document listener failed on a change of %s", change.track)
 
     def add_track(self, name: str, track: Track) -> Change:
         """Add or replace a whole track (a new track is not an undoable edit)."""
         old = self._tracks.get(name, Track())
         self._tracks[name] = track.with_uri(self.uri)
         change = Change(name, old.turns, self._tracks[name].turns)
-        for listener in list(self._listeners):
-            listener(change)
+        self._notify(change)
         return change

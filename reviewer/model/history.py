@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from reviewer.model.commands import EditTurns
 from reviewer.model.document import Change, Document
+
+logger = logging.getLogger(__name__)
 
 HistoryListener = Callable[[str, EditTurns, Change], None]
 """Called with ``("do" | "undo" | "redo", command, change)`` after each step."""
@@ -25,6 +28,7 @@ class History:
         self._done: list[EditTurns] = []
         self._undone: list[EditTurns] = []
         self._saved: int | None = 0
+        self._merge_barrier = True  # no merging into a command the user undid, redid or saved
         self._listeners: list[HistoryListener] = []
 
     def subscribe(self, listener: HistoryListener) -> None:
@@ -39,8 +43,9 @@ class History:
         self._undone.clear()
         previous = self._done[-1] if self._done else None
         merged = None
-        if previous is not None and self._saved != len(self._done):
+        if previous is not None and not self._merge_barrier:
             merged = previous.merged(command)
+        self._merge_barrier = False
         if merged is None:
             self._done.append(command)
         elif merged.removed or merged.added:
@@ -57,6 +62,7 @@ class History:
         command = self._done.pop()
         change = command.undo(self.document)
         self._undone.append(command)
+        self._merge_barrier = True
         self._notify("undo", command, change)
         return change
 
@@ -67,6 +73,7 @@ class History:
         command = self._undone.pop()
         change = command.do(self.document)
         self._done.append(command)
+        self._merge_barrier = True
         self._notify("redo", command, change)
         return change
 
@@ -88,6 +95,7 @@ class History:
     def mark_saved(self) -> None:
         """Record that the current state is the saved one."""
         self._saved = len(self._done)
+        self._merge_barrier = True
 
     @property
     def is_saved(self) -> bool:
@@ -96,4 +104,7 @@ class History:
 
     def _notify(self, kind: str, command: EditTurns, change: Change) -> None:
         for listener in list(self._listeners):
-            listener(kind, command, change)
+            try:
+                listener(kind, command, change)
+            except Exception:  # a broken view must not desynchronise the history
+                logger.exception("history listener failed after %s %s", kind, command.name)

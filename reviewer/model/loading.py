@@ -55,8 +55,9 @@ def load_document(
         regions = read_uem(uem).get(uri or "")
         if regions is None:
             notes.append(f"{uem} has no region for {uri}: scoring the reference's extent")
-    document = Document(uri or "recording", tracks, audio=Path(audio) if audio else None,
-                        uem=regions)
+    document = Document(
+        uri or "recording", tracks, audio=Path(audio) if audio else None, uem=regions
+    )
     return Opened(document, notes)
 
 
@@ -72,7 +73,7 @@ def _pick(tracks: dict[str, Track], uri: str | None, path: Path, notes: list[str
     if uri in tracks:
         return tracks[uri], uri
     if len(tracks) == 1:
-        (other, track), = tracks.items()
+        ((other, track),) = tracks.items()
         notes.append(f"{path} is about {other!r}, not {uri!r}: using it anyway")
         return track.with_uri(uri), uri
     raise FormatError(path, None, f"no turns for recording {uri!r} (it has {', '.join(tracks)})")

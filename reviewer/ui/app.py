@@ -59,8 +59,34 @@ def application():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("reviewer")
     app.setOrganizationName("reviewer")
+    _dark(app)
     pg.setConfigOptions(antialias=False, background="#1E1E1E", foreground="#DDDDDD")
     return app
+
+
+def _dark(app) -> None:
+    """A dark Fusion palette, so panels match the timeline."""
+    from PySide6.QtGui import QColor, QPalette
+
+    app.setStyle("Fusion")
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#2B2B2B",
+        QPalette.ColorRole.WindowText: "#E0E0E0",
+        QPalette.ColorRole.Base: "#1E1E1E",
+        QPalette.ColorRole.AlternateBase: "#262626",
+        QPalette.ColorRole.Text: "#E0E0E0",
+        QPalette.ColorRole.Button: "#353535",
+        QPalette.ColorRole.ButtonText: "#E0E0E0",
+        QPalette.ColorRole.Highlight: "#2F6FAF",
+        QPalette.ColorRole.HighlightedText: "#FFFFFF",
+        QPalette.ColorRole.ToolTipBase: "#353535",
+        QPalette.ColorRole.ToolTipText: "#E0E0E0",
+        QPalette.ColorRole.PlaceholderText: "#888888",
+    }
+    for role, color in roles.items():
+        palette.setColor(role, QColor(color))
+    app.setPalette(palette)
 
 
 def open_player(source):
@@ -115,8 +141,16 @@ def run(audio=None, reference=None, system=None, uem=None, note: str = "") -> in
     return status
 
 
-def render(path: Path, size: tuple[int, int], start: float | None, end: float | None,
-           audio=None, reference=None, system=None, uem=None) -> None:
+def render(
+    path: Path,
+    size: tuple[int, int],
+    start: float | None,
+    end: float | None,
+    audio=None,
+    reference=None,
+    system=None,
+    uem=None,
+) -> None:
     """Draw the review window to a PNG without a display."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
@@ -139,5 +173,5 @@ def render(path: Path, size: tuple[int, int], start: float | None, end: float | 
     image = window.grab()
     if not image.save(str(path)):
         raise OSError(f"cannot write {path}")
-    window._force_close = True
+    window.confirm_close = False
     window.close()

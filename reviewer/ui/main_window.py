@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.speed = 1.0
         self.replay_after_nudge = True
         self.last_boundary: int | None = None
+        self.confirm_close = True
         self.setWindowTitle(f"reviewer \u2014 {editor.document.uri}[*]")
         self.resize(1500, 900)
         self.setAcceptDrops(True)
@@ -390,7 +391,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         """Ask before losing unsaved edits."""
-        if self.editor.history.is_saved or getattr(self, "_force_close", False):
+        if self.editor.history.is_saved or not self.confirm_close:
             event.accept()
             return
         answer = QMessageBox.question(

@@ -97,6 +97,7 @@ class TimelineView(pg.GraphicsLayoutWidget):
             self.spectrogram_plot.hide()
             self._spectrogram_row = row
         else:
+            self.time_plot.getAxis("left").setTicks([[]])
             self.ci.layout.setRowFixedHeight(row, 28)
         row += 1
         self._first_lane_row = row

@@ -1,0 +1,163 @@
+"""The window driven from the keyboard, with real widgets (offscreen)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from reviewer.model.document import CORRECTED, REFERENCE
+from reviewer.model.formats import read_rttm
+from reviewer.model.metrics import score
+from reviewer.model.time import TICKS_PER_SECOND as S
+from reviewer.resources import demo
+
+MS = S // 1000
+ALT, CTRL, SHIFT = (
+    Qt.KeyboardModifier.AltModifier,
+    Qt.KeyboardModifier.ControlModifier,
+    Qt.KeyboardModifier.ShiftModifier,
+)
+
+
+@pytest.fixture
+def window(qtbot):
+    from reviewer.ui.app import DEMO_NOTE, application, build_window, prepare
+
+    application()
+    files = demo()
+    review = prepare(None, files.reference, files.system)
+    win = build_window(review, DEMO_NOTE, with_player=False)
+    win.confirm_close = False
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    win.timeline.setFocus()
+    yield win
+
+
+def key(window, key, modifiers=Qt.KeyboardModifier.NoModifier, text=""):
+    QTest.keyClick(window.timeline, key, modifiers)
+
+
+def live_matches_full(window):
+    document = window.editor.document
+    assert window.editor.live.score == score(document[REFERENCE], document[CORRECTED])
+
+
+def test_keyboard_editing_session(window):
+    editor = window.editor
+    start = editor.live.score.der
+    key(window, Qt.Key.Key_Right, ALT)
+    first = editor.selected
+    assert first == editor.track.turns[0]
+    for _ in range(3):
+        key(window, Qt.Key.Key_Right, CTRL)  # end +10 ms, three times
+    assert editor.selected.end == first.end + 30 * MS
+    assert len(editor.history.commands) == 1
+    assert window.actions["undo"].text() == "Undo Nudge end"
+    live_matches_full(window)
+    key(window, Qt.Key.Key_Left, SHIFT | ALT)  # start -100 ms
+    assert editor.selected.start == first.start - 100 * MS
+    key(window, Qt.Key.Key_Right, ALT)  # the false alarm at 7.25 s
+    assert editor.selected.start == 7250 * MS
+    key(window, Qt.Key.Key_Delete)
+    assert all(t.start != 7250 * MS for t in editor.track)
+    live_matches_full(window)
+    assert editor.live.score.der < start
+    # split at the cursor, give the right half to speaker 1, merge back
+    editor.set_cursor(editor.selected.start + 200 * MS)
+    before = len(editor.track)
+    key(window, Qt.Key.Key_Return)
+    assert len(editor.track) == before + 1
+    key(window, Qt.Key.Key_1)
+    assert editor.selected.speaker == editor.track.labels[0]
+    live_matches_full(window)
+    key(window, Qt.Key.Key_2)
+    key(window, Qt.Key.Key_Left, ALT)
+    key(window, Qt.Key.Key_M)
+    assert len(editor.track) == before
+    live_matches_full(window)
+    # DER in the panel is the live one
+    assert window.metrics.der_label.text() == f"{100 * editor.live.score.der:.2f} %"
+    assert window.metrics.history_list.count() == len(editor.history.commands)
+    # undo everything, redo everything
+    done = len(editor.history.commands)
+    after = editor.track
+    for _ in range(done):
+        key(window, Qt.Key.Key_Z, CTRL)
+    assert editor.track == read_rttm(demo().system)["sample"]
+    assert editor.live.score.der == pytest.approx(start)
+    for _ in range(done):
+        key(window, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert editor.track == after
+    live_matches_full(window)
+
+
+def test_create_from_selection_and_set_boundaries(window):
+    editor = window.editor
+    editor.set_selection(None)
+    editor.cursor = 0
+    from reviewer.model.annotation import Span
+
+    editor.set_selection(Span(1 * S, 2 * S))
+    key(window, Qt.Key.Key_N)
+    assert editor.selected.start == 1 * S and editor.selected.end == 2 * S
+    editor.set_cursor(1500 * MS)
+    key(window, Qt.Key.Key_BracketRight)
+    assert editor.selected.end == 1500 * MS
+    editor.set_cursor(1200 * MS)
+    key(window, Qt.Key.Key_BracketLeft)
+    assert editor.selected.start == 1200 * MS
+    live_matches_full(window)
+
+
+def test_next_error_selects_error_regions(window):
+    editor = window.editor
+    editor.set_cursor(0)
+    key(window, Qt.Key.Key_E)
+    first = editor.selection
+    assert first is not None
+    errors = editor.live.errors()
+    assert first.start == errors.starts[0]
+    key(window, Qt.Key.Key_E)
+    assert editor.selection.start == errors.starts[1]
+    key(window, Qt.Key.Key_E, SHIFT)
+    assert editor.selection.start == errors.starts[0]
+
+
+def test_export_and_reread(window, tmp_path):
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)
+    key(window, Qt.Key.Key_Right, CTRL)
+    path = tmp_path / "corrected.rttm"
+    window.do_export_rttm(str(path))
+    assert read_rttm(path)["sample"] == editor.document[CORRECTED].with_uri("sample")
+
+
+def test_status_bar_explains_impossible_edits(window):
+    window.editor.select(None)
+    key(window, Qt.Key.Key_Delete)
+    assert "no turn selected" in window.statusBar().currentMessage()
+
+
+def test_scoring_settings_panel(window):
+    editor = window.editor
+    window.metrics.collar_box.setValue(0.25)
+    assert editor.live.setup.collar == 0.25
+    document = editor.document
+    assert editor.live.score == score(document[REFERENCE], document[CORRECTED], collar=0.25)
+    window.metrics.hypothesis_box.setCurrentText("system")
+    assert editor.live.setup.hypothesis == "system"
+
+
+def test_shortcut_sheet_lists_every_binding():
+    from reviewer.ui.keymap import KEYMAP, check_unique
+    from reviewer.ui.shortcuts import shortcut_html
+
+    check_unique()
+    html = shortcut_html()
+    for binding in KEYMAP:
+        if not binding.action.startswith("speaker_"):
+            assert binding.label in html
