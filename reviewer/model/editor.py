@@ -26,6 +26,8 @@ class Editor:
         Its audio, if any (used to snap boundaries to quiet points).
     setup
         Which tracks are scored, and how.
+    history
+        The document's history, when it comes with one (a recovered session).
     """
 
     def __init__(
@@ -33,10 +35,11 @@ class Editor:
         document: Document,
         audio: AudioSource | None = None,
         setup: ScoringSetup | None = None,
+        history: History | None = None,
     ):
         self.document = document
         self.audio = audio
-        self.history = History(document)
+        self.history = history or History(document)
         if setup is None:
             hypothesis = next((n for n in (CORRECTED, SYSTEM) if n in document), CORRECTED)
             setup = ScoringSetup(reference=REFERENCE, hypothesis=hypothesis)

@@ -33,10 +33,11 @@ TOP_BLOCKS = 1000
 class PeakPyramid:
     """Per-block minimum and maximum of a recording's mono mix, at several block sizes.
 
-    Every value is either final or NaN: NaN until :meth:`build` has summarised that block at
-    every level (``ready_frames``). One thread may run :meth:`build` while others call
-    :meth:`envelope`; the arrays are only ever written ahead of ``ready_frames``, and readers
-    mask whatever lies beyond it.
+    Every value :meth:`envelope` returns is either final or NaN: NaN until :meth:`build` has
+    summarised that part at every level (``ready_frames``). One thread may run :meth:`build`
+    while others call :meth:`envelope`: the arrays are only ever written past
+    ``ready_frames``, which advances once a chunk is done at every level, and
+    :meth:`envelope` masks whatever lies past the value it read.
 
     Parameters
     ----------
@@ -52,7 +53,8 @@ class PeakPyramid:
     ready_frames : int
         Frames from the start summarised at every level (``frames`` when complete).
     mins, maxs : list of numpy.ndarray
-        Per level, the float32 minimum and maximum of each block (NaN where not built yet).
+        Per level, the float32 minimum and maximum of each block (NaN where not built yet;
+        the finer levels may run a little ahead of ``ready_frames``).
     """
 
     def __init__(self, frames: int, sample_rate: int, source: AudioSource | None = None):

@@ -20,11 +20,13 @@ DEMO_NOTE = (
 class Review:
     """Everything one window shows."""
 
-    editor: object
+    editor: Editor
     audio: object | None
     pyramid: object | None
     builder: object | None
     notes: list[str]
+    journal: object | None = None
+    session_path: Path | None = None
 
 
 def prepare(audio=None, reference=None, system=None, uem=None) -> Review:
@@ -36,32 +38,102 @@ def prepare(audio=None, reference=None, system=None, uem=None) -> Review:
         For unreadable input, naming the file and the problem.
     """
     opened = load_document(audio, reference, system, uem)
+    return _review(opened.document, opened.notes)
+
+
+def prepare_session(path: Path) -> Review:
+    """Load a saved session."""
+    from reviewer.model.metrics.live import ScoringSetup
+    from reviewer.model.session import load_session
+
+    session = load_session(path)
+    review = _review(session.to_document(), [], session.settings, session_path=Path(path))
+    review.editor.live.configure(_setup(session.settings, ScoringSetup()))
+    return review
+
+
+def prepare_recovered(path: Path) -> Review:
+    """Reopen the edits a crashed session journaled, and keep journaling them."""
+    from reviewer.model.journal import Journal
+
+    journal, session, document, history = Journal.resume(path)
+    review = _review(
+        document,
+        [f"restored {len(history.commands)} edits"],
+        session.settings,
+        history=history,
+        journal=journal,
+        session_path=journal.session_path,
+    )
+    return review
+
+
+def _setup(settings: dict, default):
+    from dataclasses import fields, replace
+
+    known = {f.name for f in fields(default)}
+    return replace(default, **{k: v for k, v in settings.items() if k in known})
+
+
+def _review(document, notes, settings=None, history=None, journal=None, session_path=None):
     source = pyramid = builder = None
-    if audio is not None:
+    if document.audio is not None:
         from reviewer.model.audio import AudioSource
         from reviewer.model.peaks import PeakPyramid
         from reviewer.ui.waveform import PyramidBuilder
 
-        source = AudioSource.open(audio)
+        source = AudioSource.open(document.audio)
         pyramid = PeakPyramid(source.frames, source.sample_rate)
         builder = PyramidBuilder(source, pyramid)
         builder.start()
-    editor = Editor(opened.document, audio=source)
-    return Review(editor, source, pyramid, builder, opened.notes)
+    editor = Editor(document, audio=source, history=history)
+    if settings:
+        editor.live.configure(_setup(settings, editor.live.setup))
+    return Review(editor, source, pyramid, builder, notes, journal, session_path)
+
+
+def start_journal(review: Review, directory: Path | None = None) -> None:
+    """Journal every edit of the review from now on (crash recovery)."""
+    from dataclasses import asdict
+
+    from reviewer.model.journal import Journal, journal_directory
+    from reviewer.model.session import Session
+
+    if review.journal is not None:
+        return
+    session = Session.from_document(review.editor.document, asdict(review.editor.live.setup))
+    try:
+        journal = Journal.start(directory or journal_directory(), session, review.session_path)
+    except OSError as error:
+        review.notes.append(f"edits are NOT journaled ({error}): save often")
+        return
+    journal.attach(review.editor.history)
+    review.journal = journal
 
 
 def application():
     """The QApplication (created once), with pyqtgraph's settings."""
     os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
     import pyqtgraph as pg
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    qInstallMessageHandler(_quiet_qt_messages)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("reviewer")
     app.setOrganizationName("reviewer")
     _dark(app)
     pg.setConfigOptions(antialias=False, background="#1E1E1E", foreground="#DDDDDD")
     return app
+
+
+_NOISE = ("propagateSizeHints",)
+
+
+def _quiet_qt_messages(mode, context, message: str) -> None:
+    """Pass Qt's messages on to stderr, except the offscreen plugin's harmless notices."""
+    if not any(noise in message for noise in _NOISE):
+        print(message, file=sys.stderr)
 
 
 def _dark(app) -> None:
@@ -107,7 +179,15 @@ def build_window(review: Review, note: str = "", with_player: bool = True):
     from reviewer.ui.main_window import MainWindow
 
     player = open_player(review.audio) if with_player else None
-    window = MainWindow(review.editor, review.audio, review.pyramid, player, note)
+    window = MainWindow(
+        review.editor,
+        review.audio,
+        review.pyramid,
+        player,
+        note,
+        journal=review.journal,
+        session_path=review.session_path,
+    )
     if review.builder is not None:
         timer = QTimer(window)
         timer.setInterval(200)
@@ -127,18 +207,78 @@ def build_window(review: Review, note: str = "", with_player: bool = True):
     return window
 
 
-def run(audio=None, reference=None, system=None, uem=None, note: str = "") -> int:
-    """Open the window and run the event loop; returns the exit status."""
+def run(
+    audio=None, reference=None, system=None, uem=None, note: str = "", session: Path | None = None
+) -> int:
+    """Open the window and run the event loop; returns the exit status.
+
+    A journal left by a crashed session is offered for restoring first.
+    """
     app = application()
-    review = prepare(audio, reference, system, uem)
+    review = offer_recovery()
+    if review is None:
+        if session is not None:
+            review = prepare_session(session)
+        else:
+            review = prepare(audio, reference, system, uem)
+    else:
+        note = ""
+    start_journal(review)
     window = build_window(review, note)
     window.show()
     status = app.exec()
-    if review.builder is not None:
+    release(window, review)
+    return status
+
+
+def release(window, review: Review | None = None) -> None:
+    """Stop background work and delete the window's Qt objects before Python exits.
+
+    PySide6 6.12 with pyqtgraph 0.14 can abort at interpreter exit ("deallocating True or
+    False") when drawn items are left to the final garbage collection; deleting them while
+    the application still runs avoids it.
+    """
+    import gc
+
+    from PySide6.QtWidgets import QApplication
+
+    if review is not None and review.builder is not None:
         review.builder.stop()
     if window.player is not None:
         window.player.close()
-    return status
+    window.confirm_close = False
+    window.close()
+    window.deleteLater()
+    QApplication.processEvents()
+    gc.collect()
+
+
+def offer_recovery(directory: Path | None = None) -> Review | None:
+    """Ask whether to restore the newest crashed session; returns it if the user says yes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from reviewer.model.journal import discard_journal, pending_journals
+
+    for info in pending_journals(directory):
+        if info.problem is not None or info.edits == 0:
+            if info.edits == 0:
+                discard_journal(info.path)
+            continue
+        when = (info.last_edit or info.created).astimezone().strftime("%Y-%m-%d %H:%M")
+        answer = QMessageBox.question(
+            None,
+            "Restore unsaved edits?",
+            f"reviewer stopped unexpectedly while {info.uri} was being edited "
+            f"({info.edits} edits, the last at {when}).\n\nRestore those edits?",
+            QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Ignore,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            return prepare_recovered(info.path)
+        if answer == QMessageBox.StandardButton.Discard:
+            discard_journal(info.path)
+    return None
 
 
 def render(
@@ -173,5 +313,4 @@ def render(
     image = window.grab()
     if not image.save(str(path)):
         raise OSError(f"cannot write {path}")
-    window.confirm_close = False
-    window.close()
+    release(window, review)

@@ -43,11 +43,27 @@ class MainWindow(QMainWindow):
         The playback service, or None when playback is unavailable.
     note
         A sentence shown under the metrics (e.g. that the system output is an example).
+    journal
+        The crash journal recording every edit, closed when the window closes cleanly.
+    session_path
+        Where the session was loaded from or last saved.
     """
 
-    def __init__(self, editor: Editor, audio=None, pyramid=None, player=None, note: str = ""):
+    def __init__(
+        self,
+        editor: Editor,
+        audio=None,
+        pyramid=None,
+        player=None,
+        note: str = "",
+        journal=None,
+        session_path: Path | None = None,
+    ):
         super().__init__()
         self.editor = editor
+        self.journal = journal
+        self.session_path = session_path
+        self._exported: tuple | None = None
         self.audio = audio
         self.player = player
         self.speed = 1.0
@@ -263,6 +279,8 @@ class MainWindow(QMainWindow):
             if not path:
                 return
         write_rttm(path, {self.editor.document.uri: self.editor.document[name]})
+        self._exported = self.editor.history.commands
+        self._history_changed()
         self.status(f"exported {name} to {path}")
 
     def do_shortcuts(self) -> None:
@@ -279,9 +297,32 @@ class MainWindow(QMainWindow):
         """Open other files (in a new window)."""
         self.status("Open: use `reviewer open AUDIO --ref R --hyp H` or drop files here")
 
-    def do_save_session(self) -> None:
-        """Save the session."""
-        self.status("sessions are not available yet")
+    def do_save_session(self, path: str | None = None) -> None:
+        """Save the session: audio path, tracks, settings and view (atomic write)."""
+        from dataclasses import asdict
+
+        from reviewer.model.session import SESSION_SUFFIX, Session, save_session
+
+        if path is None and self.session_path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                "Save session",
+                f"{self.editor.document.uri}{SESSION_SUFFIX}",
+                f"reviewer sessions (*{SESSION_SUFFIX})",
+            )
+            if not path:
+                return
+        target = Path(path) if path else self.session_path
+        x0, x1 = self.timeline.view_range()
+        view = {"start": x0, "end": x1, "active_track": self.editor.active_track}
+        session = Session.from_document(self.editor.document, asdict(self.editor.live.setup), view)
+        save_session(target, session)
+        self.session_path = target
+        self.editor.history.mark_saved()
+        if self.journal is not None:
+            self.journal.mark_saved(target)
+        self._history_changed()
+        self.status(f"saved {target}")
 
     # --- playback -------------------------------------------------------------------------
 
@@ -372,7 +413,13 @@ class MainWindow(QMainWindow):
         redo.setText(f"Redo {history.redo_name}" if history.redo_name else "Redo")
         undo.setEnabled(history.undo_name is not None)
         redo.setEnabled(history.redo_name is not None)
-        self.setWindowModified(not history.is_saved)
+        self.setWindowModified(not self.is_saved)
+
+    @property
+    def is_saved(self) -> bool:
+        """Whether every edit is in a saved session or an exported RTTM."""
+        history = self.editor.history
+        return history.is_saved or history.commands == self._exported
 
     def _show_position(self) -> None:
         from reviewer.ui.time_axis import clock
@@ -391,7 +438,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         """Ask before losing unsaved edits."""
-        if self.editor.history.is_saved or not self.confirm_close:
+        if self.is_saved or not self.confirm_close:
+            self._closed_cleanly()
             event.accept()
             return
         answer = QMessageBox.question(
@@ -408,7 +456,16 @@ class MainWindow(QMainWindow):
             return
         if answer == QMessageBox.StandardButton.Save:
             self.do_export_rttm()
+            if not self.is_saved:
+                event.ignore()
+                return
+        self._closed_cleanly()
         event.accept()
+
+    def _closed_cleanly(self) -> None:
+        """Nothing left to recover: the journal goes."""
+        if self.journal is not None:
+            self.journal.close()
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         """Accept dropped files."""

@@ -92,12 +92,15 @@ class MetricsPanel(QWidget):
         self.history_list = QListWidget()
         self.history_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.history_list, 1)
-        self._entries: list[tuple[EditTurns, float | None, float | None]] = []
+        self._entries: list[tuple[EditTurns, float | None, float | None]] = [
+            (command, None, None) for command in editor.history.commands
+        ]
         self._redo: list[tuple[EditTurns, float | None, float | None]] = []
         self._der_before: float | None = self._der()
         editor.history.subscribe(self._history_changed)
         editor.live.subscribe(self.refresh)
         self.refresh()
+        self._show_history()
 
     def _der(self) -> float | None:
         score = self.editor.live.score

@@ -95,6 +95,7 @@ class TimelineView(pg.GraphicsLayoutWidget):
             self.spectrogram_plot.hideAxis("left")
             self.ci.layout.setRowFixedHeight(row, 0)
             self.spectrogram_plot.hide()
+            self.ci.getItem(row, 0).hide()
             self._spectrogram_row = row
         else:
             self.time_plot.getAxis("left").setTicks([[]])
@@ -240,10 +241,13 @@ class TimelineView(pg.GraphicsLayoutWidget):
             self.spectrogram.refresh(x0, x1, pixels)
 
     def refresh_waveform(self) -> None:
-        """Redraw the waveform (while the pyramid is still being built)."""
+        """Redraw the waveform (while the pyramid is still being built) and fit its height."""
         if self.waveform is not None:
             (x0, x1), _ = self.time_plot.viewRange()
             self.waveform.refresh(x0, x1, int(self.time_plot.vb.width()) or 800)
+            peak = self.waveform.peak()
+            if peak > 0:
+                self.time_plot.setYRange(-peak * 1.05, peak * 1.05, padding=0)
 
     # --- view operations ------------------------------------------------------------------
 
@@ -301,7 +305,8 @@ class TimelineView(pg.GraphicsLayoutWidget):
             self.message.emit("No audio: no spectrogram")
             return
         self.spectrogram_plot.setVisible(visible)
-        self.ci.layout.setRowFixedHeight(self._spectrogram_row, 120 if visible else 0)
+        self.ci.getItem(self._spectrogram_row, 0).setVisible(visible)
+        self.ci.layout.setRowFixedHeight(self._spectrogram_row, 140 if visible else 0)
         self._refresh_view_dependent()
 
     # --- view -> model ------------------------------------------------------------------

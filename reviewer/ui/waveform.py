@@ -24,6 +24,13 @@ class WaveformItem(pg.PlotCurveItem):
         self.pyramid = pyramid
         self._last: tuple[int, int, int, int] | None = None
 
+    def peak(self) -> float:
+        """The largest absolute sample value summarised so far (0 if none)."""
+        positions, mins, maxs = self.pyramid.envelope(0, self.source.frames, 512)
+        values = np.abs(np.concatenate([np.asarray(mins), np.asarray(maxs)]))
+        values = values[np.isfinite(values)]
+        return float(values.max()) if len(values) else 0.0
+
     def refresh(self, x0: float, x1: float, pixels: int, force: bool = False) -> None:
         """Redraw for the view ``[x0, x1]`` seconds, ``pixels`` wide."""
         rate = self.source.sample_rate

@@ -1,0 +1,82 @@
+"""Playback from the window: a real PortAudio stream on ALSA's null device, and no device."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+CHILD = textwrap.dedent(
+    """
+    import json, time
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from reviewer.resources import demo
+    from reviewer.ui.app import application, build_window, prepare, release
+
+    app = application()
+    files = demo()
+    review = prepare(files.audio, files.reference, files.system)
+    window = build_window(review)
+    window.confirm_close = False
+    window.show()
+    app.processEvents()
+    player = window.player
+    out = {"available": player.available, "reason": player.reason}
+    review.editor.set_cursor(10 * 3528000000)
+    QTest.keyClick(window.timeline, Qt.Key.Key_Space)
+    cursors = []
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        app.processEvents()
+        cursors.append(review.editor.cursor)
+        time.sleep(0.02)
+    out["playing"] = player.is_playing
+    out["cursors"] = cursors
+    out["status"] = window.statusBar().currentMessage()
+    QTest.keyClick(window.timeline, Qt.Key.Key_Space)
+    out["stopped"] = not player.is_playing
+    print(json.dumps(out), flush=True)
+    release(window, review)
+    """
+)
+
+
+def run_child(tmp_path, asoundrc: str) -> dict:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".asoundrc").write_text(asoundrc)
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        QT_QPA_PLATFORM="offscreen",
+        XDG_STATE_HOME=str(tmp_path / "state"),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_space_plays_on_the_null_device_and_the_cursor_follows(tmp_path):
+    out = run_child(tmp_path, "pcm.!default { type null }\n")
+    if not out["available"]:
+        pytest.skip(f"PortAudio unusable here: {out['reason']}")
+    assert out["playing"]
+    cursors = out["cursors"]
+    assert cursors == sorted(cursors)
+    assert cursors[-1] - cursors[0] > 0.5 * 3528000000  # about 1 s of sound went by
+    assert out["stopped"]
+
+
+def test_no_output_device_keeps_the_app_working(tmp_path):
+    out = run_child(tmp_path, "pcm.!default { type hw card 99 }\n")
+    assert not out["available"]
+    assert "Playback disabled" in out["reason"]
+    assert not out["playing"]
+    assert "Playback disabled" in out["status"]
