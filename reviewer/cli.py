@@ -23,8 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
-        parser.print_help()
-        return 0
+        from reviewer.ui.app import run
+
+        return run()
     try:
         return args.run(args)
     except (FormatError, FileNotFoundError, ValueError) as error:
@@ -103,7 +104,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _review_inputs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("audio", metavar="AUDIO", help="audio file (any format libsndfile reads)")
+    parser.add_argument(
+        "audio",
+        metavar="AUDIO",
+        help="audio file (any format libsndfile reads), or a saved .reviewer.json session",
+    )
     parser.add_argument("--ref", metavar="R", help="reference RTTM")
     parser.add_argument("--hyp", metavar="H", help="system output RTTM")
     parser.add_argument("--uem", metavar="U", help="UEM: regions to score")
@@ -146,9 +151,10 @@ def _demo(args: argparse.Namespace) -> int:
 
     files = demo()
     if not args.check:
-        from reviewer.ui.app import DEMO_NOTE, run
+        from reviewer.ui.app import run
+        from reviewer.ui.opening import OpenRequest
 
-        return run(files.audio, files.reference, files.system, note=DEMO_NOTE)
+        return run(OpenRequest(demo=True))
     result = score_corpus(read_rttm(files.reference), read_rttm(files.system))
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
@@ -162,9 +168,18 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace) -> int:
+    from reviewer.model.audio import AudioSource
+    from reviewer.model.loading import load_document
+    from reviewer.model.session import load_session
     from reviewer.ui.app import run
+    from reviewer.ui.opening import OpenRequest
 
-    return run(args.audio, args.ref, args.hyp, args.uem)
+    if args.audio.endswith(".reviewer.json"):
+        load_session(args.audio)  # bad input fails here, with a clear message
+        return run(OpenRequest(session=args.audio))
+    load_document(args.audio, args.ref, args.hyp, args.uem)
+    AudioSource.open(args.audio).close()
+    return run(OpenRequest(args.audio, args.ref, args.hyp, args.uem))
 
 
 def _render(args: argparse.Namespace) -> int:

@@ -161,3 +161,66 @@ def test_shortcut_sheet_lists_every_binding():
     for binding in KEYMAP:
         if not binding.action.startswith("speaker_"):
             assert binding.label in html
+
+
+def test_start_over_from_reference_is_one_undoable_edit(window):
+    editor = window.editor
+    window.restart_corrected(REFERENCE)
+    assert editor.document[CORRECTED].turns == editor.document[REFERENCE].turns
+    assert editor.live.score.der == 0
+    editor.history.undo()
+    assert editor.document[CORRECTED] == read_rttm(demo().system)["sample"]
+
+
+def test_drag_a_boundary_is_one_undo_step(window, qtbot):
+    editor = window.editor
+    window.timeline.set_view(6.0, 9.0)
+    plot, item = window.timeline._lanes[CORRECTED]
+    turn = editor.document[CORRECTED].turns[0]  # SPEAKER_00 6.750-7.180
+    row = item.rows[turn.speaker]
+    for stage, x in (("start", 7.18), ("move", 7.25), ("move", 7.3), ("finish", 7.12)):
+        item.boundary_dragged.emit(turn, "end", x, stage)
+    assert editor.document[CORRECTED].turns[0].end == 7120 * MS
+    assert len(editor.history.commands) == 1
+    assert row == 0
+    editor.history.undo()
+    assert editor.document[CORRECTED].turns[0] == turn
+
+
+def test_mouse_click_selects_a_turn_and_sets_the_cursor(window, qtbot):
+    editor = window.editor
+    window.timeline.set_view(6.0, 12.0)
+    plot, item = window.timeline._lanes[CORRECTED]
+    turn = editor.document[CORRECTED].turns[3]  # SPEAKER_00 8.38-9.96
+    item.turn_clicked.emit(turn, 9.0)
+    assert editor.selected == turn
+    assert editor.cursor == 9 * S
+
+
+def test_classify_dropped_files(tmp_path):
+    from pathlib import Path
+
+    from reviewer.ui.opening import classify
+
+    request = classify([Path("a/sys.rttm"), Path("a/x.wav"), Path("a/ref.rttm"), Path("a/b.uem")])
+    assert request.audio == "a/x.wav"
+    assert request.reference == "a/ref.rttm"
+    assert request.system == "a/sys.rttm"
+    assert request.uem == "a/b.uem"
+    assert classify([Path("s.reviewer.json")]).session == "s.reviewer.json"
+
+
+def test_save_and_reopen_session(window, tmp_path):
+    from reviewer.ui.app import prepare_session
+
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)
+    key(window, Qt.Key.Key_Delete)
+    window.metrics.collar_box.setValue(0.25)
+    path = tmp_path / "s.reviewer.json"
+    window.do_save_session(str(path))
+    assert window.is_saved and not window.isWindowModified()
+    review = prepare_session(path)
+    assert review.editor.document[CORRECTED] == editor.document[CORRECTED]
+    assert review.editor.live.setup.collar == 0.25
+    assert review.editor.live.score == editor.live.score

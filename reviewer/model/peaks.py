@@ -3,7 +3,9 @@
 Level 0 holds the minimum and maximum of the mono mix over every block of 256 frames; each
 next level summarises blocks 4 times longer (1024, 4096, 16384, ... frames), up to the first
 level with at most about a thousand blocks. A 10-hour 16 kHz recording (576 M frames) takes
-about 24 MB, so any view of it is drawn from a few thousand precomputed values.
+about 24 MB, so any view of it is drawn from a few thousand precomputed values. Views finer
+than one level-0 block per point read just their own frames: from 4 frames per point, their
+minimum and maximum are computed on the fly; below that, the samples themselves are drawn.
 
 The pyramid is built in one sequential pass over the file (:meth:`PeakPyramid.build`, meant
 for a background thread) while the GUI thread draws what is ready (:meth:`PeakPyramid.envelope`).
@@ -21,7 +23,10 @@ if TYPE_CHECKING:
     from reviewer.model.audio import AudioSource
 
 BASE_BLOCK = 256
-"""Frames per block at level 0; finer views are drawn from the raw samples."""
+"""Frames per block at level 0; finer views are summarised on the fly from the samples."""
+
+RAW_FRAMES_PER_POINT = 4
+"""Below this many frames per point, :meth:`PeakPyramid.envelope` returns the raw samples."""
 
 LEVEL_FACTOR = 4
 """How many blocks of one level make a block of the next."""
@@ -33,11 +38,15 @@ TOP_BLOCKS = 1000
 class PeakPyramid:
     """Per-block minimum and maximum of a recording's mono mix, at several block sizes.
 
-    Every value :meth:`envelope` returns is either final or NaN: NaN until :meth:`build` has
-    summarised that part at every level (``ready_frames``). One thread may run :meth:`build`
-    while others call :meth:`envelope`: the arrays are only ever written past
+    Every value :meth:`envelope` returns is either final or NaN. From the pyramid (256 or
+    more frames per point), it is NaN until :meth:`build` has summarised that part at every
+    level (``ready_frames``); finer views are computed from the source's samples, so they do
+    not depend on the build (and are NaN only without a source). One thread may run
+    :meth:`build` while others call :meth:`envelope`: the arrays are only ever written past
     ``ready_frames``, which advances once a chunk is done at every level, and
-    :meth:`envelope` masks whatever lies past the value it read.
+    :meth:`envelope` masks whatever lies past the value it read; fine views only call
+    :meth:`AudioSource.read <reviewer.model.audio.AudioSource.read>`, which is thread-safe
+    and does not share the build's file handle.
 
     Parameters
     ----------
@@ -46,7 +55,8 @@ class PeakPyramid:
     sample_rate
         Its frames per second.
     source
-        The recording, for the raw samples of fine views; :meth:`build` sets it too.
+        The recording, read for views finer than 256 frames per point; :meth:`build` sets it
+        too.
 
     Attributes
     ----------
@@ -161,7 +171,8 @@ class PeakPyramid:
         Returns
         -------
         int or None
-            The level, or None below one level-0 block per point (draw the raw samples).
+            The level, or None below one level-0 block per point (then :meth:`envelope`
+            works from the samples).
         """
         if not frames_per_point >= BASE_BLOCK:
             return None
@@ -179,10 +190,13 @@ class PeakPyramid:
         points cover every block overlapping the range: at least ``max_points`` of them and
         fewer than ``2 * max_points + 2``.
 
-        Below 256 frames per point, the raw samples are read from the source instead
-        (``mins`` and ``maxs`` are then equal, one point per frame, up to 256 times
-        ``max_points``); they do not depend on the build's progress. Without a source they
-        are NaN.
+        Below 256 frames per point, the frames of the range are read from the source
+        instead, and do not depend on the build's progress. From 4 frames per point, each
+        point is the minimum and maximum of ``int(frames_per_point)`` frames, computed on the
+        fly, with groups again starting at multiples of their size (the same bounds on the
+        number of points hold). Below 4, the raw samples are returned: one point per frame,
+        fewer than ``4 * max_points``, with ``mins`` and ``maxs`` equal. Without a source,
+        these values are NaN.
 
         Parameters
         ----------
@@ -207,7 +221,9 @@ class PeakPyramid:
         frames_per_point = (end - start) / max_points
         level = self.level_for(frames_per_point)
         if level is None:
-            return self._raw(start, end)
+            if frames_per_point < RAW_FRAMES_PER_POINT:
+                return self._raw(start, end)
+            return self._grouped(start, end, int(frames_per_point))
         ready = self.ready_frames  # read once: everything before it is final
         size = self.block_sizes[level]
         group = max(1, int(frames_per_point // size))
@@ -228,12 +244,41 @@ class PeakPyramid:
         return positions, mins, maxs
 
     def _raw(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if self.source is None:
+        """The samples of ``[start, end)`` as points (NaN without a source)."""
+        source = self.source  # read once: build may set it meanwhile
+        if source is None:
             samples = np.full(end - start, np.nan, dtype=np.float32)
         else:
-            samples = self.source.read(start, end - start)
+            samples = source.read(start, end - start)
         positions = np.arange(start, start + len(samples), dtype=np.float64)
         return positions, samples, samples.copy()
+
+    def _grouped(
+        self, start: int, end: int, group: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Min/max of every ``group`` frames overlapping ``[start, end)``, from the samples.
+
+        Groups start at multiples of ``group``; the last one of the file may be short. Points
+        the source has no samples for (none at all, or a file shorter than announced) are NaN.
+        """
+        first, last = start // group, -(-end // group)
+        positions = np.arange(first, last, dtype=np.float64) * group
+        mins = np.full(last - first, np.nan, dtype=np.float32)
+        maxs = mins.copy()
+        source = self.source  # read once: build may set it meanwhile
+        if source is None:
+            return positions, mins, maxs
+        lo = first * group
+        samples = source.read(lo, min(last * group, self.frames) - lo)
+        whole = len(samples) // group
+        blocks = samples[: whole * group].reshape(whole, group)
+        mins[:whole] = blocks.min(axis=1, initial=np.inf)
+        maxs[:whole] = blocks.max(axis=1, initial=-np.inf)
+        tail = samples[whole * group :]
+        if len(tail):
+            mins[whole] = tail.min()
+            maxs[whole] = tail.max()
+        return positions, mins, maxs
 
     def _summarise(self, samples: np.ndarray, at_end: bool) -> None:
         """Fold freshly read frames into level 0, then derive the coarser levels."""

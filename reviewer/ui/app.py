@@ -207,27 +207,84 @@ def build_window(review: Review, note: str = "", with_player: bool = True):
     return window
 
 
-def run(
-    audio=None, reference=None, system=None, uem=None, note: str = "", session: Path | None = None
-) -> int:
-    """Open the window and run the event loop; returns the exit status.
+class Controller:
+    """Opens review windows for requests and keeps them until the application quits."""
 
-    A journal left by a crashed session is offered for restoring first.
-    """
-    app = application()
-    review = offer_recovery()
-    if review is None:
-        if session is not None:
-            review = prepare_session(session)
-        else:
-            review = prepare(audio, reference, system, uem)
-    else:
+    def __init__(self) -> None:
+        self.windows: list = []
+        self.reviews: list[Review] = []
+
+    def open(self, request, parent=None):
+        """Open a window for an :class:`~reviewer.ui.opening.OpenRequest`.
+
+        Unreadable input is reported in a message box naming the file and the problem;
+        returns the window, or None.
+        """
+        from PySide6.QtWidgets import QMessageBox
+
+        from reviewer.model.audio import AudioError
+        from reviewer.model.formats import FormatError
+        from reviewer.ui.opening import remember
+
         note = ""
-    start_journal(review)
-    window = build_window(review, note)
-    window.show()
+        try:
+            if request.demo:
+                from reviewer.resources import demo
+
+                files = demo()
+                review = prepare(files.audio, files.reference, files.system)
+                note = DEMO_NOTE
+            elif request.session:
+                review = prepare_session(Path(request.session))
+            else:
+                review = prepare(request.audio, request.reference, request.system, request.uem)
+        except (FormatError, AudioError, ValueError, OSError) as error:
+            QMessageBox.critical(parent, "Cannot open", str(error))
+            return None
+        remember(request)
+        return self.show(review, note)
+
+    def show(self, review: Review, note: str = ""):
+        """Show a window for a prepared review, journaling its edits."""
+        start_journal(review)
+        window = build_window(review, note)
+        window.controller = self
+        window.show()
+        self.windows.append(window)
+        self.reviews.append(review)
+        return window
+
+    def release(self) -> None:
+        """Stop every window's background work and delete its Qt objects."""
+        for window, review in zip(self.windows, self.reviews, strict=True):
+            release(window, review)
+        self.windows.clear()
+        self.reviews.clear()
+
+
+def run(request=None) -> int:
+    """Open the app and run the event loop; returns the exit status.
+
+    A journal left by a crashed session is offered for restoring first; without a request
+    the start dialog (demo, recent recordings, Open...) comes up.
+    """
+    from reviewer.ui.opening import StartDialog
+
+    app = application()
+    controller = Controller()
+    recovered = offer_recovery()
+    if recovered is not None:
+        controller.show(recovered)
+    elif request is not None:
+        controller.open(request)
+    else:
+        start = StartDialog()
+        if start.exec() and start.chosen is not None:
+            controller.open(start.chosen)
+    if not controller.windows:
+        return 0
     status = app.exec()
-    release(window, review)
+    controller.release()
     return status
 
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from reviewer.model import actions
 from reviewer.model.annotation import Span
-from reviewer.model.commands import EditError
-from reviewer.model.document import CORRECTED
+from reviewer.model.commands import EditError, EditTurns
+from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM
 from reviewer.model.editor import Editor
 from reviewer.model.formats import write_rttm
 from reviewer.model.time import TICKS_PER_SECOND, frames_to_ticks, ticks_to_frames
@@ -27,7 +27,7 @@ from reviewer.ui.metrics_panel import MetricsPanel
 from reviewer.ui.timeline import TimelineView
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
-MENUS = ("File", "Edit", "Navigate", "View", "Playback", "Help")
+MENUS = ("File", "Edit", "Navigate", "View", "Playback", "Tracks", "Help")
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.journal = journal
         self.session_path = session_path
         self._exported: tuple | None = None
+        self.controller = None
         self.audio = audio
         self.player = player
         self.speed = 1.0
@@ -119,6 +120,25 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.menus[groups[binding.group]].addAction(action)
             self.actions[binding.action] = action
+        for source in (SYSTEM, REFERENCE):
+            if source in self.editor.document:
+                action = QAction(f"Start the corrected track over from the {source}", self)
+                action.triggered.connect(lambda _=False, s=source: self.restart_corrected(s))
+                self.menus["Tracks"].addAction(action)
+
+    def restart_corrected(self, source: str) -> None:
+        """Replace the corrected track by a copy of another (one undoable edit)."""
+        document = self.editor.document
+        current = document[CORRECTED].turns if CORRECTED in document else ()
+        command = EditTurns(
+            f"Start over from the {source}", CORRECTED, current, document[source].turns
+        )
+        if CORRECTED not in document:
+            document.add_track(CORRECTED, document[source])
+        else:
+            self.editor.push(command)
+        self.editor.set_active_track(CORRECTED)
+        self.status(f"the corrected track is now a copy of the {source}")
 
     def trigger(self, name: str) -> None:
         """Run an action by its id in the key table; errors go to the status bar."""
@@ -293,9 +313,16 @@ class MainWindow(QMainWindow):
         """Close the window (asking about unsaved changes)."""
         self.close()
 
-    def do_open(self) -> None:
-        """Open other files (in a new window)."""
-        self.status("Open: use `reviewer open AUDIO --ref R --hyp H` or drop files here")
+    def do_open(self, request=None) -> None:
+        """Open another recording in a new window (the Open dialog, prefilled if given)."""
+        from reviewer.ui.opening import OpenDialog
+
+        dialog = OpenDialog(self, request)
+        if not dialog.exec():
+            return
+        if self.controller is None:
+            raise EditError("this window cannot open others")
+        self.controller.open(dialog.request(), self)
 
     def do_save_session(self, path: str | None = None) -> None:
         """Save the session: audio path, tracks, settings and view (atomic write)."""
@@ -474,5 +501,12 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:  # noqa: N802
         """Open dropped files: audio and RTTM/UEM."""
+        from reviewer.ui.opening import classify
+
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
-        self.status("dropped: " + ", ".join(p.name for p in paths))
+        request = classify(paths)
+        event.acceptProposedAction()
+        if request.session and self.controller is not None:
+            self.controller.open(request, self)
+        else:
+            self.do_open(request)
