@@ -100,3 +100,24 @@ def test_no_selection_message():
     editor = make()
     with pytest.raises(EditError, match="no turn selected"):
         actions.delete_selected(editor)
+
+
+def test_snap_moves_boundaries_to_the_quiet_point(tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    from reviewer.model.audio import AudioSource
+
+    rate = 16000
+    signal = np.random.default_rng(0).standard_normal(4 * rate).astype(np.float32) * 0.3
+    signal[int(0.98 * rate) : int(1.02 * rate)] = 0  # silence around 1.0 s
+    signal[int(2.90 * rate) : int(2.94 * rate)] = 0  # silence around 2.92 s
+    path = tmp_path / "x.wav"
+    sf.write(path, signal, rate)
+    hyp = Track([Turn(1100 * MS, 2800 * MS, "x")])
+    editor = Editor(Document("x", {REFERENCE: REF, CORRECTED: hyp}), audio=AudioSource.open(path))
+    actions.next_turn(editor)
+    actions.snap_boundaries(editor)
+    assert abs(editor.selected.start - S) <= 20 * MS
+    assert abs(editor.selected.end - 2920 * MS) <= 20 * MS
+    assert editor.history.undo_name == "Snap boundaries"

@@ -117,3 +117,44 @@ def test_demo_scores_the_example():
     sample = data["files"]["sample"]
     assert 0.05 < sample["der"] < 0.3
     assert sample["missed"] > 0 and sample["false_alarm"] > 0 and sample["confusion"] > 0
+
+
+def test_render_writes_a_png_of_the_requested_size(tmp_path):
+    from reviewer.resources import demo
+
+    files = demo()
+    out = tmp_path / "fig.png"
+    result = run(
+        "render",
+        str(files.audio),
+        "--ref",
+        str(files.reference),
+        "--hyp",
+        str(files.system),
+        "--start",
+        "5",
+        "--end",
+        "20",
+        "--out",
+        str(out),
+        "--size",
+        "1200x700",
+    )
+    assert result.returncode == 0, result.stderr
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1200, 700)
+    colours = {image.pixel(x, y) for x in range(0, 1200, 7) for y in range(0, 700, 7)}
+    assert len(colours) > 10  # drawn, not blank
+
+
+def test_open_bad_audio_exits_2(tmp_path):
+    bad = tmp_path / "bad.wav"
+    bad.write_text("not audio")
+    result = run("open", str(bad))
+    assert result.returncode == 2
+    assert "bad.wav" in result.stderr and "Traceback" not in result.stderr
+    result = run("render", str(bad), "--out", str(tmp_path / "x.png"))
+    assert result.returncode == 2
+    assert "bad.wav" in result.stderr

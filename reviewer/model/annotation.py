@@ -139,7 +139,7 @@ class Track:
         """From the first turn's start to the last turn's end, or None if empty."""
         if not self.turns:
             return None
-        return Span(self.turns[0].start, max(turn.end for turn in self.turns))
+        return Span(self.turns[0].start, int(self.arrays.ends.max()))
 
     @property
     def arrays(self) -> TrackArrays:

@@ -272,8 +272,8 @@ class PeakPyramid:
         samples = source.read(lo, min(last * group, self.frames) - lo)
         whole = len(samples) // group
         blocks = samples[: whole * group].reshape(whole, group)
-        mins[:whole] = blocks.min(axis=1, initial=np.inf)
-        maxs[:whole] = blocks.max(axis=1, initial=-np.inf)
+        mins[:whole] = blocks.min(axis=1)
+        maxs[:whole] = blocks.max(axis=1)
         tail = samples[whole * group :]
         if len(tail):
             mins[whole] = tail.min()

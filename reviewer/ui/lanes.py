@@ -199,10 +199,17 @@ class ErrorsItem(pg.GraphicsObject):
         """Draw the regions, darker where more speakers are in error."""
         errors = self._errors
         scale = 1.0 / TICKS_PER_SECOND
+        view = self.getViewBox()
+        visible = np.ones(len(errors), dtype=bool)
+        if view is not None:
+            (x0, x1), _ = view.viewRange()
+            visible = (errors.ends >= x0 * TICKS_PER_SECOND) & (
+                errors.starts <= x1 * TICKS_PER_SECOND
+            )
         for row, ((_, color), amounts) in enumerate(
             zip(self.ROWS, (errors.missed, errors.false_alarm, errors.confusion), strict=True)
         ):
-            hits = np.flatnonzero(amounts > 0)
+            hits = np.flatnonzero((amounts > 0) & visible)
             if len(hits) == 0:
                 continue
             painter.setPen(_cosmetic(color))

@@ -146,7 +146,8 @@ class TimelineView(pg.GraphicsLayoutWidget):
         if self._plots:
             plot.setXLink(self._plots[0])
         else:
-            view.setLimits(xMin=0)
+            rate = self.audio.sample_rate if self.audio is not None else 16000
+            view.setLimits(xMin=0, minXRange=16 / rate)
         cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(palette.CURSOR, width=1))
         plot.addItem(cursor, ignoreBounds=True)
         selection = pg.LinearRegionItem(
