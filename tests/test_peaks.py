@@ -11,7 +11,13 @@ import pytest
 import soundfile as sf
 
 from reviewer.model.audio import AudioError, AudioSource
-from reviewer.model.peaks import BASE_BLOCK, LEVEL_FACTOR, TOP_BLOCKS, PeakPyramid
+from reviewer.model.peaks import (
+    BASE_BLOCK,
+    LEVEL_FACTOR,
+    RAW_FRAMES_PER_POINT,
+    TOP_BLOCKS,
+    PeakPyramid,
+)
 from reviewer.model.time import frames_to_ticks
 
 
@@ -72,9 +78,12 @@ def _block_extremes(mono: np.ndarray, span: int, first: int = 0, last: int | Non
 
 
 def _expected_envelope(mono, block_sizes, start, end, max_points, ready):
-    """What ``envelope`` should return, derived independently from the samples."""
+    """What ``envelope`` should return (from 4 frames a point), derived from the samples."""
     frames_per_point = (end - start) / max_points
-    size = max(s for s in block_sizes if s <= frames_per_point)
+    if frames_per_point < BASE_BLOCK:  # groups of frames read from the file: never NaN
+        size, ready = 1, len(mono)
+    else:
+        size = max(s for s in block_sizes if s <= frames_per_point)
     span = size * int(frames_per_point // size)
     first, last = start // span, -(-end // span)
     mins, maxs = _block_extremes(mono, span, first, last)
@@ -204,12 +213,98 @@ def test_envelope_picks_a_level_and_matches_numpy(built, start, end, max_points)
 
 def test_fine_zoom_returns_raw_samples(built):
     recording, pyramid = built["flac_stereo_44100"]
-    positions, mins, maxs = pyramid.envelope(5000, 5000 + 255 * 40, 40)  # 255 frames a point
-    np.testing.assert_array_equal(positions, np.arange(5000, 5000 + 255 * 40))
-    np.testing.assert_array_equal(mins, recording.mono[5000 : 5000 + 255 * 40])
+    assert RAW_FRAMES_PER_POINT == 4
+    n = 4 * 40 - 1  # just under 4 frames a point
+    positions, mins, maxs = pyramid.envelope(5000, 5000 + n, 40)
+    assert positions.dtype == np.float64 and mins.dtype == maxs.dtype == np.float32
+    np.testing.assert_array_equal(positions, np.arange(5000, 5000 + n))
+    np.testing.assert_array_equal(mins, recording.mono[5000 : 5000 + n])
     np.testing.assert_array_equal(maxs, mins)
+    assert len(positions) < RAW_FRAMES_PER_POINT * 40
     tail = pyramid.envelope(1_100_000, 1_200_000, 1000)[1]  # clipped to the file
     np.testing.assert_array_equal(tail, recording.mono[-3:])
+    # from exactly 4 frames a point on, min/max pairs of aligned groups of 4 frames
+    positions, mins, maxs = pyramid.envelope(5000, 5000 + 4 * 40, 40)
+    np.testing.assert_array_equal(positions, np.arange(5000, 5000 + 4 * 40, 4))
+    groups = recording.mono[5000 : 5000 + 4 * 40].reshape(40, 4)
+    np.testing.assert_array_equal(mins, groups.min(axis=1))
+    np.testing.assert_array_equal(maxs, groups.max(axis=1))
+
+
+@pytest.mark.parametrize(
+    ("name", "start", "end", "max_points"),
+    [
+        ("flac_stereo_44100", 5001, 5001 + 255 * 40 + 39, 40),  # 255.98 a point: groups of 255
+        ("flac_stereo_44100", 123_457, 123_457 + 44100, 2000),  # 1 s at 2000 px: groups of 22
+        ("wav_mono_22050", 1_234_567, 1_234_567 + 22050 * 10, 2000),  # 10 s: groups of 110
+        ("flac_stereo_44100", 1_090_004, 1_100_003, 100),  # to the end: a 14-frame last group
+        ("wav_3ch_float_8000", 0, 70_001, 1000),  # the whole file: groups of 70, then 1 frame
+        ("wav_mono_22050", 7, 7 + 5 * 999, 999),  # 5 frames a point, unaligned start
+    ],
+)
+def test_middle_zoom_summarises_the_samples(recordings, built, name, start, end, max_points):
+    recording, pyramid = built[name]
+    group = int((end - start) / max_points)
+    assert RAW_FRAMES_PER_POINT <= group < BASE_BLOCK
+    first, last = start // group, -(-end // group)
+    mins_np, maxs_np = _block_extremes(recording.mono, group, first, last)
+    unbuilt = PeakPyramid.for_source(AudioSource.open(recording.path))  # needs no build
+    for subject in (pyramid, unbuilt):
+        positions, mins, maxs = subject.envelope(start, end, max_points)
+        assert positions.dtype == np.float64 and mins.dtype == maxs.dtype == np.float32
+        assert max_points <= len(positions) < 2 * max_points + 2
+        np.testing.assert_array_equal(positions, np.arange(first, last) * float(group))
+        assert positions[0] <= start < end <= positions[-1] + group
+        np.testing.assert_array_equal(mins, mins_np)
+        np.testing.assert_array_equal(maxs, maxs_np)
+        assert not np.isnan(mins).any() and (mins < maxs).any()
+    assert unbuilt.ready_frames == 0
+
+
+def test_panning_a_fine_view_keeps_its_groups(built):
+    recording, pyramid = built["wav_mono_22050"]
+    start, width, points = 1_000_000, 22050 * 10, 2000  # 110.25 frames a point: groups of 110
+    before = pyramid.envelope(start, start + width, points)
+    for shift in (1, 37, 109, 110, 5003):
+        after = pyramid.envelope(start + shift, start + shift + width, points)
+        assert (after[0] % 110 == 0).all()
+        common, kept_before, kept_after = np.intersect1d(
+            before[0], after[0], assume_unique=True, return_indices=True
+        )
+        assert len(common) > len(before[0]) - 50
+        np.testing.assert_array_equal(before[1][kept_before], after[1][kept_after])
+        np.testing.assert_array_equal(before[2][kept_before], after[2][kept_after])
+
+
+def test_fine_views_without_a_source_are_nan():
+    pyramid = PeakPyramid(100_000, 16000)
+    positions, mins, maxs = pyramid.envelope(1001, 1001 + 50 * 300, 300)  # groups of 50
+    np.testing.assert_array_equal(positions, np.arange(20, 321) * 50.0)
+    assert np.isnan(mins).all() and np.isnan(maxs).all()
+    positions, mins, maxs = pyramid.envelope(10, 20, 5)  # 2 frames a point: raw
+    np.testing.assert_array_equal(positions, np.arange(10, 20))
+    assert np.isnan(mins).all() and np.isnan(maxs).all()
+
+
+class _ShortRead(AudioSource):
+    """A file whose samples stop at frame 60 000, before its announced length."""
+
+    def read(self, start_frame: int, n_frames: int) -> np.ndarray:
+        return super().read(start_frame, n_frames)[: max(0, 60_000 - start_frame)]
+
+
+def test_fine_view_is_nan_where_the_file_has_no_samples(recordings):
+    recording = recordings["wav_3ch_float_8000"]
+    plain = AudioSource.open(recording.path)
+    pyramid = PeakPyramid.for_source(
+        _ShortRead(plain.path, plain.sample_rate, plain.frames, plain.channels)
+    )
+    positions, mins, maxs = pyramid.envelope(50_000, 70_001, 1000)  # groups of 20
+    np.testing.assert_array_equal(positions, np.arange(2500, 3501) * 20.0)
+    mins_np, maxs_np = _block_extremes(recording.mono, 20, 2500, 3000)
+    np.testing.assert_array_equal(mins[:500], mins_np)
+    np.testing.assert_array_equal(maxs[:500], maxs_np)
+    assert np.isnan(mins[500:]).all() and np.isnan(maxs[500:]).all()
 
 
 def test_envelope_clips_and_handles_empty_ranges(built):
@@ -248,6 +343,14 @@ def test_partial_build_is_nan_past_ready_and_resumes(recordings):
         for g, e in zip(got, expected, strict=True):
             np.testing.assert_array_equal(g, e)
         assert np.isnan(got[1][-1]) and not np.isnan(got[1][0])
+    # a fine view is read from the file, so it is final even past ready_frames
+    fine = pyramid.envelope(ready + 1000, ready + 101_000, 1000)  # 100 frames a point
+    expected = _expected_envelope(
+        recording.mono, pyramid.block_sizes, ready + 1000, ready + 101_000, 1000, ready
+    )
+    for g, e in zip(fine, expected, strict=True):
+        np.testing.assert_array_equal(g, e)
+    assert not np.isnan(fine[1]).any() and not np.isnan(fine[2]).any()
     assert pyramid.build(source, chunk_frames=50_000, on_progress=progress.append) is True
     assert progress[-1] == source.frames
     for level, size in enumerate(pyramid.block_sizes):
@@ -299,7 +402,13 @@ def test_envelope_while_building_in_a_thread(recordings):
         except BaseException as error:  # reported by the main thread
             errors.append(error)
 
-    views = [(0, source.frames, 1500), (2_000_000, 2_300_000, 700), (100, 90_000, 100)]
+    fine_view = (1_500_000, 1_500_000 + 22050, 500)  # 44 frames a point, from the samples
+    views = [
+        (0, source.frames, 1500),
+        (2_000_000, 2_300_000, 700),
+        (100, 90_000, 100),
+        fine_view,
+    ]
     truth = {
         view: _expected_envelope(recording.mono, pyramid.block_sizes, *view, source.frames)
         for view in views
@@ -318,6 +427,7 @@ def test_envelope_while_building_in_a_thread(recordings):
             np.testing.assert_array_equal(mins[built_part], truth[view][1][built_part])
             np.testing.assert_array_equal(maxs[built_part], truth[view][2][built_part])
             assert (np.isnan(maxs) == ~built_part).all()
+            assert built_part.all() or view != fine_view  # never waits for the build
             seen_partial += view[2] == 1500 and 0 < built_part.sum() < len(mins)
     worker.join()
     assert not errors

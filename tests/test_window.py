@@ -217,6 +217,7 @@ def test_save_and_reopen_session(window, tmp_path):
     key(window, Qt.Key.Key_Right, ALT)
     key(window, Qt.Key.Key_Delete)
     window.metrics.collar_box.setValue(0.25)
+    window.timeline.set_view(10.0, 15.0)
     path = tmp_path / "s.reviewer.json"
     window.do_save_session(str(path))
     assert window.is_saved and not window.isWindowModified()
@@ -224,3 +225,10 @@ def test_save_and_reopen_session(window, tmp_path):
     assert review.editor.document[CORRECTED] == editor.document[CORRECTED]
     assert review.editor.live.setup.collar == 0.25
     assert review.editor.live.score == editor.live.score
+    from reviewer.ui.app import build_window
+
+    reopened = build_window(review, with_player=False)
+    reopened.confirm_close = False
+    start, end = reopened.timeline.view_range()
+    assert abs(start - 10.0) < 1e-6 and abs(end - 15.0) < 1e-6
+    reopened.close()

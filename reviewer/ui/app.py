@@ -27,6 +27,7 @@ class Review:
     notes: list[str]
     journal: object | None = None
     session_path: Path | None = None
+    view: dict | None = None
 
 
 def prepare(audio=None, reference=None, system=None, uem=None) -> Review:
@@ -49,6 +50,7 @@ def prepare_session(path: Path) -> Review:
     session = load_session(path)
     review = _review(session.to_document(), [], session.settings, session_path=Path(path))
     review.editor.live.configure(_setup(session.settings, ScoringSetup()))
+    review.view = session.view
     return review
 
 
@@ -204,6 +206,8 @@ def build_window(review: Review, note: str = "", with_player: bool = True):
         window.destroyed.connect(review.builder.stop)
     for text in review.notes:
         window.status(text)
+    if review.view:
+        window.restore_view(review.view)
     return window
 
 

@@ -351,6 +351,15 @@ class MainWindow(QMainWindow):
         self._history_changed()
         self.status(f"saved {target}")
 
+    def restore_view(self, view: dict) -> None:
+        """Show what a saved session showed: the time range and the edited track."""
+        if view.get("active_track") in self.editor.document:
+            self.editor.set_active_track(view["active_track"])
+        if isinstance(view.get("start"), (int, float)) and isinstance(
+            view.get("end"), (int, float)
+        ):
+            self.timeline.set_view(float(view["start"]), float(view["end"]))
+
     # --- playback -------------------------------------------------------------------------
 
     def _playable(self) -> bool:
