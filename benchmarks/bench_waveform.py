@@ -259,7 +259,8 @@ def main() -> None:
         f"waveform_envelope_{WINDOW_SECONDS}s_{label}",
         ours["window_ms"],
         points=ours["window_points"],
-        path="raw samples (fewer than 256 frames per point)",
+        path=f"min/max of {WINDOW_SECONDS * RATE // WIDTH}-frame groups read from the file "
+        "(4 to 256 frames per point)",
         anchor=f"{naive}: setXRange({WINDOW_SECONDS} s) + processEvents + grab",
         anchor_value=anchor["window_ms"],
         speedup_vs_anchor=anchor["window_ms"] / ours["window_ms"],

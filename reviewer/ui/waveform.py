@@ -15,7 +15,7 @@ from reviewer.model.peaks import PeakPyramid
 class WaveformItem(pg.PlotCurveItem):
     """The visible range's min/max envelope, one stroke per pixel column.
 
-    Zoomed in below one block per pixel, the raw samples are drawn as a line.
+    Zoomed in below four samples per pixel, the raw samples are drawn as a line.
     """
 
     def __init__(self, source: AudioSource, pyramid: PeakPyramid):
