@@ -147,6 +147,7 @@ def intervals(
     collar: int = 0,
     skip_overlap: bool = False,
     window: tuple[int, int] | None = None,
+    extra_bounds: np.ndarray | None = None,
 ) -> Intervals | None:
     """Split the UEM (or its part inside ``window``) into elementary intervals.
 
@@ -162,6 +163,8 @@ def intervals(
         Exclude regions where two or more reference turns are active (md-eval's ``-1``).
     window
         ``(lo, hi)`` ticks: only the intervals inside it.
+    extra_bounds
+        More tick positions where intervals must split (edges of analysis zones).
 
     Returns
     -------
@@ -184,16 +187,19 @@ def intervals(
     if collar > 0:
         c_starts, c_ends = _collar_zones(reference, collar, lo, hi)
         pieces += [c_starts, c_ends]
+    if extra_bounds is not None:
+        extra = np.asarray(extra_bounds, dtype=np.int64)
+        pieces.append(extra[(extra > lo) & (extra < hi)])
     bounds = np.sort(np.concatenate(pieces))
     bounds = bounds[np.concatenate(([True], bounds[1:] != bounds[:-1]))]
     durations = np.diff(bounds)
 
     ref_counts = _counts(bounds, r_starts, r_ends, r_speakers, reference.n_speakers)
     hyp_counts = _counts(bounds, h_starts, h_ends, h_speakers, hypothesis.n_speakers)
-    evaluated = np.where(_covered(bounds, u_starts, u_ends), durations, 0)
+    evaluated = np.where(covered(bounds, u_starts, u_ends), durations, 0)
     weights = evaluated
     if collar > 0:
-        weights = np.where(_covered(bounds, c_starts, c_ends), 0, weights)
+        weights = np.where(covered(bounds, c_starts, c_ends), 0, weights)
     if skip_overlap:
         weights = np.where(ref_counts.sum(axis=0) >= 2, 0, weights)
     return Intervals(bounds, ref_counts > 0, hyp_counts > 0, evaluated, weights)
@@ -308,12 +314,12 @@ def _counts(
     return np.cumsum(delta.reshape(width, n), axis=1)[:, :-1]
 
 
-def _covered(bounds: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def covered(bounds: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Whether each elementary interval lies inside any of the intervals ``[start, end)``."""
     n = len(bounds)
-    delta = np.bincount(np.searchsorted(bounds, starts), minlength=n) - np.bincount(
-        np.searchsorted(bounds, ends), minlength=n
-    )
+    first = np.minimum(np.searchsorted(bounds, starts), n - 1)
+    last = np.minimum(np.searchsorted(bounds, ends), n - 1)
+    delta = np.bincount(first, minlength=n) - np.bincount(last, minlength=n)
     return np.cumsum(delta)[:-1] > 0
 
 
