@@ -51,22 +51,41 @@ def _parser() -> argparse.ArgumentParser:
         "does (the scorer behind DIHARD, VoxSRC and CHiME results). Only recordings of the "
         "reference are scored; one missing from the system output is all missed.",
     )
-    score.add_argument("--ref", required=True, metavar="R", help="reference RTTM file or directory")
-    score.add_argument("--hyp", required=True, metavar="H", help="system RTTM file or directory")
-    score.add_argument(
-        "--uem",
-        metavar="U",
-        help="UEM file or directory: regions to score (default: from each recording's "
-        "first reference turn to its last)",
-    )
-    score.add_argument("--collar", type=_seconds, default=0.0, metavar="C", help=COLLAR_HELP)
-    score.add_argument(
-        "--skip-overlap",
-        action="store_true",
-        help="do not score regions where two or more reference turns overlap (md-eval's -1)",
-    )
+    _scoring_inputs(score)
     score.add_argument("--json", action="store_true", help="print JSON instead of a table")
     score.set_defaults(run=_score)
+
+    breakdown = commands.add_parser(
+        "breakdown",
+        help="break errors down by cause: overlap, speaker changes, short turns, steady speech",
+        description="md-eval's errors split into exclusive classes decided by the reference's "
+        "structure (first match wins): overlap, near_change, short_turn, steady, non_speech. "
+        "The classes add up to the totals of `reviewer score`.",
+    )
+    _scoring_inputs(breakdown)
+    breakdown.add_argument(
+        "--tau",
+        type=_seconds,
+        default=0.5,
+        metavar="T",
+        help="seconds around a speaker change that count as near_change (default 0.5)",
+    )
+    breakdown.add_argument(
+        "--short",
+        type=_seconds,
+        default=1.0,
+        metavar="L",
+        help="reference turns shorter than L seconds are short_turn (default 1.0)",
+    )
+    output = breakdown.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON")
+    output.add_argument("--csv", action="store_true", help="print CSV, one row per class")
+    breakdown.add_argument(
+        "--plot",
+        metavar="FIG.png",
+        help="also draw the breakdown and the error-rate curves to an image",
+    )
+    breakdown.set_defaults(run=_breakdown)
 
     demo = commands.add_parser(
         "demo",
@@ -101,6 +120,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     render.set_defaults(run=_render)
     return parser
+
+
+def _scoring_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ref", required=True, metavar="R", help="reference RTTM file or directory"
+    )
+    parser.add_argument("--hyp", required=True, metavar="H", help="system RTTM file or directory")
+    parser.add_argument(
+        "--uem",
+        metavar="U",
+        help="UEM file or directory: regions to score (default: from each recording's "
+        "first reference turn to its last)",
+    )
+    parser.add_argument("--collar", type=_seconds, default=0.0, metavar="C", help=COLLAR_HELP)
+    parser.add_argument(
+        "--skip-overlap",
+        action="store_true",
+        help="do not score regions where two or more reference turns overlap (md-eval's -1)",
+    )
 
 
 def _review_inputs(parser: argparse.ArgumentParser) -> None:
@@ -143,6 +181,30 @@ def _score(args: argparse.Namespace) -> int:
         skip_overlap=args.skip_overlap,
     )
     print(json.dumps(result.as_dict(), indent=2) if args.json else format_table(result))
+    return 0
+
+
+def _breakdown(args: argparse.Namespace) -> int:
+    from reviewer.model.metrics.breakdown import breakdown_corpus
+    from reviewer.reports import breakdown_csv, breakdown_json, breakdown_table, plot_breakdown
+
+    files, total = breakdown_corpus(
+        read_rttm(args.ref),
+        read_rttm(args.hyp),
+        uems=read_uem(args.uem) if args.uem else None,
+        collar=args.collar,
+        skip_overlap=args.skip_overlap,
+        tau=args.tau,
+        short=args.short,
+    )
+    if args.plot:
+        plot_breakdown(files, total, Path(args.plot))
+    if args.json:
+        print(json.dumps(breakdown_json(files, total), indent=2))
+    elif args.csv:
+        print(breakdown_csv(files, total), end="")
+    else:
+        print(breakdown_table(files, total))
     return 0
 
 

@@ -158,3 +158,36 @@ def test_open_bad_audio_exits_2(tmp_path):
     result = run("render", str(bad), "--out", str(tmp_path / "x.png"))
     assert result.returncode == 2
     assert "bad.wav" in result.stderr
+
+
+def test_breakdown_json_csv_and_plot(tmp_path):
+    vox = needs_shared(CONFORMANCE / "voxconverse")
+    args = [
+        "breakdown",
+        "--ref",
+        str(vox / "ref-dev"),
+        "--hyp",
+        str(vox / "dev-cases" / "hyp"),
+        "--uem",
+        str(vox / "dev-cases" / "uem"),
+        "--collar",
+        "0.25",
+    ]
+    result = run(*args, "--json", "--plot", str(tmp_path / "fig.png"))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["files"]) == 216
+    one = next(iter(data["files"].values()))
+    assert {"total", "classes", "speakers", "confusion_matrix"} <= set(one)
+    assert set(one["classes"]) == {"overlap", "near_change", "short_turn", "steady", "non_speech"}
+    assert {"scored", "missed", "false_alarm", "confusion"} <= set(one["classes"]["steady"])
+    total = data["total"]
+    error = sum(c["missed"] + c["false_alarm"] + c["confusion"] for c in total["classes"].values())
+    score_json = json.loads(run("score", *args[1:], "--json").stdout)
+    assert error / total["total"]["scored"] == pytest.approx(score_json["total"]["der"], abs=1e-9)
+    assert (tmp_path / "fig.png").stat().st_size > 10_000
+    csv_out = run(*args, "--csv").stdout.splitlines()
+    assert csv_out[0].startswith("file,class,scored")
+    assert len(csv_out) == 1 + 217 * 6
+    table = run(*args).stdout
+    assert "points come from conversation structure" in table
