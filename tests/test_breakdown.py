@@ -126,3 +126,34 @@ def test_corpus_totals_equal_score_corpus():
     expected = score_corpus(ref, hyp, collar=0.25).total
     assert total.total.der == pytest.approx(expected.der)
     assert set(files) == {"a", "b"}
+
+
+def test_live_breakdown_equals_a_fresh_one_after_random_edits():
+    import random
+
+    from reviewer.model import commands as edit
+    from reviewer.model.document import CORRECTED, REFERENCE, Document
+    from reviewer.model.history import History
+    from reviewer.model.metrics.live import LiveBreakdown, LiveScore, ScoringSetup
+    from reviewer.model.synthetic import meeting, system_output
+
+    reference = meeting(hours=0.1, turns=80, speakers=3, seed=7)
+    document = Document("m", {REFERENCE: reference, CORRECTED: system_output(reference, 8)})
+    history = History(document)
+    live = LiveBreakdown(LiveScore(document, ScoringSetup(collar=0.25)), tau=0.4, short=1.5)
+    rng = random.Random(0)
+    for _ in range(40):
+        turns = document[CORRECTED].turns
+        turn = turns[rng.randrange(len(turns))]
+        choice = rng.randrange(4)
+        if choice == 0:
+            history.push(edit.nudge(CORRECTED, turn, "end", rng.choice([-1, 1]) * 50 * MS))
+        elif choice == 1 and turn.duration > 2 * MS:
+            history.push(edit.split(CORRECTED, turn, turn.start + turn.duration // 2))
+        elif choice == 2:
+            history.push(edit.set_speaker(CORRECTED, turn, rng.choice(["sys00", "sys01", "z"])))
+        else:
+            history.undo()
+        fresh = breakdown(document[REFERENCE], document[CORRECTED], collar=0.25, tau=0.4, short=1.5)
+        assert live.result.classes == fresh.classes
+        assert live.result.total == fresh.total

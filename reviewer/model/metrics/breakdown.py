@@ -120,6 +120,44 @@ class Curve:
 
 
 @dataclass(frozen=True)
+class ClassifiedErrors:
+    """The scored intervals holding errors, with their class and error counts.
+
+    ``cls`` indexes :data:`CLASSES`; ``missed``, ``false_alarm``, ``confusion`` count
+    speakers; ``ref_active`` / ``hyp_active`` say which speakers are active in each.
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    cls: np.ndarray
+    missed: np.ndarray
+    false_alarm: np.ndarray
+    confusion: np.ndarray
+    ref_active: np.ndarray
+    hyp_active: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def select(self, mask: np.ndarray) -> list[tuple[int, int]]:
+        """``(start, end)`` ticks of the regions where ``mask`` holds, touching ones joined."""
+        spans: list[tuple[int, int]] = []
+        for start, end in zip(self.starts[mask].tolist(), self.ends[mask].tolist(), strict=True):
+            if spans and spans[-1][1] == start:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+        return spans
+
+    def class_at(self, time: int) -> str | None:
+        """The class of the error interval at ``time`` (ticks), if any."""
+        i = np.searchsorted(self.starts, time, side="right") - 1
+        if i >= 0 and self.ends[i] > time:
+            return CLASSES[int(self.cls[i])]
+        return None
+
+
+@dataclass(frozen=True)
 class ErrorBreakdown:
     """md-eval's errors of one recording (or a corpus), broken down by cause."""
 
@@ -132,6 +170,9 @@ class ErrorBreakdown:
     unmapped_system: tuple[str, ...] = ()
     by_turn_duration: Curve | None = None
     by_change_distance: Curve | None = None
+    errors: ClassifiedErrors | None = field(default=None, repr=False, compare=False)
+    ref_labels: tuple[str, ...] = ()
+    hyp_labels: tuple[str, ...] = ()
 
     @property
     def structure_points(self) -> float:
@@ -349,6 +390,7 @@ def breakdown(
     }
     errors = seconds * (missed + false_alarm + confusion)
     exposure = seconds * n_ref
+    wrong_here = (w > 0) & ((missed + false_alarm + confusion) > 0)
     middles = (bounds[:-1] + bounds[1:]) / 2
     return ErrorBreakdown(
         total=total,
@@ -364,6 +406,18 @@ def breakdown(
             middles, exposure, errors, m_starts, m_ends, r_active, m_speakers
         ),
         by_change_distance=_distance_curve(middles, exposure, errors, points),
+        errors=ClassifiedErrors(
+            bounds[:-1][wrong_here],
+            bounds[1:][wrong_here],
+            label[wrong_here],
+            missed[wrong_here],
+            false_alarm[wrong_here],
+            confusion[wrong_here],
+            r_active[:, wrong_here],
+            h_active[:, wrong_here],
+        ),
+        ref_labels=tuple(ref.labels),
+        hyp_labels=tuple(hyp.labels),
     )
 
 

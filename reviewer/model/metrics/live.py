@@ -123,3 +123,54 @@ class LiveScore:
     def _notify(self) -> None:
         for listener in list(self._listeners):
             listener()
+
+
+class LiveBreakdown:
+    """The error breakdown of a live score's two tracks, recomputed after every update.
+
+    Parameters
+    ----------
+    live
+        The live score whose tracks and settings it follows.
+    tau, short
+        The breakdown's settings (seconds): near-change radius and short-turn length.
+    """
+
+    def __init__(self, live: LiveScore, tau: float = 0.5, short: float = 1.0):
+        self.live = live
+        self.tau = tau
+        self.short = short
+        self._listeners: list[Callable[[], None]] = []
+        self.result = None
+        self._update()
+        live.subscribe(self._update)
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after every recomputation."""
+        self._listeners.append(listener)
+
+    def configure(self, tau: float, short: float) -> None:
+        """Change the settings and recompute."""
+        self.tau, self.short = tau, short
+        self._update()
+
+    def _update(self) -> None:
+        from reviewer.model.metrics.breakdown import breakdown
+
+        live = self.live
+        setup = live.setup
+        document = live.document
+        if not live.available:
+            self.result = None
+        else:
+            self.result = breakdown(
+                document[setup.reference],
+                document[setup.hypothesis],
+                uem=document.uem,
+                collar=setup.collar,
+                skip_overlap=setup.skip_overlap,
+                tau=self.tau,
+                short=self.short,
+            )
+        for listener in list(self._listeners):
+            listener()
