@@ -232,3 +232,36 @@ def test_save_and_reopen_session(window, tmp_path):
     start, end = reopened.timeline.view_range()
     assert abs(start - 10.0) < 1e-6 and abs(end - 15.0) < 1e-6
     reopened.close()
+
+
+def test_why_panel_lists_regions_and_jumps(window):
+    panel = window.breakdown
+    assert "points come from conversation structure" in panel.headline.text()
+    assert panel.classes.item(0, 0).text() == "overlap"
+    panel._list_class(0)  # overlap
+    assert panel.regions.count() > 0
+    panel._region_clicked(panel.regions.item(0))
+    start, end = panel.regions.item(0).data(Qt.ItemDataRole.UserRole)
+    assert window.editor.selection.start == start
+    # the live breakdown follows edits
+    before = panel.result.total.der
+    window.editor.select(None)
+    window.editor.set_cursor(0)
+    key(window, Qt.Key.Key_Right, ALT)
+    key(window, Qt.Key.Key_Right, ALT)  # the false alarm at 7.25 s
+    key(window, Qt.Key.Key_Delete)
+    assert panel.result.total.der < before
+    assert panel.result.total == window.editor.live.score
+    # hover names the cause
+    errors = window.editor.live.errors()
+    x = (errors.starts[0] + errors.ends[0]) / 2 / S
+    text = window.timeline.errors_item.tooltip_at(x, 0)
+    assert "cause:" in text
+
+
+def test_largest_error_first(window):
+    errors = window.editor.live.errors()
+    key(window, Qt.Key.Key_L)
+    sizes = (errors.ends - errors.starts) * (errors.missed + errors.false_alarm + errors.confusion)
+    biggest = int(sizes.argmax())
+    assert window.editor.selection.start == errors.starts[biggest]

@@ -37,6 +37,7 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("previous_turn", "Previous turn", ("Alt+Left", "Up"), "Navigate"),
     Binding("next_error", "Next error", ("E",), "Navigate"),
     Binding("previous_error", "Previous error", ("Shift+E",), "Navigate"),
+    Binding("largest_error", "Next error, largest first", ("L",), "Navigate"),
     Binding("cursor_left", "Move the cursor left (10% of the view)", ("Left",), "Navigate"),
     Binding("cursor_right", "Move the cursor right (10% of the view)", ("Right",), "Navigate"),
     Binding("next_track", "Edit the next track", ("Tab",), "Navigate"),

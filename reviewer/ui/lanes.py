@@ -184,6 +184,36 @@ class ErrorsItem(pg.GraphicsObject):
         empty = np.empty(0, dtype=np.int64)
         self._errors = ErrorRegions(empty, empty, empty, empty, empty)
         self._extent = 1.0
+        self.describe = None  # optional: ticks -> the breakdown class there
+        self.setAcceptHoverEvents(True)
+
+    def hoverEvent(self, event) -> None:  # noqa: N802
+        """Name the error under the mouse and its cause."""
+        if event.isExit():
+            self.setToolTip("")
+            return
+        self.setToolTip(self.tooltip_at(event.pos().x(), int(event.pos().y())))
+
+    def tooltip_at(self, x: float, row: int) -> str:
+        """What the tooltip says at ``x`` seconds on error row ``row``."""
+        errors = self._errors
+        time = round(x * TICKS_PER_SECOND)
+        i = int(np.searchsorted(errors.starts, time, side="right")) - 1
+        if i < 0 or errors.ends[i] <= time or not 0 <= row < 3:
+            return ""
+        amounts = (errors.missed[i], errors.false_alarm[i], errors.confusion[i])
+        kinds = [
+            f"{name}: {n} speaker{'s' if n > 1 else ''}"
+            for (name, _), n in zip(self.ROWS, amounts, strict=True)
+            if n > 0
+        ]
+        text = "; ".join(kinds)
+        if self.describe is not None:
+            cause = self.describe(time)
+            if cause:
+                text += f"\ncause: {cause.replace('_', ' ')}"
+        span = (errors.ends[i] - errors.starts[i]) / TICKS_PER_SECOND
+        return f"{text}\n{span:.3f} s from {errors.starts[i] / TICKS_PER_SECOND:.3f} s"
 
     def set_errors(self, errors: ErrorRegions, extent_seconds: float) -> None:
         """Show these regions."""

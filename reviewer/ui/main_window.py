@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QTabWidget,
 )
 
 from reviewer.model import actions
@@ -22,6 +23,7 @@ from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM
 from reviewer.model.editor import Editor
 from reviewer.model.formats import write_rttm
 from reviewer.model.time import TICKS_PER_SECOND, frames_to_ticks, ticks_to_frames
+from reviewer.ui.breakdown_panel import BreakdownPanel
 from reviewer.ui.keymap import KEYMAP
 from reviewer.ui.metrics_panel import MetricsPanel
 from reviewer.ui.timeline import TimelineView
@@ -76,12 +78,19 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         self.timeline = TimelineView(editor, audio, pyramid)
+        self.timeline.errors_item.describe = self._cause_at
         self.timeline.message.connect(self.status)
         self.setCentralWidget(self.timeline)
         self.metrics = MetricsPanel(editor, note)
+        self.breakdown = BreakdownPanel(editor, jump=self.jump_to)
+        tabs = QTabWidget()
+        tabs.addTab(self.metrics, "Metrics")
+        tabs.addTab(self.breakdown, "Why?")
+        tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.side_tabs = tabs
         dock = QDockWidget("Metrics", self)
         dock.setObjectName("metrics")
-        dock.setWidget(self.metrics)
+        dock.setWidget(tabs)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.position_label = QLabel()
@@ -203,6 +212,26 @@ class MainWindow(QMainWindow):
     def do_previous_error(self) -> None:
         """Select the previous error region and play it."""
         span = actions.next_error(self.editor, backwards=True)
+        self._show_and_play(span)
+
+    def do_largest_error(self) -> None:
+        """Select and play the errors from the largest down, one per press."""
+        errors = self.editor.live.errors()
+        if len(errors) == 0:
+            raise EditError("no errors: the scored tracks agree")
+        size = (errors.ends - errors.starts) * (
+            errors.missed + errors.false_alarm + errors.confusion
+        )
+        order = sorted(range(len(size)), key=lambda i: -int(size[i]))
+        self._largest_index = (getattr(self, "_largest_index", -1) + 1) % len(order)
+        i = order[self._largest_index]
+        self.jump_to(Span(int(errors.starts[i]), int(errors.ends[i])))
+        self.status(f"error {self._largest_index + 1} of {len(order)} by size")
+
+    def jump_to(self, span: Span) -> None:
+        """Select a region, bring it into view and play it."""
+        self.editor.cursor = span.start
+        self.editor.set_selection(span)
         self._show_and_play(span)
 
     def _show_and_play(self, span: Span) -> None:
@@ -350,6 +379,10 @@ class MainWindow(QMainWindow):
             self.journal.mark_saved(target)
         self._history_changed()
         self.status(f"saved {target}")
+
+    def _cause_at(self, ticks: int) -> str | None:
+        result = self.breakdown.result
+        return result.errors.class_at(ticks) if result and result.errors else None
 
     def restore_view(self, view: dict) -> None:
         """Show what a saved session showed: the time range and the edited track."""
