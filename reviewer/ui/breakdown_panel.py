@@ -46,6 +46,8 @@ def _table(columns: list[str]) -> QTableWidget:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    table.verticalHeader().setDefaultSectionSize(20)
+    table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
@@ -88,6 +90,9 @@ class BreakdownPanel(QWidget):
             ["class", "exposure s", "missed", "false al.", "confusion", "rate %", "DER pts"]
         )
         self.classes.setRowCount(len(CLASSES))
+        self.classes.setFixedHeight(
+            self.classes.horizontalHeader().height() + 20 * len(CLASSES) + 4
+        )
         self.classes.cellClicked.connect(lambda row, _: self._list_class(row))
         layout.addWidget(self.classes)
 

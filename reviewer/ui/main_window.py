@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         dock.setWidget(tabs)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
         self.position_label = QLabel()
         self.statusBar().addPermanentWidget(self.position_label)
 
