@@ -173,15 +173,36 @@ def _seconds(text: str) -> float:
 
 
 def _score(args: argparse.Namespace) -> int:
-    result = score_corpus(
-        read_rttm(args.ref),
-        read_rttm(args.hyp),
-        uems=read_uem(args.uem) if args.uem else None,
-        collar=args.collar,
-        skip_overlap=args.skip_overlap,
+    uems = read_uem(args.uem) if args.uem else None
+    _print_scores(
+        read_rttm(args.ref), read_rttm(args.hyp), uems, args.collar, args.skip_overlap, args.json
     )
-    print(json.dumps(result.as_dict(), indent=2) if args.json else format_table(result))
     return 0
+
+
+def _print_scores(
+    references, hypotheses, uems, collar: float, skip_overlap: bool, as_json: bool
+) -> None:
+    """Score with md-eval's DER and dscore's JER; print a table or JSON."""
+    import warnings
+
+    from reviewer.model.metrics.jer import jer_corpus
+
+    result = score_corpus(
+        references, hypotheses, uems=uems, collar=collar, skip_overlap=skip_overlap
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # dscore's notice about files the UEM leaves out
+        jers, overall = jer_corpus(references, hypotheses, uems=uems)
+    jer = {uri: item.jer for uri, item in jers.items()}
+    if as_json:
+        data = result.as_dict()
+        for uri, item in data["files"].items():
+            item["jer"] = jer.get(uri)
+        data["total"]["jer"] = overall
+        print(json.dumps(data, indent=2))
+    else:
+        print(format_table(result, jer, overall))
 
 
 def _breakdown(args: argparse.Namespace) -> int:
@@ -217,15 +238,12 @@ def _demo(args: argparse.Namespace) -> int:
         from reviewer.ui.opening import OpenRequest
 
         return run(OpenRequest(demo=True))
-    result = score_corpus(read_rttm(files.reference), read_rttm(files.system))
-    if args.json:
-        print(json.dumps(result.as_dict(), indent=2))
-        return 0
-    print(f"Demo recording: {files.audio}")
-    print(f"Reference:      {files.reference}")
-    print(f"System output:  {files.system} (an example, with errors written in by hand)")
-    print()
-    print(format_table(result))
+    if not args.json:
+        print(f"Demo recording: {files.audio}")
+        print(f"Reference:      {files.reference}")
+        print(f"System output:  {files.system} (an example, with errors written in by hand)")
+        print()
+    _print_scores(read_rttm(files.reference), read_rttm(files.system), None, 0.0, False, args.json)
     return 0
 
 
@@ -254,11 +272,22 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_table(result: CorpusScore) -> str:
-    """A per-recording table and the total, aligned like dscore's."""
-    header = ("File", "Scored (s)", "Missed (s)", "False alarm (s)", "Confusion (s)", "DER (%)")
-    rows = [_row(uri, item) for uri, item in result.files.items()]
-    rows.append(_row("*** OVERALL ***", result.total))
+def format_table(
+    result: CorpusScore, jer: dict[str, float] | None = None, overall: float | None = None
+) -> str:
+    """A per-recording table and the total, aligned like dscore's (JER when given)."""
+    jer = jer or {}
+    header = (
+        "File",
+        "Scored (s)",
+        "Missed (s)",
+        "False alarm (s)",
+        "Confusion (s)",
+        "DER (%)",
+        "JER (%)",
+    )
+    rows = [_row(uri, item, jer.get(uri)) for uri, item in result.files.items()]
+    rows.append(_row("*** OVERALL ***", result.total, overall))
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = []
     for row in [header, *rows]:
@@ -271,7 +300,7 @@ def format_table(result: CorpusScore) -> str:
     return "\n".join(lines)
 
 
-def _row(name: str, item: DiarizationScore) -> tuple[str, ...]:
+def _row(name: str, item: DiarizationScore, jer: float | None = None) -> tuple[str, ...]:
     der = "-" if item.der is None else f"{100 * item.der:.2f}"
     return (
         name,
@@ -280,6 +309,7 @@ def _row(name: str, item: DiarizationScore) -> tuple[str, ...]:
         f"{item.false_alarm:.3f}",
         f"{item.confusion:.3f}",
         der,
+        "-" if jer is None else f"{100 * jer:.2f}",
     )
 
 

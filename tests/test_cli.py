@@ -36,7 +36,7 @@ def test_score_json_shape_and_values():
     data = json.loads(result.stdout)
     assert set(data) == {"files", "total"}
     assert len(data["files"]) == 216
-    keys = {"scored", "missed", "false_alarm", "confusion", "der"}
+    keys = {"scored", "missed", "false_alarm", "confusion", "der", "jer"}
     assert all(set(item) == keys for item in data["files"].values())
     assert set(data["total"]) == keys
     expected = {}
@@ -64,9 +64,9 @@ def test_score_table(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0].split()[0] == "File"
     a = next(line for line in lines if line.startswith("a "))
-    assert a.split()[1:] == ["10.000", "5.000", "0.000", "0.000", "50.00"]
+    assert a.split()[1:] == ["10.000", "5.000", "0.000", "0.000", "50.00", "50.00"]
     b = next(line for line in lines if line.startswith("b "))
-    assert b.split()[-1] == "-"  # nothing scored: no DER
+    assert b.split()[-2] == "-"  # nothing scored: no DER
     json_result = json.loads(run("score", "--ref", str(ref), "--hyp", str(hyp), "--json").stdout)
     assert json_result["files"]["b"]["der"] is None
     assert json_result["total"]["der"] == 0.5
@@ -191,3 +191,25 @@ def test_breakdown_json_csv_and_plot(tmp_path):
     assert len(csv_out) == 1 + 217 * 6
     table = run(*args).stdout
     assert "points come from conversation structure" in table
+
+
+def test_score_json_has_dscore_jer():
+    vox = needs_shared(CONFORMANCE / "voxconverse")
+    result = run(
+        "score",
+        "--ref",
+        str(vox / "ref-dev"),
+        "--hyp",
+        str(vox / "dev-cases" / "hyp"),
+        "--uem",
+        str(vox / "dev-cases" / "uem"),
+        "--json",
+    )
+    data = json.loads(result.stdout)
+    expected = [
+        json.loads(line)
+        for line in (vox / "dev-cases" / "expected-jer.jsonl").read_text().splitlines()
+    ]
+    for row in expected:
+        got = data["total"] if row["uri"] == "*** OVERALL ***" else data["files"][row["uri"]]
+        assert 100 * got["jer"] == pytest.approx(row["jer_percent"], abs=1e-4)

@@ -372,6 +372,12 @@ def render(
     for _ in range(3):
         app.processEvents()
     image = window.grab()
+    if (image.width(), image.height()) != tuple(size):  # the window would not shrink further
+        from PySide6.QtCore import Qt
+
+        image = image.scaled(
+            *size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
     if not image.save(str(path)):
         raise OSError(f"cannot write {path}")
     release(window, review)

@@ -146,7 +146,9 @@ class BreakdownPanel(QWidget):
         if result is None:
             self.headline.setText("Choose a reference and a scored track.")
             return
-        self.headline.setText(result.headline())
+        jaccard = self.live.jaccard
+        jer_text = f" JER {100 * jaccard.jer:.2f} % (dscore)." if jaccard is not None else ""
+        self.headline.setText(result.headline() + jer_text)
         scored = result.total.scored
         points = []
         for row, name in enumerate(CLASSES):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
 )
 
@@ -84,8 +85,12 @@ class MainWindow(QMainWindow):
         self.metrics = MetricsPanel(editor, note)
         self.breakdown = BreakdownPanel(editor, jump=self.jump_to)
         tabs = QTabWidget()
-        tabs.addTab(self.metrics, "Metrics")
-        tabs.addTab(self.breakdown, "Why?")
+        for panel, title in ((self.metrics, "Metrics"), (self.breakdown, "Why?")):
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(panel)
+            tabs.addTab(scroll, title)
         tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.side_tabs = tabs
         dock = QDockWidget("Metrics", self)

@@ -7,5 +7,15 @@ from reviewer.model.metrics.der import (
     score_corpus,
 )
 from reviewer.model.metrics.incremental import IncrementalScorer
+from reviewer.model.metrics.jer import JaccardScore, jer, jer_corpus
 
-__all__ = ["CorpusScore", "DiarizationScore", "IncrementalScorer", "score", "score_corpus"]
+__all__ = [
+    "CorpusScore",
+    "DiarizationScore",
+    "IncrementalScorer",
+    "JaccardScore",
+    "jer",
+    "jer_corpus",
+    "score",
+    "score_corpus",
+]

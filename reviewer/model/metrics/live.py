@@ -142,6 +142,7 @@ class LiveBreakdown:
         self.short = short
         self._listeners: list[Callable[[], None]] = []
         self.result = None
+        self.jaccard = None
         self._update()
         live.subscribe(self._update)
 
@@ -156,13 +157,17 @@ class LiveBreakdown:
 
     def _update(self) -> None:
         from reviewer.model.metrics.breakdown import breakdown
+        from reviewer.model.metrics.jer import jer
 
         live = self.live
         setup = live.setup
         document = live.document
         if not live.available:
-            self.result = None
+            self.result = self.jaccard = None
         else:
+            self.jaccard = jer(
+                document[setup.reference], document[setup.hypothesis], uem=document.uem
+            )
             self.result = breakdown(
                 document[setup.reference],
                 document[setup.hypothesis],
