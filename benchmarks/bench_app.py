@@ -8,7 +8,6 @@ measured in the same run: a full rescoring of the pair, and a repaint with no ed
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
@@ -21,6 +20,7 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 
 import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
+from common import emit  # noqa: E402
 
 from reviewer.model import commands  # noqa: E402
 from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM  # noqa: E402
@@ -28,10 +28,6 @@ from reviewer.model.formats import write_rttm  # noqa: E402
 from reviewer.model.metrics import score  # noqa: E402
 from reviewer.model.synthetic import meeting, system_output  # noqa: E402
 from reviewer.model.time import TICKS_PER_SECOND  # noqa: E402
-
-
-def emit(name: str, value: float, unit: str = "ms", **extra) -> None:
-    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit, **extra}), flush=True)
 
 
 def main() -> None:

@@ -14,6 +14,8 @@ import time
 
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 
+from common import timed  # noqa: E402
+
 from reviewer.model import commands  # noqa: E402
 from reviewer.model.document import CORRECTED, REFERENCE, Document  # noqa: E402
 from reviewer.model.history import History  # noqa: E402
@@ -24,25 +26,16 @@ from reviewer.model.synthetic import meeting, system_output  # noqa: E402
 from reviewer.model.time import TICKS_PER_SECOND  # noqa: E402
 
 
-def timed(function, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
 def main() -> None:
     from pyannote.metrics.errors.identification import IdentificationErrorAnalysis
 
     reference = meeting(hours=1, turns=1000, speakers=4, seed=0)
     system = system_output(reference, seed=1)
-    full = timed(lambda: breakdown(reference, system), 15)
-    plain = timed(lambda: score(reference, system), 15)
+    full = timed(lambda _: breakdown(reference, system), 15)
+    plain = timed(lambda _: score(reference, system), 15)
     ref_ann, sys_ann = reference.to_annotation(), system.to_annotation()
     analysis = IdentificationErrorAnalysis()
-    anchor = timed(lambda: analysis.difference(ref_ann, sys_ann), 3)
+    anchor = timed(lambda _: analysis.difference(ref_ann, sys_ann), 3)
     print(
         json.dumps(
             {

@@ -7,13 +7,14 @@ Each line: ``name``, ``value``, ``unit``, and the anchors measured in the same r
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
 import time
 
 os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
+
+from common import emit, timed  # noqa: E402
 
 from reviewer.model.annotation import Track, Turn  # noqa: E402
 from reviewer.model.metrics import IncrementalScorer, score  # noqa: E402
@@ -24,20 +25,6 @@ PAIRS = {
     "1h": dict(hours=1, turns=1000, speakers=4, seed=0),
     "10h": dict(hours=10, turns=20000, speakers=8, seed=3),
 }
-
-
-def timed(function, repeat: int) -> float:
-    """Median wall time of ``function()`` in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
-def emit(name: str, value: float, unit: str = "ms", **anchors) -> None:
-    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit, **anchors}), flush=True)
 
 
 def cold(track: Track) -> Track:
@@ -60,13 +47,13 @@ def bench_pair(label: str, spec: dict, repeat: int) -> None:
     ref_ann, hyp_ann = reference.to_annotation(), hypothesis.to_annotation()
     ref_tuples, hyp_tuples = as_tuples(reference), as_tuples(hypothesis)
 
-    spy = timed(lambda: spyder.DER(ref_tuples, hyp_tuples), repeat)
-    pm = timed(lambda: DiarizationErrorRate()(ref_ann, hyp_ann), 3 if label == "1h" else 1)
+    spy = timed(lambda _: spyder.DER(ref_tuples, hyp_tuples), repeat)
+    pm = timed(lambda _: DiarizationErrorRate()(ref_ann, hyp_ann), 3 if label == "1h" else 1)
     anchors = dict(spyder_ms=round(spy, 3), pyannote_metrics_ms=round(pm, 3))
     meta = dict(turns=len(reference), speakers=len(reference.labels))
 
-    ours_tracks = timed(lambda: score(cold(reference), cold(hypothesis)), repeat)
-    ours_ann = timed(lambda: score(ref_ann, hyp_ann), repeat)
+    ours_tracks = timed(lambda _: score(cold(reference), cold(hypothesis)), repeat)
+    ours_ann = timed(lambda _: score(ref_ann, hyp_ann), repeat)
     for kind, value in (("tracks", ours_tracks), ("annotations", ours_ann)):
         emit(
             f"der_full_{kind}_{label}",

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
+from common import emit, timed
 
 RATE = 16_000
 WIDTH = 2000
@@ -70,16 +70,6 @@ def peak_rss_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def timed(function, repeat: int) -> float:
-    """Median wall time of ``function(i)`` in milliseconds."""
-    times = []
-    for i in range(repeat):
-        start = time.perf_counter()
-        function(i)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def plot_widget():
@@ -211,11 +201,6 @@ def run_child(part: str, path: Path) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"{part} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def emit(name: str, value: float, unit: str = "ms", **fields) -> None:
-    rounded = {k: round(v, 3) if isinstance(v, float) else v for k, v in fields.items()}
-    print(json.dumps({"name": name, "value": round(value, 4), "unit": unit, **rounded}), flush=True)
 
 
 def main() -> None:

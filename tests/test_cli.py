@@ -18,20 +18,19 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120)
 
 
-def test_score_json_shape_and_values():
+def vox_inputs() -> list[str]:
+    """``--ref --hyp --uem`` of the shared VoxConverse dev cases (skips without them)."""
     vox = needs_shared(CONFORMANCE / "voxconverse")
-    result = run(
-        "score",
-        "--ref",
-        str(vox / "ref-dev"),
-        "--hyp",
-        str(vox / "dev-cases" / "hyp"),
-        "--uem",
-        str(vox / "dev-cases" / "uem"),
-        "--collar",
-        "0.25",
-        "--json",
-    )
+    return [
+        "--ref", str(vox / "ref-dev"),
+        "--hyp", str(vox / "dev-cases" / "hyp"),
+        "--uem", str(vox / "dev-cases" / "uem"),
+    ]  # fmt: skip
+
+
+def test_score_json_shape_and_values():
+    vox = CONFORMANCE / "voxconverse"
+    result = run("score", *vox_inputs(), "--collar", "0.25", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"files", "total"}
@@ -161,18 +160,7 @@ def test_open_bad_audio_exits_2(tmp_path):
 
 
 def test_breakdown_json_csv_and_plot(tmp_path):
-    vox = needs_shared(CONFORMANCE / "voxconverse")
-    args = [
-        "breakdown",
-        "--ref",
-        str(vox / "ref-dev"),
-        "--hyp",
-        str(vox / "dev-cases" / "hyp"),
-        "--uem",
-        str(vox / "dev-cases" / "uem"),
-        "--collar",
-        "0.25",
-    ]
+    args = ["breakdown", *vox_inputs(), "--collar", "0.25"]
     result = run(*args, "--json", "--plot", str(tmp_path / "fig.png"))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -194,17 +182,8 @@ def test_breakdown_json_csv_and_plot(tmp_path):
 
 
 def test_score_json_has_dscore_jer():
-    vox = needs_shared(CONFORMANCE / "voxconverse")
-    result = run(
-        "score",
-        "--ref",
-        str(vox / "ref-dev"),
-        "--hyp",
-        str(vox / "dev-cases" / "hyp"),
-        "--uem",
-        str(vox / "dev-cases" / "uem"),
-        "--json",
-    )
+    vox = CONFORMANCE / "voxconverse"
+    result = run("score", *vox_inputs(), "--json")
     data = json.loads(result.stdout)
     expected = [
         json.loads(line)

@@ -236,6 +236,8 @@ def test_save_and_reopen_session(window, tmp_path):
 
 def test_why_panel_lists_regions_and_jumps(window):
     panel = window.breakdown
+    assert panel.headline.text() == ""  # hidden: nothing computed yet
+    window.side_tabs.setCurrentIndex(1)
     assert "points come from conversation structure" in panel.headline.text()
     assert panel.classes.item(0, 0).text() == "overlap"
     panel._list_class(0)  # overlap
@@ -252,6 +254,8 @@ def test_why_panel_lists_regions_and_jumps(window):
     key(window, Qt.Key.Key_Delete)
     assert panel.result.total.der < before
     assert panel.result.total == window.editor.live.score
+    assert f"{100 * panel.result.total.der:.1f} % DER" in panel.headline.text()
+    assert "JER" in panel.headline.text()
     # hover names the cause
     errors = window.editor.live.errors()
     x = (errors.starts[0] + errors.ends[0]) / 2 / S

@@ -140,8 +140,15 @@ class BreakdownPanel(QWidget):
     def _configure(self, *_) -> None:
         self.live.configure(self.tau_box.value(), self.short_box.value())
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        """Catch up with edits made while the panel was hidden."""
+        super().showEvent(event)
+        self.refresh()
+
     def refresh(self) -> None:
-        """Show the current breakdown."""
+        """Show the current breakdown (only while visible: it is computed on demand)."""
+        if not self.isVisible():
+            return
         result = self.result
         if result is None:
             self.headline.setText("Choose a reference and a scored track.")

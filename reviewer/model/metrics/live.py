@@ -126,7 +126,10 @@ class LiveScore:
 
 
 class LiveBreakdown:
-    """The error breakdown of a live score's two tracks, recomputed after every update.
+    """The error breakdown (and JER) of a live score's two tracks, kept current.
+
+    After every update of the live score the listeners are told; the breakdown and the JER
+    are computed when first read after it, so nobody pays for what is not shown.
 
     Parameters
     ----------
@@ -141,34 +144,55 @@ class LiveBreakdown:
         self.tau = tau
         self.short = short
         self._listeners: list[Callable[[], None]] = []
-        self.result = None
-        self.jaccard = None
-        self._update()
+        self._result = self._jaccard = None
+        self._stale = True
         live.subscribe(self._update)
 
     def subscribe(self, listener: Callable[[], None]) -> None:
-        """Call ``listener()`` after every recomputation."""
+        """Call ``listener()`` after every change of the tracks or settings."""
         self._listeners.append(listener)
 
     def configure(self, tau: float, short: float) -> None:
-        """Change the settings and recompute."""
+        """Change the settings."""
         self.tau, self.short = tau, short
         self._update()
 
+    @property
+    def result(self):
+        """The current :class:`~reviewer.model.metrics.breakdown.ErrorBreakdown`, or None."""
+        self._refresh()
+        return self._result
+
+    @property
+    def jaccard(self):
+        """The current :class:`~reviewer.model.metrics.jer.JaccardScore`, or None."""
+        if self._stale or self._jaccard is None:
+            self._refresh()
+            from reviewer.model.metrics.jer import jer
+
+            if self.live.available:
+                setup, document = self.live.setup, self.live.document
+                self._jaccard = jer(
+                    document[setup.reference], document[setup.hypothesis], uem=document.uem
+                )
+        return self._jaccard
+
     def _update(self) -> None:
+        self._stale = True
+        self._jaccard = None
+        for listener in list(self._listeners):
+            listener()
+
+    def _refresh(self) -> None:
+        if not self._stale:
+            return
         from reviewer.model.metrics.breakdown import breakdown
-        from reviewer.model.metrics.jer import jer
 
         live = self.live
-        setup = live.setup
-        document = live.document
-        if not live.available:
-            self.result = self.jaccard = None
-        else:
-            self.jaccard = jer(
-                document[setup.reference], document[setup.hypothesis], uem=document.uem
-            )
-            self.result = breakdown(
+        setup, document = live.setup, live.document
+        self._result = None
+        if live.available:
+            self._result = breakdown(
                 document[setup.reference],
                 document[setup.hypothesis],
                 uem=document.uem,
@@ -177,5 +201,4 @@ class LiveBreakdown:
                 tau=self.tau,
                 short=self.short,
             )
-        for listener in list(self._listeners):
-            listener()
+        self._stale = False
