@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
         )
         if CORRECTED not in document:
             document.add_track(CORRECTED, document[source])
+            if self.journal is not None:
+                self.journal.record_track(CORRECTED, document[CORRECTED])
         else:
             self.editor.push(command)
         self.editor.set_active_track(CORRECTED)
