@@ -20,6 +20,8 @@ COLLAR_HELP = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
+    from reviewer.ui.app import NoDisplay  # Qt itself is imported only to open a window
+
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):
@@ -29,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except (FormatError, FileNotFoundError, ValueError) as error:
+        print(f"reviewer: error: {error}", file=sys.stderr)
+        return 2
+    except NoDisplay as error:
         print(f"reviewer: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:

@@ -192,3 +192,17 @@ def test_score_json_has_dscore_jer():
     for row in expected:
         got = data["total"] if row["uri"] == "*** OVERALL ***" else data["files"][row["uri"]]
         assert 100 * got["jer"] == pytest.approx(row["jer_percent"], abs=1e-4)
+
+
+def test_no_display_is_a_clear_message(monkeypatch):
+    import os
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    command = [str(REVIEWER)] if REVIEWER.exists() else [sys.executable, "-m", "reviewer.cli"]
+    result = subprocess.run([*command, "demo"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 2
+    assert "no display" in result.stderr and "--check" in result.stderr

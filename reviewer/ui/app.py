@@ -266,6 +266,21 @@ class Controller:
         self.reviews.clear()
 
 
+class NoDisplay(RuntimeError):
+    """The window cannot open: there is no display to open it on."""
+
+
+def require_display() -> None:
+    """Raise :class:`NoDisplay` with advice when Qt would find no screen (Linux)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise NoDisplay(
+            "no display to open the window on (DISPLAY is not set): run it on a desktop, "
+            "under xvfb-run, or use `reviewer demo --check` / `reviewer render ... --out x.png`"
+        )
+
+
 def run(request=None) -> int:
     """Open the app and run the event loop; returns the exit status.
 
@@ -274,6 +289,7 @@ def run(request=None) -> int:
     """
     from reviewer.ui.opening import StartDialog
 
+    require_display()
     app = application()
     controller = Controller()
     recovered = offer_recovery()
