@@ -92,6 +92,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     breakdown.set_defaults(run=_breakdown)
 
+    convert = commands.add_parser(
+        "convert",
+        help="convert between annotation and transcript formats",
+        description="Convert between RTTM, STM, CTM, SRT, WebVTT, Praat TextGrid, ELAN EAF, "
+        "Whisper/WhisperX JSON and plain text (export only). The formats come from the file "
+        "extensions, or from --to for the output.",
+    )
+    convert.add_argument("source", metavar="IN", help="the file to read")
+    convert.add_argument("target", metavar="OUT", help="the file to write (atomically)")
+    convert.add_argument(
+        "--to",
+        metavar="FORMAT",
+        help="output format: rttm, stm, ctm, srt, vtt, textgrid, eaf, json, txt",
+    )
+    convert.set_defaults(run=_convert)
+
     demo = commands.add_parser(
         "demo",
         help="open the built-in demo: pyannote.audio's sample with an example system output",
@@ -155,6 +171,11 @@ def _review_inputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ref", metavar="R", help="reference RTTM")
     parser.add_argument("--hyp", metavar="H", help="system output RTTM")
     parser.add_argument("--uem", metavar="U", help="UEM: regions to score")
+    parser.add_argument(
+        "--transcript",
+        metavar="T",
+        help="timed transcript: STM, CTM, SRT, WebVTT, TextGrid, EAF or Whisper JSON",
+    )
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -234,6 +255,20 @@ def _breakdown(args: argparse.Namespace) -> int:
     return 0
 
 
+def _convert(args: argparse.Namespace) -> int:
+    import warnings
+
+    from reviewer.model.formats.transcripts import convert
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        transcript = convert(args.source, args.target, to=args.to)
+    for warning in caught:
+        print(f"reviewer: note: {warning.message}", file=sys.stderr)
+    print(f"wrote {args.target}: {len(transcript)} utterances, {len(transcript.speakers)} speakers")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from reviewer.resources import demo
 
@@ -262,16 +297,24 @@ def _open(args: argparse.Namespace) -> int:
     if args.audio.endswith(".reviewer.json"):
         load_session(args.audio)  # bad input fails here, with a clear message
         return run(OpenRequest(session=args.audio))
-    load_document(args.audio, args.ref, args.hyp, args.uem)
+    load_document(args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript)
     AudioSource.open(args.audio).close()
-    return run(OpenRequest(args.audio, args.ref, args.hyp, args.uem))
+    return run(OpenRequest(args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript))
 
 
 def _render(args: argparse.Namespace) -> int:
     from reviewer.ui.app import render
 
     render(
-        Path(args.out), args.size, args.start, args.end, args.audio, args.ref, args.hyp, args.uem
+        Path(args.out),
+        args.size,
+        args.start,
+        args.end,
+        args.audio,
+        args.ref,
+        args.hyp,
+        args.uem,
+        args.transcript,
     )
     print(f"wrote {args.out}")
     return 0

@@ -206,3 +206,27 @@ def test_no_display_is_a_clear_message(monkeypatch):
     result = subprocess.run([*command, "demo"], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 2
     assert "no display" in result.stderr and "--check" in result.stderr
+
+
+def test_convert_between_formats(tmp_path):
+    from reviewer.resources import demo
+
+    files = demo()
+    vtt = tmp_path / "s.vtt"
+    result = run("convert", str(files.transcript), str(vtt))
+    assert result.returncode == 0, result.stderr
+    assert "<v Diane>Hello?" in vtt.read_text()
+    grid = tmp_path / "s.TextGrid"
+    assert run("convert", str(vtt), str(grid)).returncode == 0
+    rttm = tmp_path / "s.rttm"
+    assert run("convert", str(grid), str(rttm)).returncode == 0
+    speakers = {line.split()[7] for line in rttm.read_text().splitlines()}
+    assert speakers == {"Diane", "Sheila"}
+    out = tmp_path / "x.data"
+    assert run("convert", str(files.transcript), str(out), "--to", "srt").returncode == 0
+    assert "Diane: Hello?" in out.read_text()
+    bad = tmp_path / "bad.stm"
+    bad.write_text("sample 1 Diane 6.68 abc Hello?\n")
+    result = run("convert", str(bad), str(tmp_path / "y.srt"))
+    assert result.returncode == 2 and "bad.stm:1" in result.stderr
+    assert not (tmp_path / "y.srt").exists()

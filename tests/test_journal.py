@@ -549,3 +549,27 @@ def read_until(process: subprocess.Popen, last: str, timeout: float) -> list[str
             return lines
     errors = process.stderr.read().decode() if process.poll() is not None else ""
     raise AssertionError(f"no {last!r} from the helper; got {lines!r} {errors}")
+
+
+def test_text_edits_are_journaled_and_recovered(tmp_path):
+    from reviewer.model import commands
+    from reviewer.model.annotation import Track, Turn
+    from reviewer.model.document import Document
+    from reviewer.model.history import History
+    from reviewer.model.journal import Journal, recover
+    from reviewer.model.session import Session
+    from reviewer.model.transcript import Transcript, Utterance
+
+    transcript = Transcript([Utterance(0, 10, "hello", "A"), Utterance(20, 30, "bye", "B")], "u")
+    document = Document("u", {"corrected": Track([Turn(0, 30, "A")])}, transcript=transcript)
+    history = History(document)
+    journal = Journal.start(tmp_path, Session.from_document(document))
+    journal.attach(history)
+    history.push(commands.edit_text(transcript.utterances[0], "hello there"))
+    history.push(commands.edit_text(document.transcript.utterances[1], "goodbye"))
+    history.undo()
+    session, recovered, replayed = recover(journal.path)
+    assert [u.text for u in recovered.transcript] == ["hello there", "bye"]
+    assert replayed.redo_name == "Edit text"
+    assert session.transcript is not None
+    journal.close()

@@ -223,3 +223,18 @@ def test_document_round_trip(tmp_path):
     restored = load_session(tmp_path / "d.reviewer.json").to_document()
     assert restored.tracks == document.tracks
     assert restored.uem == document.uem
+
+
+def test_session_keeps_the_transcript(tmp_path):
+    from reviewer.model.annotation import Track, Turn
+    from reviewer.model.session import Session, load_session, save_session
+    from reviewer.model.transcript import Transcript, Utterance, Word
+
+    transcript = Transcript(
+        [Utterance(0, 10, "hi there", "A", (Word(0, 4, "hi"), Word(5, 10, "there")))], "u"
+    )
+    session = Session("u", {"reference": Track([Turn(0, 10, "A")])}, transcript=transcript)
+    save_session(tmp_path / "s.reviewer.json", session)
+    loaded = load_session(tmp_path / "s.reviewer.json")
+    assert loaded.transcript == transcript
+    assert loaded.transcript.utterances[0].words[1].text == "there"

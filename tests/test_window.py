@@ -269,3 +269,98 @@ def test_largest_error_first(window):
     sizes = (errors.ends - errors.starts) * (errors.missed + errors.false_alarm + errors.confusion)
     biggest = int(sizes.argmax())
     assert window.editor.selection.start == errors.starts[biggest]
+
+
+@pytest.fixture
+def transcript_window(qtbot):
+    from reviewer.model.transcript import Transcript, Utterance, Word
+    from reviewer.ui.app import application, build_window, prepare
+
+    application()
+    files = demo()
+    review = prepare(None, files.reference, files.system)
+    document = review.editor.document
+    document.transcript = Transcript(
+        [
+            Utterance(6700 * MS, 7100 * MS, "Hello?", "Diane"),
+            Utterance(7600 * MS, 8200 * MS, "Hello?", "Sheila"),
+            Utterance(
+                8400 * MS,
+                9800 * MS,
+                "Oh, hello. I didn't know",
+                "Diane",
+                (
+                    Word(8400 * MS, 8900 * MS, "Oh,"),
+                    Word(8900 * MS, 9300 * MS, "hello."),
+                    Word(9300 * MS, 9800 * MS, "I"),
+                ),
+            ),
+            Utterance(25000 * MS, 26000 * MS, "a confused stretch", "Sheila"),
+        ],
+        "sample",
+    )
+    win = build_window(review, with_player=False)
+    win.confirm_close = False
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+
+
+def test_transcript_lane_list_attribution_and_wder(transcript_window, tmp_path):
+    window = transcript_window
+    editor = window.editor
+    assert window.timeline.transcript_item is not None
+    attribution = window.attribution
+    assert attribution.speakers == ["SPEAKER_00", "SPEAKER_01", "SPEAKER_00", "SPEAKER_00"]
+    errors = attribution.errors
+    assert errors.words == 6 and errors.errors == 1  # the confused stretch
+    assert "WDER" not in window.metrics.wder_label.text()
+    assert window.metrics.wder_label.text().startswith(f"{100 / 6:.2f} %")
+    # live: giving the confused stretch back to SPEAKER_01 fixes the word
+    turn = next(t for t in editor.document[CORRECTED] if t.start == 24900 * MS)
+    editor.select(turn)
+    key(window, Qt.Key.Key_2)
+    assert attribution.speakers[3] == "SPEAKER_01"
+    assert attribution.errors.errors == 0
+    # the side list follows the cursor and seeks on click
+    panel = window.transcript_panel
+    editor.set_cursor(7700 * MS)
+    assert panel.list.currentRow() == 1
+    panel._clicked(panel.list.item(2))
+    assert editor.selection.start == 8400 * MS
+    # text edits are undoable commands
+    from reviewer.model import commands
+
+    first = editor.document.transcript.utterances[0]
+    editor.push(commands.edit_text(first, "Hello there?"))
+    assert editor.document.transcript.utterances[0].text == "Hello there?"
+    assert "Hello there?" in panel.list.item(0).text()
+    editor.history.undo()
+    assert editor.document.transcript.utterances[0].text == "Hello?"
+    # the lane's tooltip shows the whole text
+    assert window.timeline.transcript_item.utterance_at(8.5).text.startswith("Oh, hello")
+
+
+def test_export_does_not_cover_edits_of_other_tracks(window, tmp_path):
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)
+    key(window, Qt.Key.Key_Right, CTRL)
+    window.do_export_rttm(str(tmp_path / "c.rttm"))
+    assert window.is_saved
+    editor.set_active_track(REFERENCE)
+    key(window, Qt.Key.Key_Right, ALT)
+    key(window, Qt.Key.Key_Delete)
+    assert not window.is_saved
+
+
+def test_a_write_failure_is_reported(window, tmp_path):
+    window.trigger("export_rttm") if False else None
+    target = tmp_path / "missing-folder" / "x.rttm"
+    window.do_export_rttm  # noqa: B018
+    try:
+        window.do_export_rttm(str(target))
+    except OSError:
+        pass
+    else:
+        raise AssertionError("writing into a missing folder must fail")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from reviewer.model.annotation import Track, Turn
 from reviewer.model.document import Change, Document
+from reviewer.model.transcript import Utterance, utterance_from_json, utterance_to_json
 
 
 class EditError(ValueError):
@@ -83,6 +84,55 @@ class EditTurns:
         )
 
 
+@dataclass(frozen=True)
+class EditText:
+    """Change the text (or speaker label) of one transcript utterance."""
+
+    name: str
+    old: Utterance
+    new: Utterance
+    track: str = "transcript"
+    merge_key: str | None = None
+
+    def do(self, document: Document) -> Change:
+        """Apply the edit."""
+        document.replace_utterance(self.old, self.new)
+        return Change(self.track, (), ())
+
+    def undo(self, document: Document) -> Change:
+        """Revert the edit."""
+        document.replace_utterance(self.new, self.old)
+        return Change(self.track, (), ())
+
+    def merged(self, following) -> None:
+        """Text edits never merge."""
+        return None
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict, for the journal."""
+        return {
+            "type": "text",
+            "name": self.name,
+            "old": utterance_to_json(self.old),
+            "new": utterance_to_json(self.new),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> EditText:
+        """Inverse of :meth:`to_json`."""
+        return cls(
+            data["name"],
+            utterance_from_json(data["old"], "command.old"),
+            utterance_from_json(data["new"], "command.new"),
+        )
+
+
+def edit_text(utterance: Utterance, text: str) -> EditText:
+    """Replace an utterance's text (its words keep their times, not their spelling)."""
+    new = Utterance(utterance.start, utterance.end, text, utterance.speaker)
+    return EditText("Edit text", utterance, new)
+
+
 def _cancel(removed: tuple[Turn, ...], added: tuple[Turn, ...]):
     """Drop turns that are both removed and added (a move back to where it was)."""
     common = set(removed) & set(added)
@@ -151,18 +201,21 @@ def insert(track_name: str, turn: Turn) -> EditTurns:
     return EditTurns("Insert turn", track_name, (), (_turn(turn.start, turn.end, turn.speaker),))
 
 
-def set_speaker(track_name: str, turn: Turn, speaker: str) -> EditTurns:
-    """Give a turn to another speaker."""
+def _check_name(speaker: str) -> None:
     if not speaker or any(c.isspace() for c in speaker):
         raise EditError("a speaker name must be non-empty and have no spaces (RTTM field)")
+
+
+def set_speaker(track_name: str, turn: Turn, speaker: str) -> EditTurns:
+    """Give a turn to another speaker."""
+    _check_name(speaker)
     new = Turn(turn.start, turn.end, speaker)
     return EditTurns(f"Set speaker to {speaker}", track_name, (turn,), (new,))
 
 
 def rename_speaker(track: Track, track_name: str, old: str, new: str) -> EditTurns:
     """Rename a speaker everywhere in a track; renaming onto an existing name merges them."""
-    if not new or any(c.isspace() for c in new):
-        raise EditError("a speaker name must be non-empty and have no spaces (RTTM field)")
+    _check_name(new)
     removed = tuple(t for t in track.turns if t.speaker == old)
     if not removed:
         raise EditError(f"no speaker {old!r} in this track")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.model.annotation import Span, Track, Turn
+from reviewer.model.transcript import Transcript, Utterance
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class Document:
         The audio file, if any.
     uem
         Scored regions, or None for md-eval's default.
+    transcript
+        What was said, if known.
     """
 
     def __init__(
@@ -61,10 +64,13 @@ class Document:
         tracks: Mapping[str, Track],
         audio: Path | None = None,
         uem: tuple[Span, ...] | None = None,
+        transcript: Transcript | None = None,
     ):
         self.uri = uri
         self.audio = audio
         self.uem = uem
+        self.transcript = transcript
+        self.transcript_listeners: list[Callable[[], None]] = []
         self._tracks = {name: track.with_uri(uri) for name, track in tracks.items()}
         self._listeners: list[Listener] = []
 
@@ -106,6 +112,23 @@ class Document:
                 listener(change)
             except Exception:  # a broken view must not leave the edit half-applied
                 logger.exception("document listener failed on a change of %s", change.track)
+
+    def replace_utterance(self, old: Utterance, new: Utterance) -> None:
+        """Replace one utterance of the transcript; for commands only.
+
+        Raises
+        ------
+        KeyError
+            If there is no transcript or no such utterance (nothing is changed then).
+        """
+        if self.transcript is None:
+            raise KeyError("this recording has no transcript")
+        self.transcript = self.transcript.replaced(old, new)
+        for listener in list(self.transcript_listeners):
+            try:
+                listener()
+            except Exception:
+                logger.exception("transcript listener failed")
 
     def add_track(self, name: str, track: Track) -> Change:
         """Add or replace a whole track (a new track is not an undoable edit)."""

@@ -59,9 +59,9 @@ class History:
         """Revert the last command; None if there is nothing to undo."""
         if not self._done:
             return None
-        command = self._done.pop()
+        command = self._done[-1]
         change = command.undo(self.document)
-        self._undone.append(command)
+        self._undone.append(self._done.pop())
         self._merge_barrier = True
         self._notify("undo", command, change)
         return change
@@ -70,9 +70,9 @@ class History:
         """Re-apply the last undone command; None if there is nothing to redo."""
         if not self._undone:
             return None
-        command = self._undone.pop()
+        command = self._undone[-1]
         change = command.do(self.document)
-        self._done.append(command)
+        self._done.append(self._undone.pop())
         self._merge_barrier = True
         self._notify("redo", command, change)
         return change

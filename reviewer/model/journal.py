@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.model.annotation import Track
-from reviewer.model.commands import EditTurns
+from reviewer.model.commands import EditText, EditTurns
 from reviewer.model.document import Change, Document
 from reviewer.model.formats.errors import FormatError
 from reviewer.model.history import History
@@ -469,9 +469,13 @@ def _apply(
     return session_path
 
 
-def _command(data: Any) -> EditTurns:
+def _command(data: Any) -> EditTurns | EditText:
     if not isinstance(data, dict):
         raise ValueError("the 'do' record has no command object")
+    if data.get("type") == "text":
+        if not isinstance(data.get("name"), str):
+            raise ValueError("the command needs a string name")
+        return EditText.from_json(data)
     name, track, key = data.get("name"), data.get("track"), data.get("merge_key")
     if not isinstance(name, str) or not isinstance(track, str):
         raise ValueError("the command needs a string name and track")

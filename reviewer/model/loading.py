@@ -24,9 +24,11 @@ def load_document(
     system: Path | None = None,
     uem: Path | None = None,
     correct: str | None = None,
+    transcript: Path | None = None,
 ) -> Opened:
     """Build the document for one recording.
 
+    The transcript, if given, may be in any format ``read_transcript`` knows.
     The recording's file id is the audio file's name without extension; an RTTM holding
     several recordings contributes the one with that id (or its only one). The corrected
     track starts as a copy of ``correct`` (``"system"`` by default when there is one,
@@ -50,6 +52,8 @@ def load_document(
     correct = correct or (SYSTEM if SYSTEM in tracks else REFERENCE)
     if correct in tracks:
         tracks[CORRECTED] = Track(tracks[correct].turns, uri=uri)
+    else:  # audio only: annotate from scratch
+        tracks[CORRECTED] = Track(uri=uri)
     regions = None
     if uem is not None:
         regions = read_uem(uem).get(uri or "")

@@ -20,6 +20,7 @@ from reviewer.model.document import Document
 from reviewer.model.formats.errors import FormatError
 from reviewer.model.formats.files import write_text_atomic
 from reviewer.model.time import TICKS_PER_SECOND
+from reviewer.model.transcript import Transcript, utterance_from_json, utterance_to_json
 
 SESSION_FORMAT = "reviewer-session"
 SESSION_VERSION = 1
@@ -37,8 +38,9 @@ _KEYS = {
     "tracks",
     "settings",
     "view",
+    "transcript",
 }
-_OPTIONAL_KEYS = {"audio_absolute"}
+_OPTIONAL_KEYS = {"audio_absolute", "transcript"}
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Session:
     uem: tuple[Span, ...] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     view: dict[str, Any] = field(default_factory=dict)
+    transcript: Transcript | None = None
 
     @classmethod
     def from_document(
@@ -84,11 +87,12 @@ class Session:
             document.uem,
             dict(settings or {}),
             dict(view or {}),
+            document.transcript,
         )
 
     def to_document(self) -> Document:
-        """A new document holding this session's recording and tracks."""
-        return Document(self.uri, self.tracks, self.audio, self.uem)
+        """A new document holding this session's recording, tracks and transcript."""
+        return Document(self.uri, self.tracks, self.audio, self.uem, self.transcript)
 
 
 def save_session(path: str | Path, session: Session) -> None:
@@ -167,6 +171,8 @@ def session_to_dict(session: Session, relative_to: Path | None = None) -> dict[s
     data["tracks"] = {name: track_to_dict(track) for name, track in session.tracks.items()}
     data["settings"] = _plain(session.settings, "settings")
     data["view"] = _plain(session.view, "view")
+    if session.transcript is not None:
+        data["transcript"] = [utterance_to_json(u) for u in session.transcript]
     return data
 
 
@@ -217,6 +223,17 @@ def session_from_dict(data: Any, relative_to: Path | None = None) -> Session:
         uem=_uem(data["uem"]),
         settings=data["settings"],
         view=data["view"],
+        transcript=_transcript(data.get("transcript"), uri),
+    )
+
+
+def _transcript(items: Any, uri: str) -> Transcript | None:
+    if items is None:
+        return None
+    if not isinstance(items, list):
+        raise ValueError("transcript is not a list")
+    return Transcript(
+        (utterance_from_json(item, f"transcript[{i}]") for i, item in enumerate(items)), uri
     )
 
 

@@ -30,7 +30,7 @@ class Review:
     view: dict | None = None
 
 
-def prepare(audio=None, reference=None, system=None, uem=None) -> Review:
+def prepare(audio=None, reference=None, system=None, uem=None, transcript=None) -> Review:
     """Load the files and start building the waveform (no window yet).
 
     Raises
@@ -38,18 +38,16 @@ def prepare(audio=None, reference=None, system=None, uem=None) -> Review:
     FormatError, AudioError
         For unreadable input, naming the file and the problem.
     """
-    opened = load_document(audio, reference, system, uem)
+    opened = load_document(audio, reference, system, uem, transcript=transcript)
     return _review(opened.document, opened.notes)
 
 
 def prepare_session(path: Path) -> Review:
     """Load a saved session."""
-    from reviewer.model.metrics.live import ScoringSetup
     from reviewer.model.session import load_session
 
     session = load_session(path)
     review = _review(session.to_document(), [], session.settings, session_path=Path(path))
-    review.editor.live.configure(_setup(session.settings, ScoringSetup()))
     review.view = session.view
     return review
 
@@ -236,12 +234,20 @@ class Controller:
                 from reviewer.resources import demo
 
                 files = demo()
-                review = prepare(files.audio, files.reference, files.system)
+                review = prepare(
+                    files.audio, files.reference, files.system, transcript=files.transcript
+                )
                 note = DEMO_NOTE
             elif request.session:
                 review = prepare_session(Path(request.session))
             else:
-                review = prepare(request.audio, request.reference, request.system, request.uem)
+                review = prepare(
+                    request.audio,
+                    request.reference,
+                    request.system,
+                    request.uem,
+                    request.transcript,
+                )
         except (FormatError, AudioError, ValueError, OSError) as error:
             QMessageBox.critical(parent, "Cannot open", str(error))
             return None
@@ -367,11 +373,12 @@ def render(
     reference=None,
     system=None,
     uem=None,
+    transcript=None,
 ) -> None:
     """Draw the review window to a PNG without a display."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
-    review = prepare(audio, reference, system, uem)
+    review = prepare(audio, reference, system, uem, transcript)
     if review.builder is not None:
         review.builder._thread.join()
     window = build_window(review, with_player=False)

@@ -70,6 +70,12 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("open", "Open audio and annotations...", ("Ctrl+O",), "File"),
     Binding("save_session", "Save the session", ("Ctrl+S",), "File"),
     Binding("export_rttm", "Export the corrected track as RTTM...", ("Ctrl+Shift+E",), "File"),
+    Binding(
+        "export_transcript",
+        "Export the transcript with corrected speakers...",
+        ("Ctrl+Shift+T",),
+        "File",
+    ),
     Binding("quit", "Quit", ("Ctrl+Q",), "File"),
     Binding("shortcuts", "Keyboard shortcuts", ("F1", "?"), "Help"),
 ) + tuple(

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.journal = journal
         self.session_path = session_path
         self._exported: tuple | None = None
+        self._exported_track: str | None = None
         self.controller = None
         self.audio = audio
         self.player = player
@@ -84,8 +85,20 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.timeline)
         self.metrics = MetricsPanel(editor, note)
         self.breakdown = BreakdownPanel(editor, jump=self.jump_to)
+        panels = [(self.metrics, "Metrics"), (self.breakdown, "Why?")]
+        self.attribution = self.transcript_panel = None
+        if editor.document.transcript is not None:
+            from reviewer.model.attribution import LiveAttribution
+            from reviewer.ui.transcript_panel import TranscriptPanel
+
+            self.attribution = LiveAttribution(editor.live)
+            self.transcript_panel = TranscriptPanel(editor, self.attribution)
+            panels.append((self.transcript_panel, "Transcript"))
+            self.attribution.subscribe(self._attribution_changed)
+            self.metrics.attribution = self.attribution
+            self._attribution_changed()
         tabs = QTabWidget()
-        for panel, title in ((self.metrics, "Metrics"), (self.breakdown, "Why?")):
+        for panel, title in panels:
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -152,6 +165,9 @@ class MainWindow(QMainWindow):
             document.add_track(CORRECTED, document[source])
             if self.journal is not None:
                 self.journal.record_track(CORRECTED, document[CORRECTED])
+            from dataclasses import replace
+
+            self.editor.live.configure(replace(self.editor.live.setup, hypothesis=CORRECTED))
         else:
             self.editor.push(command)
         self.editor.set_active_track(CORRECTED)
@@ -170,6 +186,13 @@ class MainWindow(QMainWindow):
                 self._edit_action(name)
         except (EditError, KeyError) as error:
             self.status(str(error).strip("'"))
+        except ValueError as error:  # e.g. a format that cannot hold what is exported
+            self.status(str(error))
+            QMessageBox.warning(self, "Cannot do that", str(error))
+        except OSError as error:
+            name = f"{error.filename}: " if error.filename else ""
+            self.status(f"could not write {name}{error.strerror or error}")
+            QMessageBox.warning(self, "Could not write", f"{name}{error.strerror or error}")
 
     def _edit_action(self, name: str) -> None:
         nudges = {
@@ -337,6 +360,7 @@ class MainWindow(QMainWindow):
                 return
         write_rttm(path, {self.editor.document.uri: self.editor.document[name]})
         self._exported = self.editor.history.commands
+        self._exported_track = name
         self._history_changed()
         self.status(f"exported {name} to {path}")
 
@@ -387,6 +411,46 @@ class MainWindow(QMainWindow):
             self.journal.mark_saved(target)
         self._history_changed()
         self.status(f"saved {target}")
+
+    def _attribution_changed(self) -> None:
+        item = self.timeline.transcript_item
+        if item is None or self.attribution is None:
+            return
+        errors = self.attribution.errors
+        wrong: set[int] = set()
+        if errors is not None:
+            owners = [u for _, u in self.editor.document.transcript.words()]
+            index = {id(u): i for i, u in enumerate(self.editor.document.transcript)}
+            wrong = {
+                index[id(owner)] for owner, bad in zip(owners, errors.wrong, strict=True) if bad
+            }
+        item.set_speakers(self.attribution.speakers, wrong)
+        self.metrics.show_wder(errors)
+
+    def do_export_transcript(self, path: str | None = None) -> None:
+        """Export the transcript with the corrected speakers (STM, SRT, VTT, TextGrid, ...)."""
+        from reviewer.model.formats.transcripts import write_transcript
+        from reviewer.model.transcript import Transcript
+
+        transcript = self.editor.document.transcript
+        if transcript is None or self.attribution is None:
+            raise EditError("this recording has no transcript")
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self,
+                "Export transcript",
+                f"{self.editor.document.uri}.stm",
+                "Transcripts (*.stm *.srt *.vtt *.TextGrid *.eaf *.txt *.ctm *.json)",
+            )
+            if not path:
+                return
+        speakers = self.attribution.speakers
+        attributed = Transcript(
+            (u.with_speaker(speakers[i] or u.speaker) for i, u in enumerate(transcript)),
+            transcript.uri or self.editor.document.uri,
+        )
+        write_transcript(path, attributed)
+        self.status(f"exported the transcript to {path}")
 
     def _cause_at(self, ticks: int) -> str | None:
         result = self.breakdown.result
@@ -496,7 +560,12 @@ class MainWindow(QMainWindow):
     def is_saved(self) -> bool:
         """Whether every edit is in a saved session or an exported RTTM."""
         history = self.editor.history
-        return history.is_saved or history.commands == self._exported
+        if history.is_saved:
+            return True
+        # an RTTM export holds the exported track only: edits of other tracks stay unsaved
+        return history.commands == self._exported and all(
+            command.track == self._exported_track for command in history.commands
+        )
 
     def _show_position(self) -> None:
         from reviewer.ui.time_axis import clock

@@ -81,6 +81,10 @@ class MetricsPanel(QWidget):
         self.mapping_label = QLabel()
         self.mapping_label.setWordWrap(True)
         grid.addRow("Mapping", self.mapping_label)
+        self.wder_label = QLabel("no transcript")
+        self.wder_label.setWordWrap(True)
+        grid.addRow("WDER", self.wder_label)
+        self.attribution = None
         layout.addWidget(numbers)
         if note:
             note_label = QLabel(note)
@@ -143,6 +147,16 @@ class MetricsPanel(QWidget):
         self.mapping_label.setText(
             ", ".join(f"{r} \u2192 {h}" for r, h in sorted(mapping.items())) or "none"
         )
+
+    def show_wder(self, errors) -> None:
+        """Show the word-level diarization error rate, total and per speaker."""
+        if errors is None or errors.wder is None:
+            self.wder_label.setText("needs a transcript, a reference and a scored track")
+            return
+        per = ", ".join(
+            f"{name} {100 * bad / n:.1f} %" for name, (n, bad) in errors.speakers.items() if n
+        )
+        self.wder_label.setText(f"{100 * errors.wder:.2f} % of {errors.words} words ({per})")
 
     def _history_changed(self, kind: str, command: EditTurns, change: Change) -> None:
         after = self._der()

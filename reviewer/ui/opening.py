@@ -26,6 +26,7 @@ AUDIO_FILTER = (
     "Audio (*.wav *.flac *.ogg *.mp3 *.aiff *.aif *.au *.opus *.caf *.w64);;All files (*)"
 )
 RECENT_MAX = 12
+TRANSCRIPT_SUFFIXES = (".stm", ".ctm", ".srt", ".vtt", ".textgrid", ".eaf", ".json")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class OpenRequest:
     uem: str | None = None
     session: str | None = None
     demo: bool = False
+    transcript: str | None = None
 
     @property
     def title(self) -> str:
@@ -64,12 +66,14 @@ def classify(paths: list[Path]) -> OpenRequest:
         key=lambda p: ("ref" not in p.name.lower(), p.name),
     )
     uems = [p for p in paths if p.suffix.lower() == ".uem"]
-    audio = [p for p in paths if p.suffix.lower() not in (".rttm", ".uem", ".json")]
+    texts = [p for p in paths if p.suffix.lower() in TRANSCRIPT_SUFFIXES]
+    audio = [p for p in paths if p.suffix.lower() not in (".rttm", ".uem", *TRANSCRIPT_SUFFIXES)]
     return OpenRequest(
         audio=str(audio[0]) if audio else None,
         reference=str(rttms[0]) if rttms else None,
         system=str(rttms[1]) if len(rttms) > 1 else None,
         uem=str(uems[0]) if uems else None,
+        transcript=str(texts[0]) if texts else None,
     )
 
 
@@ -104,6 +108,11 @@ class OpenDialog(QDialog):
             ("reference", "Reference RTTM", "RTTM (*.rttm);;All files (*)"),
             ("system", "System RTTM", "RTTM (*.rttm);;All files (*)"),
             ("uem", "UEM (optional)", "UEM (*.uem);;All files (*)"),
+            (
+                "transcript",
+                "Transcript (optional)",
+                "Transcripts (*.stm *.ctm *.srt *.vtt *.TextGrid *.eaf *.json);;All files (*)",
+            ),
         )
         for key, label, pattern in rows:
             edit = QLineEdit(getattr(initial, key) or "")

@@ -18,6 +18,8 @@ from reviewer.ui.lanes import ErrorsItem, TurnsItem
 from reviewer.ui.time_axis import TimeAxis
 
 ROW_PIXELS = 22
+TRANSCRIPT_ROW = 98  # rows far below the lanes, so that lanes added later fit above
+ERRORS_ROW = 99
 LEFT_AXIS_PIXELS = 110
 _drag_ids = count()
 
@@ -71,6 +73,7 @@ class TimelineView(pg.GraphicsLayoutWidget):
         self.ci.setContentsMargins(4, 4, 4, 4)
         self.colors = palette.SpeakerColors()
         self._drag_key: str | None = None
+        self._lane_state: tuple | None = None
         self._plots: list[pg.PlotItem] = []
         self._cursors: list[pg.InfiniteLine] = []
         self._selections: list[pg.LinearRegionItem] = []
@@ -104,7 +107,10 @@ class TimelineView(pg.GraphicsLayoutWidget):
         self._first_lane_row = row
         for name in editor.document.tracks:
             self._add_lane(name)
-        self.errors_plot = self._add_plot(self._next_row(), "Errors")
+        self.transcript_item = None
+        if editor.document.transcript is not None:
+            self._add_transcript_lane()
+        self.errors_plot = self._add_plot(ERRORS_ROW, "Errors")
         self.errors_item = ErrorsItem()
         self.errors_plot.addItem(self.errors_item)
         self.errors_plot.getAxis("left").setTicks(
@@ -112,7 +118,7 @@ class TimelineView(pg.GraphicsLayoutWidget):
         )
         self.errors_plot.setYRange(0, 3, padding=0)
         self.errors_plot.invertY(True)
-        self.ci.layout.setRowFixedHeight(self._next_row() - 1, 3 * ROW_PIXELS + 6)
+        self.ci.layout.setRowFixedHeight(ERRORS_ROW, 3 * ROW_PIXELS + 6)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -128,8 +134,20 @@ class TimelineView(pg.GraphicsLayoutWidget):
 
     # --- construction -------------------------------------------------------------------
 
-    def _next_row(self) -> int:
-        return self._first_lane_row + len(self._lanes) + (1 if hasattr(self, "errors_plot") else 0)
+    def _add_transcript_lane(self) -> None:
+        from reviewer.ui.transcript_lane import TranscriptItem
+
+        plot = self._add_plot(TRANSCRIPT_ROW, "Transcript")
+        self.transcript_item = TranscriptItem(self.editor, self.colors)
+        self.transcript_item.clicked.connect(self._utterance_clicked)
+        plot.addItem(self.transcript_item)
+        plot.setYRange(0, 1, padding=0)
+        plot.getAxis("left").setTicks([[]])
+        self.ci.layout.setRowFixedHeight(TRANSCRIPT_ROW, 2 * ROW_PIXELS)
+
+    def _utterance_clicked(self, utterance) -> None:
+        self.editor.cursor = utterance.start
+        self.editor.set_selection(Span(utterance.start, utterance.end))
 
     def _add_plot(self, row: int, title: str, top_axis: bool = False) -> pg.PlotItem:
         view = TimeViewBox()
@@ -214,8 +232,11 @@ class TimelineView(pg.GraphicsLayoutWidget):
         self._refresh_errors()
 
     def _editor_changed(self) -> None:
-        for name in self._lanes:
-            self._update_lane(name)
+        state = (self.editor.active_track, self.editor.selected)
+        if state != self._lane_state:  # cursor moves alone (playback) leave the lanes be
+            self._lane_state = state
+            for name in self._lanes:
+                self._update_lane(name)
         seconds = self.editor.cursor / TICKS_PER_SECOND
         for cursor in self._cursors:
             cursor.setValue(seconds)

@@ -33,9 +33,9 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from reviewer.model.annotation import Span, Track, merge_spans
-from reviewer.model.metrics.der import columns
+from reviewer.model.metrics.der import _spans, columns
 from reviewer.model.metrics.engine import Columns
-from reviewer.model.time import TICKS_PER_SECOND, from_seconds
+from reviewer.model.time import TICKS_PER_SECOND
 
 if TYPE_CHECKING:
     from pyannote.core import Annotation, Timeline
@@ -276,14 +276,6 @@ def _compact(
     index = {name: i for i, name in enumerate(used)}
     recode = np.array([index.get(name, -1) for name in names], dtype=np.int64)
     return _Turns(onsets, offsets, recode[speakers] if len(speakers) else speakers, tuple(used))
-
-
-def _spans(uem: Any) -> list[Span]:
-    """Spans of a list of spans or of a pyannote.core ``Timeline`` (seconds)."""
-    return [
-        item if isinstance(item, Span) else Span(from_seconds(item.start), from_seconds(item.end))
-        for item in uem
-    ]
 
 
 def _frame_counts(

@@ -1,0 +1,142 @@
+"""CTM: the time-marked conversation format of NIST sclite, one word per line.
+
+Each line is::
+
+    <file-id> <channel> <start> <duration> <word> [<confidence>]
+
+with times in seconds and a confidence that is a number or ``NA``. Blank lines and ``;;`` /
+``#`` comments are skipped. CTM has no speakers and no utterances: words are grouped into
+utterances, a new one starting wherever the silence since the last word reaches
+:data:`UTTERANCE_GAP`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from reviewer.model.formats.errors import FormatError
+from reviewer.model.formats.files import parse_time_field, write_text_atomic
+from reviewer.model.formats.transcripts.common import pick_recording, text_lines, token
+from reviewer.model.time import TICKS_PER_SECOND, format_milliseconds, to_milliseconds
+from reviewer.model.transcript import Transcript, Utterance, Word
+
+UTTERANCE_GAP = TICKS_PER_SECOND // 2
+"""Silence (ticks) between two words at which a new utterance starts: 0.5 s."""
+
+_FIELDS = (5, 6)
+
+
+def read_ctm(path: str | Path, uri: str | None = None) -> Transcript:
+    """Read the words of one recording from a CTM file, grouped into utterances.
+
+    Parameters
+    ----------
+    path
+        The file.
+    uri
+        The file id to read when the file holds several recordings; by default the first
+        one (with a warning if there are others).
+
+    Returns
+    -------
+    Transcript
+        Utterances with their words and no speaker; its ``uri`` is the file id.
+
+    Raises
+    ------
+    FormatError
+        Naming the file, the line and the problem, for the first malformed line.
+    """
+    path = Path(path)
+    recordings: dict[str, list[Word]] = {}
+    for number, line in text_lines(path):
+        fields = line.split()
+        if not fields or fields[0].startswith((";;", "#")):
+            continue
+        if len(fields) not in _FIELDS:
+            raise FormatError(
+                path,
+                number,
+                f"CTM line has {len(fields)} fields, expected 5 or 6 "
+                "(file channel start duration word [confidence])",
+            )
+        start = parse_time_field(fields[2], "start", path, number)
+        duration = parse_time_field(fields[3], "duration", path, number)
+        if len(fields) == 6:
+            _check_confidence(fields[5], path, number)
+        recordings.setdefault(fields[0], []).append(Word(start, start + duration, fields[4]))
+    if not recordings and uri is None:
+        return Transcript()
+    uri, words = pick_recording(path, recordings, uri)
+    return Transcript(group_words(words), uri=uri)
+
+
+def _check_confidence(text: str, path: Path, line: int) -> None:
+    if text.upper() == "NA":
+        return
+    try:
+        if Decimal(text).is_finite():
+            return
+    except InvalidOperation:
+        pass
+    raise FormatError(path, line, f"confidence {text!r} is not a number (nor NA)")
+
+
+def group_words(words: Iterable[Word], gap: int = UTTERANCE_GAP) -> list[Utterance]:
+    """Group words into speaker-less utterances, split at silences of ``gap`` ticks or more."""
+    groups: list[list[Word]] = []
+    end = 0
+    for word in sorted(words):
+        if not groups or word.start - end >= gap:
+            groups.append([])
+            end = word.end
+        groups[-1].append(word)
+        end = max(end, word.end)
+    return [
+        Utterance(
+            group[0].start,
+            max(w.end for w in group),
+            " ".join(w.text for w in group),
+            words=tuple(group),
+        )
+        for group in groups
+    ]
+
+
+def format_ctm(transcript: Transcript, uri: str, channel: str = "1") -> str:
+    """Format a transcript as CTM lines, one per word, with millisecond precision.
+
+    An utterance without word timings is written as its words sharing its time evenly
+    (one line when it is one word); an utterance without text writes nothing. Speakers
+    are not written.
+    """
+    file_id = token(uri)
+    lines = []
+    for utterance in transcript:
+        spans = utterance.words or (Word(utterance.start, utterance.end, utterance.text),)
+        for span in spans:
+            for start, end, word in _share(span):
+                lines.append(
+                    f"{file_id} {channel} {format_milliseconds(start)} "
+                    f"{format_milliseconds(end - start)} {word}\n"
+                )
+    return "".join(lines)
+
+
+def _share(span: Word) -> list[tuple[int, int, str]]:
+    """The words of ``span`` with its time (in milliseconds) shared evenly between them."""
+    words = span.text.split()
+    start, end = to_milliseconds(span.start), to_milliseconds(span.end)
+    bounds = [start + (end - start) * i // len(words) for i in range(len(words))] + [end]
+    return [(bounds[i], bounds[i + 1], word) for i, word in enumerate(words)]
+
+
+def write_ctm(path: str | Path, transcript: Transcript) -> None:
+    """Write a transcript to a CTM file atomically (see :func:`format_ctm`).
+
+    The file id is the transcript's ``uri``, or the file name without extension.
+    """
+    path = Path(path)
+    write_text_atomic(path, format_ctm(transcript, transcript.uri or path.stem))

@@ -1,0 +1,186 @@
+"""Choosing a transcript format by name or file extension, and converting between formats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewer.model.formats.errors import FormatError
+from reviewer.model.formats.transcripts.ctm import read_ctm, write_ctm
+from reviewer.model.formats.transcripts.eaf import read_eaf, write_eaf
+from reviewer.model.formats.transcripts.plaintext import write_plain_text
+from reviewer.model.formats.transcripts.rttm import read_rttm_transcript, write_rttm_transcript
+from reviewer.model.formats.transcripts.stm import read_stm, write_stm
+from reviewer.model.formats.transcripts.subrip import read_srt, write_srt
+from reviewer.model.formats.transcripts.textgrid import read_textgrid, write_textgrid
+from reviewer.model.formats.transcripts.vtt import read_vtt, write_vtt
+from reviewer.model.formats.transcripts.whisper import read_whisper_json, write_whisper_json
+from reviewer.model.transcript import Transcript
+
+Reader = Callable[[Path], Transcript]
+Writer = Callable[[Path, Transcript], None]
+
+
+@dataclass(frozen=True)
+class TranscriptFormat:
+    """A transcript format: its name, its file extensions, its reader and its writer.
+
+    Attributes
+    ----------
+    name
+        The name to ask for it by (``"stm"``, ``"textgrid"``...).
+    title
+        A name for people (``"NIST STM"``).
+    extensions
+        Lower-case file extensions, with the dot; the first one is the usual one.
+    read
+        The reader, or None for an export-only format.
+    write
+        The writer.
+    """
+
+    name: str
+    title: str
+    extensions: tuple[str, ...]
+    read: Reader | None
+    write: Writer
+
+
+FORMATS: dict[str, TranscriptFormat] = {
+    f.name: f
+    for f in (
+        TranscriptFormat("stm", "NIST STM", (".stm",), read_stm, write_stm),
+        TranscriptFormat("ctm", "NIST CTM", (".ctm",), read_ctm, write_ctm),
+        TranscriptFormat("srt", "SubRip subtitles", (".srt",), read_srt, write_srt),
+        TranscriptFormat("vtt", "WebVTT subtitles", (".vtt",), read_vtt, write_vtt),
+        TranscriptFormat(
+            "textgrid", "Praat TextGrid", (".textgrid",), read_textgrid, write_textgrid
+        ),
+        TranscriptFormat("eaf", "ELAN EAF", (".eaf",), read_eaf, write_eaf),
+        TranscriptFormat(
+            "json", "Whisper/WhisperX JSON", (".json",), read_whisper_json, write_whisper_json
+        ),
+        TranscriptFormat("txt", "plain text", (".txt",), None, write_plain_text),
+        TranscriptFormat(
+            "rttm", "RTTM speaker turns", (".rttm",), read_rttm_transcript, write_rttm_transcript
+        ),
+    )
+}
+"""Every transcript format, by name."""
+
+_ALIASES = {
+    "webvtt": "vtt",
+    "subrip": "srt",
+    "praat": "textgrid",
+    "elan": "eaf",
+    "whisper": "json",
+    "whisperx": "json",
+    "text": "txt",
+}
+
+
+def transcript_format(path: str | Path, format: str | None = None) -> TranscriptFormat:
+    """The format named ``format``, or else the one of ``path``'s extension.
+
+    Raises
+    ------
+    FormatError
+        For an unknown format name or extension, naming ``path``.
+    """
+    path = Path(path)
+    if format is not None:
+        name = format.lower().lstrip(".")
+        name = _ALIASES.get(name, name)
+        if name not in FORMATS:
+            raise FormatError(
+                path, None, f"unknown transcript format {format!r} (known: {', '.join(FORMATS)})"
+            )
+        return FORMATS[name]
+    suffix = path.suffix.lower()
+    for candidate in FORMATS.values():
+        if suffix in candidate.extensions:
+            return candidate
+    known = ", ".join(e for f in FORMATS.values() for e in f.extensions)
+    raise FormatError(
+        path,
+        None,
+        f"unknown transcript extension {suffix or '(none)'!r} (known: {known}); name the format",
+    )
+
+
+def read_transcript(path: str | Path, format: str | None = None) -> Transcript:
+    """Read a transcript in any readable format.
+
+    Parameters
+    ----------
+    path
+        The file.
+    format
+        A format name (see :data:`FORMATS`); by default, from the file's extension.
+
+    Raises
+    ------
+    FormatError
+        For an unknown or export-only format, or malformed input (nothing is half-read).
+    """
+    path = Path(path)
+    chosen = transcript_format(path, format)
+    if chosen.read is None:
+        raise FormatError(
+            path, None, f"{chosen.title} is export only: it cannot be read back (it has no times)"
+        )
+    return chosen.read(path)
+
+
+def write_transcript(path: str | Path, transcript: Transcript, format: str | None = None) -> None:
+    """Write a transcript atomically in any format.
+
+    Parameters
+    ----------
+    path
+        The file.
+    transcript
+        What to write.
+    format
+        A format name (see :data:`FORMATS`); by default, from the file's extension.
+
+    Raises
+    ------
+    FormatError
+        For an unknown format.
+    ValueError
+        If the format cannot hold the transcript (see each writer); nothing is written.
+    """
+    path = Path(path)
+    transcript_format(path, format).write(path, transcript)
+
+
+def convert(source: str | Path, target: str | Path, to: str | None = None) -> Transcript:
+    """Convert a transcript (or RTTM) file to another format.
+
+    Parameters
+    ----------
+    source
+        The file to read, its format chosen from its extension.
+    target
+        The file to write.
+    to
+        The target format's name; by default, from ``target``'s extension.
+
+    Returns
+    -------
+    Transcript
+        What was read (and written, as far as the target format keeps it).
+
+    Raises
+    ------
+    FormatError
+        For unknown formats or malformed input; nothing is written then.
+    ValueError
+        If the target format cannot hold the transcript; nothing is written then.
+    """
+    target_format = transcript_format(target, to)
+    transcript = read_transcript(source)
+    target_format.write(Path(target), transcript)
+    return transcript

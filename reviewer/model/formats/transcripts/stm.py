@@ -1,0 +1,124 @@
+"""STM: the segment time mark format of NIST sclite, one utterance per line.
+
+Each line is::
+
+    <file-id> <channel> <speaker> <start> <end> [<label>] <text ...>
+
+with times in seconds, an optional label such as ``<o,f0,male>`` and the words to the end of
+the line (possibly none). Blank lines and ``;;`` / ``#`` comments are skipped, and so are the
+non-speech lines sclite knows: speaker ``inter_segment_gap`` or ``excluded_region``, or the
+text ``ignore_time_segment_in_scoring``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewer.model.formats.errors import FormatError
+from reviewer.model.formats.files import parse_time_field, write_text_atomic
+from reviewer.model.formats.transcripts.common import (
+    check_span,
+    one_line,
+    pick_recording,
+    speaker_from_name,
+    speaker_name,
+    text_lines,
+    token,
+)
+from reviewer.model.time import format_seconds
+from reviewer.model.transcript import Transcript, Utterance
+
+_MIN_FIELDS = 5
+_NON_SPEECH_SPEAKERS = frozenset({"inter_segment_gap", "excluded_region"})
+_NON_SPEECH_TEXT = "ignore_time_segment_in_scoring"
+_LABEL_FOR_TEXT = "<o>"
+"""The label written before a text that starts with ``<``, so it is not read as a label."""
+
+
+def read_stm(path: str | Path, uri: str | None = None) -> Transcript:
+    """Read the utterances of one recording from an STM file.
+
+    Parameters
+    ----------
+    path
+        The file.
+    uri
+        The file id to read when the file holds several recordings; by default the first
+        one (with a warning if there are others).
+
+    Returns
+    -------
+    Transcript
+        Its ``uri`` is the file id; a speaker named ``unknown`` is read as None.
+
+    Raises
+    ------
+    FormatError
+        Naming the file, the line and the problem, for the first malformed line.
+    """
+    path = Path(path)
+    recordings: dict[str, list[Utterance]] = {}
+    for number, line in text_lines(path):
+        fields = line.split()
+        if not fields or fields[0].startswith((";;", "#")):
+            continue
+        if len(fields) < _MIN_FIELDS:
+            raise FormatError(
+                path,
+                number,
+                f"STM line has {len(fields)} fields, expected at least {_MIN_FIELDS} "
+                "(file channel speaker start end [<label>] text...)",
+            )
+        start = parse_time_field(fields[3], "start", path, number)
+        end = parse_time_field(fields[4], "end", path, number)
+        check_span(path, number, None, start, end)
+        words = fields[5:]
+        if words and words[0].startswith("<") and words[0].endswith(">"):
+            words = words[1:]
+        utterances = recordings.setdefault(fields[0], [])
+        if _is_non_speech(fields[2], words):
+            continue
+        utterances.append(Utterance(start, end, " ".join(words), speaker_from_name(fields[2])))
+    if not recordings and uri is None:
+        return Transcript()
+    uri, utterances = pick_recording(path, recordings, uri)
+    return Transcript(utterances, uri=uri)
+
+
+def _is_non_speech(speaker: str, words: list[str]) -> bool:
+    return speaker.lower() in _NON_SPEECH_SPEAKERS or (
+        len(words) == 1 and words[0].lower() == _NON_SPEECH_TEXT
+    )
+
+
+def format_stm(transcript: Transcript, uri: str, channel: str = "1") -> str:
+    """Format a transcript as STM lines (times with millisecond precision).
+
+    Blanks inside the file id or a speaker name become ``_``; an utterance without speaker
+    is written as speaker ``unknown``; line breaks in a text become spaces.
+    """
+    file_id = token(uri)
+    lines = []
+    for utterance in transcript:
+        text = one_line(utterance.text)
+        if text.startswith("<"):
+            text = f"{_LABEL_FOR_TEXT} {text}"
+        fields = [
+            file_id,
+            channel,
+            token(speaker_name(utterance.speaker)),
+            format_seconds(utterance.start),
+            format_seconds(utterance.end),
+            text,
+        ]
+        lines.append(" ".join(fields).rstrip() + "\n")
+    return "".join(lines)
+
+
+def write_stm(path: str | Path, transcript: Transcript) -> None:
+    """Write a transcript to an STM file atomically.
+
+    The file id is the transcript's ``uri``, or the file name without extension.
+    """
+    path = Path(path)
+    write_text_atomic(path, format_stm(transcript, transcript.uri or path.stem))

@@ -1,0 +1,489 @@
+"""Transcript formats: round trips, conversions (RTTM included) and strict readers."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from reviewer.model.formats import FormatError, read_rttm
+from reviewer.model.formats.transcripts import (
+    FORMATS,
+    convert,
+    format_ctm,
+    format_plain_text,
+    read_ctm,
+    read_stm,
+    read_textgrid,
+    read_transcript,
+    read_whisper_json,
+    write_eaf,
+    write_stm,
+    write_textgrid,
+    write_transcript,
+)
+from reviewer.model.time import TICKS_PER_SECOND, frames_to_ticks, parse_seconds
+from reviewer.model.transcript import Transcript, Utterance, Word
+
+MS = TICKS_PER_SECOND // 1000
+
+WORDS = (Word(500 * MS, 1000 * MS, "Hello"), Word(1100 * MS, 1800 * MS, "there."))
+UTTERANCES = (
+    Utterance(500 * MS, 1800 * MS, "Hello there.", "Diane", WORDS),
+    Utterance(2500 * MS, 4125 * MS, "Hi, how are you?", "Sheila"),
+    Utterance(5000 * MS, 6001 * MS, "Fine & <well>", None),
+    Utterance(7000 * MS, 9999 * MS, "Good to hear", "Diane"),
+)
+SAMPLE = Transcript(UTTERANCES, uri="meeting")
+
+EXTENSIONS = {
+    "stm": ".stm",
+    "ctm": ".ctm",
+    "srt": ".srt",
+    "vtt": ".vtt",
+    "textgrid": ".TextGrid",
+    "eaf": ".eaf",
+    "json": ".json",
+    "rttm": ".rttm",
+    "txt": ".txt",
+}
+READABLE = [name for name in EXTENSIONS if FORMATS[name].read is not None]
+HAS_URI = {"stm", "ctm", "rttm"}
+
+
+def rows(transcript: Transcript) -> list[tuple]:
+    return [(u.start, u.end, u.text, u.speaker) for u in transcript]
+
+
+def project(items: list[tuple], name: str) -> list[tuple]:
+    """What format ``name`` keeps of utterance rows (the table in the package docstring)."""
+    kept = []
+    for start, end, text, speaker in items:
+        if name == "ctm":
+            speaker = None
+        if name == "rttm":
+            text = ""
+        if (name == "rttm" and speaker is None) or (name in ("ctm", "textgrid") and not text):
+            continue
+        kept.append((start, end, text, speaker))
+    return sorted(kept, key=lambda r: (r[0], r[1], r[2], r[3] or ""))
+
+
+def put(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- round trips --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", READABLE)
+def test_round_trip(tmp_path, name):
+    path = tmp_path / f"meeting{EXTENSIONS[name]}"
+    write_transcript(path, SAMPLE)
+    back = read_transcript(path)
+    assert rows(back) == project(rows(SAMPLE), name)
+    assert back.uri == ("meeting" if name in HAS_URI else None)
+    assert read_transcript(path, format=name).utterances == back.utterances
+
+
+def test_whisper_json_keeps_words_exactly(tmp_path):
+    path = tmp_path / "x.json"
+    write_transcript(path, SAMPLE)
+    assert read_transcript(path) == SAMPLE  # Transcript equality compares the words too
+
+
+def test_ctm_keeps_words_and_shares_time_of_wordless_utterances(tmp_path):
+    path = tmp_path / "x.ctm"
+    write_transcript(path, SAMPLE)
+    back = read_ctm(path)
+    assert back.utterances[0].words == WORDS
+    assert [w.text for w in back.utterances[1].words] == ["Hi,", "how", "are", "you?"]
+    assert [w.end - w.start for w in back.utterances[1].words] == [406 * MS] * 3 + [407 * MS]
+    assert "meeting 1 2.500 0.406 Hi," in format_ctm(SAMPLE, "meeting")
+
+
+def test_exact_formats_keep_sub_millisecond_times(tmp_path):
+    start, end = frames_to_ticks(12345, 16000), frames_to_ticks(54321, 44100)
+    transcript = Transcript([Utterance(start, end, "exact", "A", (Word(start, end, "exact"),))])
+    for name in ("x.TextGrid", "x.json"):
+        write_transcript(tmp_path / name, transcript)
+        assert rows(read_transcript(tmp_path / name)) == [(start, end, "exact", "A")]
+    write_transcript(tmp_path / "x.stm", transcript)
+    (back,) = read_transcript(tmp_path / "x.stm")
+    assert back.start == parse_seconds("0.772")  # STM is written to the millisecond
+
+
+def test_speaker_marks_in_subtitles(tmp_path):
+    srt = put(tmp_path, "x.srt", "1\n00:00:01,000 --> 00:00:02,000\n<v Ann Lee>Hi\nthere</v>\n\n")
+    assert rows(read_transcript(srt)) == [
+        (TICKS_PER_SECOND, 2 * TICKS_PER_SECOND, "Hi there", "Ann Lee")
+    ]
+    vtt = put(tmp_path, "x.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\nBob: a &amp; b\n")
+    assert rows(read_transcript(vtt))[0][2:] == ("a & b", "Bob")
+    write_transcript(tmp_path / "y.vtt", Transcript([Utterance(0, MS, "a < b", "Ann Lee")]))
+    assert "<v Ann Lee>a &lt; b" in (tmp_path / "y.vtt").read_text()
+    assert rows(read_transcript(tmp_path / "y.vtt"))[0][2:] == ("a < b", "Ann Lee")
+
+
+def test_stm_text_starting_like_a_label_survives(tmp_path):
+    transcript = Transcript([Utterance(0, MS, "<laugh> yes", "A")], uri="r")
+    write_stm(tmp_path / "x.stm", transcript)
+    assert rows(read_stm(tmp_path / "x.stm")) == rows(transcript)
+
+
+def test_blanks_in_names_become_underscores_in_field_formats(tmp_path):
+    transcript = Transcript([Utterance(0, MS, "hi", "Speaker 1")], uri="my meeting")
+    write_transcript(tmp_path / "x.stm", transcript)
+    assert rows(read_transcript(tmp_path / "x.stm")) == [(0, MS, "hi", "Speaker_1")]
+    assert read_transcript(tmp_path / "x.stm").uri == "my_meeting"
+
+
+def test_plain_text_export(tmp_path):
+    write_transcript(tmp_path / "x.txt", SAMPLE)
+    assert (tmp_path / "x.txt").read_text() == (
+        "Diane: Hello there.\nSheila: Hi, how are you?\nFine & <well>\nDiane: Good to hear\n"
+    )
+    assert format_plain_text(Transcript()) == ""
+
+
+def test_empty_transcript_round_trips(tmp_path):
+    for name in READABLE:
+        path = tmp_path / f"empty{EXTENSIONS[name]}"
+        write_transcript(path, Transcript())
+        assert len(read_transcript(path)) == 0, name
+
+
+def test_pyannote_sample_stm():
+    location = importlib.util.find_spec("pyannote.audio").submodule_search_locations[0]
+    transcript = read_transcript(Path(location) / "sample" / "sample.stm")
+    assert transcript.uri == "sample"
+    assert transcript.speakers == ("Diane", "Sheila")
+    assert len(transcript) == 13
+    first = transcript.utterances[0]
+    assert (first.start, first.end, first.text, first.speaker) == (
+        parse_seconds("6.68"),
+        parse_seconds("7.16"),
+        "Hello?",
+        "Diane",
+    )
+
+
+# -- conversions --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", READABLE)
+@pytest.mark.parametrize("target", list(EXTENSIONS))
+def test_convert_between_every_pair(tmp_path, source, target):
+    source_path = tmp_path / f"meeting{EXTENSIONS[source]}"
+    write_transcript(source_path, SAMPLE)
+    target_path = tmp_path / f"out{EXTENSIONS[target]}"
+    transcript = convert(source_path, target_path)
+    assert rows(transcript) == project(rows(SAMPLE), source)
+    if target == "txt":
+        assert len(target_path.read_text().splitlines()) == len(transcript)
+        return
+    assert rows(read_transcript(target_path)) == project(rows(transcript), target)
+
+
+def test_convert_stm_to_rttm_keeps_the_file_id(tmp_path):
+    write_transcript(tmp_path / "in.stm", SAMPLE)
+    convert(tmp_path / "in.stm", tmp_path / "out.data", to="rttm")
+    tracks = read_rttm(tmp_path / "out.data")
+    assert list(tracks) == ["meeting"]
+    assert [(t.start, t.end, t.speaker) for t in tracks["meeting"]] == [
+        (u.start, u.end, u.speaker) for u in UTTERANCES if u.speaker
+    ]
+
+
+def test_convert_rttm_reads_the_first_recording_with_a_warning(tmp_path):
+    rttm = put(
+        tmp_path,
+        "x.rttm",
+        "SPEAKER b 1 1.0 2.0 <NA> <NA> B <NA> <NA>\nSPEAKER a 1 0.5 1.0 <NA> <NA> A <NA> <NA>\n",
+    )
+    with pytest.warns(UserWarning, match="2 recordings"):
+        transcript = convert(rttm, tmp_path / "x.eaf")
+    assert transcript.uri == "b"
+    assert rows(read_transcript(tmp_path / "x.eaf")) == [
+        (TICKS_PER_SECOND, 3 * TICKS_PER_SECOND, "", "B")
+    ]
+
+
+def test_multi_recording_stm_reads_one_by_uri(tmp_path):
+    stm = put(tmp_path, "x.stm", "a 1 A 0 1 one\nb 1 B 0 1 two\n")
+    assert rows(read_stm(stm, uri="b")) == [(0, TICKS_PER_SECOND, "two", "B")]
+    with pytest.raises(FormatError, match="no recording 'c'"):
+        read_stm(stm, uri="c")
+    with pytest.raises(FormatError, match="holds none"):
+        read_stm(put(tmp_path, "empty.stm", ";; nothing\n"), uri="a")
+    with pytest.warns(UserWarning, match="only the first, 'a'"):
+        assert read_transcript(stm).uri == "a"
+
+
+# -- malformed input: a clear error, nothing loaded --------------------------------------------
+
+
+def assert_error(path: Path, *where: str, format: str | None = None) -> FormatError:
+    with pytest.raises(FormatError) as caught:
+        read_transcript(path, format=format)
+    message = str(caught.value)
+    assert str(path) in message
+    for part in where:
+        assert part in message
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("s 1 A 1.0 2.0", None),  # a good line: five fields, no words
+        ("s 1 A 1.0", "has 4 fields"),
+        ("s 1 A one 2.0 hi", "start 'one' is not a number"),
+        ("s 1 A -1.0 2.0 hi", "negative"),
+        ("s 1 A 3.0 2.0 hi", "before it starts"),
+        ("s 1 A nan 2.0 hi", "not a finite number"),
+    ],
+)
+def test_malformed_stm(tmp_path, line, problem):
+    path = put(tmp_path, "x.stm", f";; comment\ns 1 B 0 1 fine\n{line}\n")
+    if problem is None:
+        assert len(read_transcript(path)) == 2
+    else:
+        assert_error(path, f"{path}:3", problem)
+
+
+def test_stm_skips_non_speech_lines(tmp_path):
+    path = put(
+        tmp_path,
+        "x.stm",
+        "s 1 inter_segment_gap 0 1 <o,f0,unknown>\n"
+        "s 1 excluded_region 1 2 ignore_time_segment_in_scoring\n"
+        "s 1 A 2 3 IGNORE_TIME_SEGMENT_IN_SCORING\n"
+        "s 1 unknown 3 4 <o,f0,male> hello  there\n",
+    )
+    assert rows(read_transcript(path)) == [
+        (3 * TICKS_PER_SECOND, 4 * TICKS_PER_SECOND, "hello there", None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("s 1 1.0 0.5 hi 0.9 extra", "has 7 fields"),
+        ("s 1 1.0 0.5", "has 4 fields"),
+        ("s 1 x 0.5 hi", "start 'x' is not a number"),
+        ("s 1 1.0 -0.5 hi", "duration '-0.5' is negative"),
+        ("s 1 1.0 0.5 hi high", "confidence 'high' is not a number"),
+    ],
+)
+def test_malformed_ctm(tmp_path, line, problem):
+    path = put(tmp_path, "x.ctm", f"s 1 0.0 0.5 ok NA\n{line}\n")
+    assert_error(path, f"{path}:2", problem)
+
+
+def test_malformed_srt(tmp_path):
+    cue = "1\n00:00:01,000 --> 00:00:02,000\nok\n\n"
+    path = put(tmp_path, "x.srt", cue + "2\n00:00:0x,000 --> 00:00:04,000\nbad time\n\n")
+    assert_error(path, f"{path}:5", "not a valid SRT cue")
+    path = put(tmp_path, "y.srt", cue + "2\n00:00:05,000 --> 00:00:04,000\nbackwards\n")
+    assert_error(path, "cue 2", "before it starts")
+
+
+def test_malformed_vtt(tmp_path):
+    path = put(tmp_path, "x.vtt", "00:00:01.000 --> 00:00:02.000\nno header\n")
+    assert_error(path, f"{path}:1", "WEBVTT")
+    path = put(tmp_path, "y.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:0x.000\nbad time\n")
+    assert_error(path, "not a valid WebVTT file")
+    path = put(
+        tmp_path,
+        "z.vtt",
+        "WEBVTT\n\nc1\n00:00:01.000 --> 00:00:02.000\nok\n\n"
+        "c2\n00:00:05.000 --> 00:00:04.000\nbackwards\n",
+    )
+    assert_error(path, "cue 2 (c2)", "before it starts")
+
+
+TEXTGRID = """File type = "ooTextFile"
+Object class = "TextGrid"
+
+xmin = 0
+xmax = 5
+tiers? <exists>
+size = 1
+item []:
+    item [1]:
+        class = "IntervalTier"
+        name = "Diane"
+        xmin = 0
+        xmax = 5
+        intervals: size = 2
+        intervals [1]:
+            xmin = 0
+            xmax = {end}
+            text = "hi"
+        intervals [2]:
+            xmin = {end}
+            xmax = 5
+            text = ""
+"""
+
+
+def test_malformed_textgrid(tmp_path):
+    good = put(tmp_path, "good.TextGrid", TEXTGRID.format(end="1.5"))
+    assert rows(read_textgrid(good)) == [(0, parse_seconds("1.5"), "hi", "Diane")]
+    assert_error(put(tmp_path, "x.TextGrid", "hello\n"), "not a valid TextGrid")
+    backwards = put(tmp_path, "y.TextGrid", TEXTGRID.format(end="-1"))
+    assert_error(backwards, "not a valid TextGrid")
+    assert_error(put(tmp_path, "z.TextGrid", TEXTGRID.format(end="x")), "not a valid TextGrid")
+
+
+EAF = """<?xml version="1.0" encoding="UTF-8"?>
+<ANNOTATION_DOCUMENT AUTHOR="" DATE="2024-01-01T00:00:00+00:00" FORMAT="3.0" VERSION="3.0"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+ xsi:noNamespaceSchemaLocation="http://www.mpi.nl/tools/elan/EAFv3.0.xsd">
+  <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
+    <MEDIA_DESCRIPTOR MEDIA_URL="file:///data/call-17.wav" MIME_TYPE="audio/x-wav"/>
+  </HEADER>
+  <TIME_ORDER>
+    <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="{start}"/>
+    <TIME_SLOT TIME_SLOT_ID="ts2" {end}/>
+  </TIME_ORDER>
+  <TIER LINGUISTIC_TYPE_REF="default-lt" TIER_ID="Diane">
+    <ANNOTATION>
+      <ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2">
+        <ANNOTATION_VALUE>hello</ANNOTATION_VALUE>
+      </ALIGNABLE_ANNOTATION>
+    </ANNOTATION>
+  </TIER>
+  <TIER LINGUISTIC_TYPE_REF="default-lt" PARENT_REF="Diane" TIER_ID="Diane-translation"/>
+  <LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="default-lt" TIME_ALIGNABLE="true"/>
+</ANNOTATION_DOCUMENT>
+"""
+
+
+def test_malformed_eaf(tmp_path):
+    good = put(tmp_path, "good.eaf", EAF.format(start=100, end='TIME_VALUE="900"'))
+    transcript = read_transcript(good)
+    assert rows(transcript) == [(100 * MS, 900 * MS, "hello", "Diane")]
+    assert transcript.uri == "call-17"
+    backwards = put(tmp_path, "x.eaf", EAF.format(start=900, end='TIME_VALUE="100"'))
+    assert_error(backwards, "tier 'Diane'", "before it starts")
+    unaligned = put(tmp_path, "y.eaf", EAF.format(start=100, end=""))
+    assert_error(unaligned, "tier 'Diane'", "not aligned")
+    broken = put(tmp_path, "z.eaf", EAF.format(start=100, end="<oops").replace("<oops", "<"))
+    assert_error(broken, f"{broken}:10", "not a valid EAF file")
+    schema = ' xsi:noNamespaceSchemaLocation="http://www.mpi.nl/tools/elan/EAFv3.0.xsd"'
+    no_schema = put(tmp_path, "w.eaf", EAF.replace(schema, "").format(start=1, end=""))
+    assert_error(no_schema, "not a valid EAF file", "noNamespaceSchemaLocation' is missing")
+
+
+@pytest.mark.parametrize(
+    ("segments", "where", "problem"),
+    [
+        (
+            '[{"start": 0, "end": 1, "text": "a"}, {"start": 1, "end": "2"}]',
+            "segments[1].end",
+            "expected a number",
+        ),
+        ('[{"start": -0.5, "end": 1, "text": "a"}]', "segments[0].start", "negative"),
+        ('[{"start": 2.0, "end": 1.5, "text": "a"}]', "segments[0]", "before it starts"),
+        ('[{"start": NaN, "end": 1, "text": "a"}]', "segments[0].start", "NaN"),
+        ('[{"end": 1, "text": "a"}]', "segments[0].start", "missing"),
+        ('[{"start": 0, "end": 1, "text": 3}]', "segments[0].text", "expected a string"),
+        ('[{"start": 0, "end": 1, "speaker": 7}]', "segments[0].speaker", "expected a string"),
+        (
+            '[{"start": 0, "end": 1, "words": [{"word": "a", "start": 0}]}]',
+            "segments[0].words[0].end",
+            "missing",
+        ),
+        (
+            '[{"start": 0, "end": 1, "words": [{"start": 0, "end": 1}]}]',
+            "segments[0].words[0]",
+            'no "word"',
+        ),
+        ('[{"start": 0, "end": 1, "words": {}}]', "segments[0].words", "expected a list"),
+        ("[3]", "segments[0]", "expected an object"),
+        ('"none"', "segments", "list"),
+    ],
+)
+def test_malformed_whisper_json(tmp_path, segments, where, problem):
+    path = put(tmp_path, "x.json", f'{{"segments": {segments}}}')
+    assert_error(path, where, problem)
+
+
+def test_invalid_json_names_the_line(tmp_path):
+    path = put(tmp_path, "x.json", '{"segments": [\n  {"start": 0,\n  "end": 1,,\n]}\n')
+    assert_error(path, f"{path}:3", "not valid JSON")
+
+
+def test_whisperx_words_without_times_stay_in_the_text(tmp_path):
+    document = {
+        "segments": [
+            {
+                "start": 0.031,
+                "end": 2.5,
+                "text": " It costs 20 dollars.",
+                "speaker": "SPEAKER_01",
+                "words": [
+                    {"word": "It", "start": 0.031, "end": 0.2, "score": 0.9},
+                    {"word": "costs", "start": 0.25, "end": 0.6, "speaker": "SPEAKER_01"},
+                    {"word": "20"},
+                    {"text": "dollars.", "start": 1.9, "end": 2.5},
+                ],
+            },
+            {"start": 3, "end": 4, "words": [{"word": " Bye", "start": 3, "end": 4}]},
+        ]
+    }
+    transcript = read_whisper_json(put(tmp_path, "x.json", json.dumps(document)))
+    first, second = transcript.utterances
+    assert (first.text, first.speaker, first.start) == (
+        "It costs 20 dollars.",
+        "SPEAKER_01",
+        parse_seconds("0.031"),
+    )
+    assert [w.text for w in first.words] == ["It", "costs", "dollars."]
+    assert (second.text, second.speaker) == ("Bye", None)
+
+
+def test_invalid_utf8_names_the_line(tmp_path):
+    path = tmp_path / "x.srt"
+    path.write_bytes(b"1\n00:00:01,000 --> 00:00:02,000\n\xff\n")
+    assert_error(path, f"{path}:3", "UTF-8")
+    assert_error(tmp_path / "missing.vtt", "cannot read")
+
+
+def test_unknown_formats(tmp_path):
+    path = put(tmp_path, "x.doc", "")
+    assert_error(path, "unknown transcript extension '.doc'")
+    assert_error(path, "unknown transcript format 'word'", format="word")
+    with pytest.raises(FormatError, match="x.doc"):
+        write_transcript(path, SAMPLE)
+    assert_error(put(tmp_path, "x.txt", "Diane: hi\n"), "export only")
+    assert read_transcript(put(tmp_path, "x.sub", "s 1 A 0 1 hi\n"), format="STM").uri == "s"
+
+
+def test_a_failed_conversion_writes_nothing(tmp_path):
+    source = put(tmp_path, "x.stm", "s 1 A 0 1 ok\ns 1 A 2 1 backwards\n")
+    with pytest.raises(FormatError):
+        convert(source, tmp_path / "out.srt")
+    assert not (tmp_path / "out.srt").exists()
+
+
+@pytest.mark.parametrize("writer", [write_textgrid, write_eaf])
+def test_tier_writers_refuse_what_a_tier_cannot_hold(tmp_path, writer):
+    target = put(tmp_path, "old", "previous content")
+    overlapping = Transcript([Utterance(0, 2 * MS, "a", "A"), Utterance(MS, 3 * MS, "b", "A")])
+    with pytest.raises(ValueError, match="overlapping"):
+        writer(target, overlapping)
+    with pytest.raises(ValueError, match="zero-length"):
+        writer(target, Transcript([Utterance(MS, MS, "a", "A")]))
+    assert target.read_text() == "previous content"
+
+
+def test_srt_refuses_a_speaker_it_could_not_read_back(tmp_path):
+    with pytest.raises(ValueError, match="prefix"):
+        write_transcript(tmp_path / "x.srt", Transcript([Utterance(0, MS, "a", "A: B")]))
