@@ -364,3 +364,23 @@ def test_a_write_failure_is_reported(window, tmp_path):
         pass
     else:
         raise AssertionError("writing into a missing folder must fail")
+
+
+def test_the_demo_opens_with_its_transcript(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    from reviewer.ui.app import Controller, application
+    from reviewer.ui.opening import OpenRequest
+
+    application()
+    controller = Controller()
+    window = controller.open(OpenRequest(demo=True))
+    window.confirm_close = False
+    qtbot.addWidget(window)
+    assert window.editor.document.transcript is not None
+    assert len(window.editor.document.transcript) == 13
+    assert window.transcript_panel.list.count() == 13
+    assert "WDER" in window.transcript_panel.wder_label.text()
+    if window.journal is not None:
+        window.journal.close()
+    controller.release()

@@ -59,8 +59,24 @@ def load_document(
         regions = read_uem(uem).get(uri or "")
         if regions is None:
             notes.append(f"{uem} has no region for {uri}: scoring the reference's extent")
+    words = None
+    if transcript is not None:
+        import warnings
+
+        from reviewer.model.formats.transcripts import read_transcript
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            words = read_transcript(transcript)
+        notes.extend(str(warning.message) for warning in caught)
+        if words.uri and uri and words.uri != uri:
+            notes.append(f"{transcript} is about {words.uri!r}, not {uri!r}: using it anyway")
     document = Document(
-        uri or "recording", tracks, audio=Path(audio) if audio else None, uem=regions
+        uri or "recording",
+        tracks,
+        audio=Path(audio) if audio else None,
+        uem=regions,
+        transcript=words,
     )
     return Opened(document, notes)
 
