@@ -384,3 +384,17 @@ def test_the_demo_opens_with_its_transcript(qtbot, tmp_path, monkeypatch):
     if window.journal is not None:
         window.journal.close()
     controller.release()
+
+
+def test_export_transcript_with_corrected_speakers(transcript_window, tmp_path):
+    from reviewer.model.formats.transcripts import read_transcript
+
+    window = transcript_window
+    for name in ("out.stm", "out.vtt", "out.TextGrid", "out.eaf", "out.srt"):
+        path = tmp_path / name
+        window.do_export_transcript(str(path))
+        back = read_transcript(path)
+        assert [u.speaker for u in back] == window.attribution.speakers
+        assert [u.text for u in back] == [u.text for u in window.editor.document.transcript]
+    window.do_export_transcript(str(tmp_path / "out.txt"))
+    assert (tmp_path / "out.txt").read_text().splitlines()[0] == "SPEAKER_00: Hello?"

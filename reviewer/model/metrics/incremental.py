@@ -89,6 +89,7 @@ class IncrementalScorer:
         self._uem = uem
         self._collar = from_seconds(collar)
         self._skip_overlap = skip_overlap
+        self._mapping_cache: tuple[Sums, list[tuple[int, int]]] | None = None
         self._rescore_all()
 
     def _rescore_all(self) -> None:
@@ -117,16 +118,28 @@ class IncrementalScorer:
         """The current additive sums (ticks)."""
         return self._sums
 
+    def code_mapping(self) -> list[tuple[int, int]]:
+        """md-eval's mapping as ``(reference code, system code)`` pairs (cached per update)."""
+        cached = self._mapping_cache
+        if cached is None or cached[0] is not self._sums:
+            ref, hyp = self._label_tuples()
+            cached = (self._sums, speaker_mapping(self._sums.cooccurrence, ref, hyp))
+            self._mapping_cache = cached
+        return cached[1]
+
     @property
     def score(self) -> DiarizationScore:
         """The current score, identical to a full rescoring."""
-        return DiarizationScore.from_sums(self._sums, *self._label_tuples())
+        sums = self._sums
+        return DiarizationScore.from_ticks(
+            sums.scored, sums.missed, sums.false_alarm, sums.confusion(self.code_mapping())
+        )
 
     @property
     def mapping(self) -> dict[str, str]:
         """The current md-eval mapping, ``{reference speaker: system speaker}``."""
         ref, hyp = self._label_tuples()
-        return {ref[r]: hyp[h] for r, h in speaker_mapping(self._sums.cooccurrence, ref, hyp)}
+        return {ref[r]: hyp[h] for r, h in self.code_mapping()}
 
     def _label_tuples(self) -> tuple[tuple, tuple]:
         return tuple(self._sides["reference"].labels), tuple(self._sides["hypothesis"].labels)

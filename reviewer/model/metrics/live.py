@@ -9,7 +9,6 @@ from reviewer.model.document import Change, Document
 from reviewer.model.metrics.der import DiarizationScore, uem_arrays
 from reviewer.model.metrics.engine import ErrorRegions, error_regions, intervals
 from reviewer.model.metrics.incremental import IncrementalScorer
-from reviewer.model.metrics.mapping import speaker_mapping
 from reviewer.model.time import from_seconds
 
 _REBUILD_ABOVE = 64  # an edit touching more turns than this rescores from scratch
@@ -86,8 +85,7 @@ class LiveScore:
             self.setup.skip_overlap,
             window,
         )
-        mapping = speaker_mapping(self._scorer.sums.cooccurrence, ref.labels, hyp.labels)
-        return error_regions(parts, mapping)
+        return error_regions(parts, self._scorer.code_mapping())
 
     def _rebuild(self) -> None:
         setup = self.setup
