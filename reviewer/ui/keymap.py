@@ -76,6 +76,7 @@ KEYMAP: tuple[Binding, ...] = (
         ("Ctrl+Shift+T",),
         "File",
     ),
+    Binding("diarize", "Diarize with pyannote.audio...", ("Ctrl+D",), "File"),
     Binding("quit", "Quit", ("Ctrl+Q",), "File"),
     Binding("shortcuts", "Keyboard shortcuts", ("F1", "?"), "Help"),
 ) + tuple(

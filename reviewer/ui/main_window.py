@@ -364,6 +364,43 @@ class MainWindow(QMainWindow):
         self._history_changed()
         self.status(f"exported {name} to {path}")
 
+    def do_diarize(self) -> None:
+        """Run a diarization pipeline and add its output as new tracks, scored live."""
+        from reviewer.ui.diarize_dialog import DiarizeDialog
+
+        if self.editor.document.audio is None:
+            raise EditError("diarization needs the recording's audio")
+        dialog = DiarizeDialog(self.editor.document.audio, self)
+        if dialog.exec() and dialog.finished_with is not None:
+            self.add_diarization(dialog.finished_with)
+
+    def add_diarization(self, result) -> None:
+        """Add a pipeline's output (and its exclusive version) as tracks; score the first."""
+        from dataclasses import replace
+
+        document = self.editor.document
+        added = []
+        for name, track in (
+            ("pyannote", result.diarization),
+            ("pyannote-exclusive", result.exclusive),
+        ):
+            if track is None:
+                continue
+            unique, n = name, 2
+            while unique in document:
+                unique, n = f"{name}-{n}", n + 1
+            document.add_track(unique, track)
+            if self.journal is not None:
+                self.journal.record_track(unique, document[unique])
+            added.append(unique)
+        self.metrics.tracks_changed()
+        self.editor.live.configure(replace(self.editor.live.setup, hypothesis=added[0]))
+        self.metrics.hypothesis_box.setCurrentText(added[0])
+        self.status(
+            f"diarized on {result.device} in {result.seconds:.1f} s: "
+            f"{len(result.diarization.labels)} speakers; scoring {added[0]}"
+        )
+
     def do_shortcuts(self) -> None:
         """Show every key binding."""
         from reviewer.ui.shortcuts import ShortcutSheet

@@ -106,6 +106,17 @@ class MetricsPanel(QWidget):
         self.refresh()
         self._show_history()
 
+    def tracks_changed(self) -> None:
+        """Offer tracks added since (a diarization's output) in the track choosers."""
+        names = list(self.editor.document.tracks)
+        for box in (self.reference_box, self.hypothesis_box):
+            current = box.currentText()
+            box.blockSignals(True)
+            box.clear()
+            box.addItems(names)
+            box.setCurrentText(current)
+            box.blockSignals(False)
+
     def _der(self) -> float | None:
         score = self.editor.live.score
         return None if score is None else score.der

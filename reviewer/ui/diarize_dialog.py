@@ -1,0 +1,169 @@
+"""Diarize...: run a pyannote.audio pipeline in the background, with progress and Cancel."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+DEFAULT_PIPELINE = "pyannote/speaker-diarization-community-1"
+
+
+class DiarizeDialog(QDialog):
+    """Choose a pipeline and speaker counts, run it, watch it, cancel it.
+
+    ``finished_with`` is set to the :class:`~reviewer.services.diarization.DiarizationResult`
+    when a run succeeds.
+    """
+
+    def __init__(self, audio_path, parent=None):
+        super().__init__(parent)
+        from reviewer.services.diarization import load_token
+
+        self.audio_path = audio_path
+        self.job = None
+        self.finished_with = None
+        self.setWindowTitle("Diarize with pyannote.audio")
+        self.resize(620, 300)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.pipeline = QComboBox()
+        self.pipeline.setEditable(True)
+        self.pipeline.addItem(DEFAULT_PIPELINE)
+        browse = QPushButton("Local pipeline...")
+        browse.clicked.connect(self._browse)
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.pipeline, 1)
+        line.addWidget(browse)
+        form.addRow("Pipeline", row)
+        self.speakers = QSpinBox()
+        self.speakers.setRange(0, 50)
+        self.speakers.setSpecialValueText("unknown")
+        self.min_speakers = QSpinBox()
+        self.min_speakers.setRange(0, 50)
+        self.min_speakers.setSpecialValueText("-")
+        self.max_speakers = QSpinBox()
+        self.max_speakers.setRange(0, 50)
+        self.max_speakers.setSpecialValueText("-")
+        form.addRow("Number of speakers", self.speakers)
+        bounds = QWidget()
+        bounds_line = QHBoxLayout(bounds)
+        bounds_line.setContentsMargins(0, 0, 0, 0)
+        bounds_line.addWidget(QLabel("at least"))
+        bounds_line.addWidget(self.min_speakers)
+        bounds_line.addWidget(QLabel("at most"))
+        bounds_line.addWidget(self.max_speakers)
+        form.addRow("or", bounds)
+        self.token = QLineEdit(load_token() or "")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("Hugging Face token (hub pipelines only)")
+        self.remember = QCheckBox("Remember the token (a file only you can read)")
+        form.addRow("Token", self.token)
+        form.addRow("", self.remember)
+        self.telemetry = QCheckBox("Send pyannote.audio's usage telemetry (off by default)")
+        form.addRow("Privacy", self.telemetry)
+        layout.addLayout(form)
+        self.step = QLabel("Ready.")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        layout.addWidget(self.step)
+        layout.addWidget(self.bar)
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton("Diarize")
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Close")
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        buttons.addStretch(1)
+        buttons.addWidget(self.start_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.timer = QTimer(self)
+        self.timer.setInterval(100)
+        self.timer.timeout.connect(self._poll)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Pipeline folder (with config.yaml)")
+        if folder:
+            self.pipeline.setCurrentText(folder)
+
+    def request(self):
+        """The request the form describes."""
+        from reviewer.services.diarization import DiarizationRequest
+
+        def optional(box: QSpinBox):
+            return box.value() or None
+
+        return DiarizationRequest(
+            audio=self.audio_path,
+            pipeline=self.pipeline.currentText().strip() or DEFAULT_PIPELINE,
+            num_speakers=optional(self.speakers),
+            min_speakers=optional(self.min_speakers),
+            max_speakers=optional(self.max_speakers),
+            token=self.token.text().strip() or None,
+            telemetry=self.telemetry.isChecked(),
+        )
+
+    def start(self) -> None:
+        """Start the run in the background."""
+        from reviewer.services.diarization import DiarizationJob, save_token
+
+        if self.remember.isChecked() and self.token.text().strip():
+            save_token(self.token.text().strip())
+        self.job = DiarizationJob(self.request())
+        self.job.start()
+        self.start_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
+        self.step.setText("Loading the pipeline (torch and pyannote.audio load on first use)")
+        self.timer.start()
+
+    def _cancel_or_close(self) -> None:
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+            self.step.setText("Cancelling: the pipeline stops at its next progress step")
+            self.cancel_button.setEnabled(False)
+        else:
+            self.reject()
+
+    def _poll(self) -> None:
+        job = self.job
+        if job is None:
+            return
+        progress = job.progress
+        if progress is not None:
+            left = progress.seconds_left
+            eta = f", about {left:.0f} s left" if left is not None else ""
+            self.step.setText(f"{progress.step}{eta}")
+            self.bar.setValue(round(1000 * progress.overall))
+        if not job.done:
+            return
+        self.timer.stop()
+        self.start_button.setEnabled(True)
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.setText("Close")
+        if job.result is not None:
+            self.finished_with = job.result
+            self.bar.setValue(1000)
+            self.accept()
+        else:
+            self.step.setText(str(job.error) if job.error else "Stopped.")
+
+    def reject(self) -> None:
+        """Closing cancels a running job."""
+        if self.job is not None and not self.job.done:
+            self.job.cancel()
+        super().reject()

@@ -1,0 +1,119 @@
+"""Diarization from the app window and the command line, on a local random pipeline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyannote.audio")
+
+from local_pipeline import build_local_pipeline, write_config  # noqa: E402
+
+from reviewer.model.formats import read_rttm  # noqa: E402
+from reviewer.resources import demo  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def pipeline_dir(tmp_path_factory) -> Path:
+    directory = build_local_pipeline(tmp_path_factory.mktemp("pipeline"))
+    write_config(directory, "small-batch.yaml", embedding_batch_size=2)
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("PYANNOTE_METRICS_ENABLED", "0")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+
+
+@pytest.fixture
+def window(qtbot):
+    from reviewer.ui.app import application, build_window, prepare
+
+    application()
+    files = demo()
+    review = prepare(files.audio, files.reference, files.system)
+    win = build_window(review, with_player=False)
+    win.confirm_close = False
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+
+
+def test_diarize_in_the_app_adds_tracks_scored_live(window, qtbot, pipeline_dir):
+    from reviewer.ui.diarize_dialog import DiarizeDialog
+
+    dialog = DiarizeDialog(window.editor.document.audio, window)
+    qtbot.addWidget(dialog)
+    dialog.pipeline.setCurrentText(str(pipeline_dir))
+    dialog.speakers.setValue(2)
+    steps = []
+    dialog.start()
+    qtbot.waitUntil(lambda: steps.append(dialog.step.text()) or dialog.job.done, timeout=120_000)
+    dialog._poll()
+    assert dialog.finished_with is not None, dialog.step.text()
+    assert any("segmentation" in s for s in steps)
+    window.add_diarization(dialog.finished_with)
+    document = window.editor.document
+    assert "pyannote" in document and "pyannote-exclusive" in document
+    assert window.editor.live.setup.hypothesis == "pyannote"
+    assert window.editor.live.score is not None
+    assert "diarized on cpu" in window.statusBar().currentMessage()
+    assert window.metrics.hypothesis_box.currentText() == "pyannote"
+
+
+def test_cancel_in_the_app_stops_promptly(window, qtbot, pipeline_dir):
+    from reviewer.ui.diarize_dialog import DiarizeDialog
+
+    dialog = DiarizeDialog(window.editor.document.audio, window)
+    qtbot.addWidget(dialog)
+    dialog.pipeline.setCurrentText(str(pipeline_dir / "small-batch.yaml"))
+    dialog.speakers.setValue(2)
+    dialog.start()
+    qtbot.waitUntil(
+        lambda: dialog.job.progress is not None and dialog.job.progress.step not in ("loading",),
+        timeout=60_000,
+    )
+    start = time.monotonic()
+    dialog._cancel_or_close()
+    qtbot.waitUntil(lambda: dialog.job.done, timeout=30_000)
+    assert time.monotonic() - start < 10
+    dialog._poll()
+    assert dialog.finished_with is None
+    assert dialog.start_button.isEnabled()
+
+
+def test_diarize_from_the_command_line(pipeline_dir, tmp_path):
+    out = tmp_path / "sample.rttm"
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PYANNOTE_METRICS_ENABLED="0")
+    command = [
+        str(Path(sys.executable).parent / "reviewer"),
+        "diarize",
+        str(demo().audio),
+        "--pipeline",
+        str(pipeline_dir),
+        "--num-speakers",
+        "2",
+        "--out",
+        str(out),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "segmentation" in result.stderr and "diarized on cpu" in result.stderr
+    tracks = read_rttm(out)
+    assert list(tracks) == ["sample"] and len(tracks["sample"].labels) == 2
+    bad = subprocess.run(
+        [*command[:4], str(tmp_path / "nowhere")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and "nowhere" in bad.stderr and "Traceback" not in bad.stderr
