@@ -79,6 +79,7 @@ class DiarizeDialog(QDialog):
         form.addRow("Privacy", self.telemetry)
         layout.addLayout(form)
         self.step = QLabel("Ready.")
+        self.step.setWordWrap(True)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         layout.addWidget(self.step)
