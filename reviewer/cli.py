@@ -121,6 +121,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     diarize.set_defaults(run=_diarize)
 
+    corpus = commands.add_parser(
+        "corpus",
+        help="review a whole corpus: a table of recordings, scored in the background",
+        description="Open a corpus: a folder with audio and ref/ and sys/ RTTM folders "
+        "(matched by recording id), a list file ('uri audio reference [system [uem]]' per "
+        "line), or a saved project file. Review status, notes and corrections are kept in "
+        "the project file (default: review.reviewer-project.json in the folder).",
+    )
+    corpus.add_argument("source", metavar="FOLDER|LIST|PROJECT")
+    corpus.add_argument("--sys", metavar="S", help="system output folder or RTTM")
+    corpus.add_argument("--project", metavar="P", help="the project file to keep")
+    corpus.set_defaults(run=_corpus)
+
     convert = commands.add_parser(
         "convert",
         help="convert between annotation and transcript formats",
@@ -333,6 +346,22 @@ def _diarize(args: argparse.Namespace) -> int:
     if args.exclusive and result.exclusive is not None:
         write_rttm(args.exclusive, [result.exclusive])
     return 0
+
+
+def _corpus(args: argparse.Namespace) -> int:
+    from reviewer.model.corpus import Project, discover, read_list
+    from reviewer.ui.app import run_corpus
+
+    source = Path(args.source)
+    if source.name.endswith(".reviewer-project.json"):
+        path = source
+        project = Project.load(path)
+    else:
+        entries = discover(source, args.sys) if source.is_dir() else read_list(source)
+        folder = source if source.is_dir() else source.parent
+        path = Path(args.project) if args.project else folder / "review.reviewer-project.json"
+        project = Project.load(path) if path.exists() else Project(entries)
+    return run_corpus(project, path)
 
 
 def _convert(args: argparse.Namespace) -> int:

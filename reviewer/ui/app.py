@@ -336,6 +336,20 @@ def release(window, review: Review | None = None) -> None:
     gc.collect()
 
 
+def run_corpus(project, path: Path) -> int:
+    """Open the corpus window and run the event loop."""
+    from reviewer.ui.corpus_window import CorpusWindow
+
+    require_display()
+    app = application()
+    controller = Controller()
+    window = CorpusWindow(project, path, controller)
+    window.show()
+    status = app.exec()
+    controller.release()
+    return status
+
+
 def offer_recovery(directory: Path | None = None) -> Review | None:
     """Ask whether to restore the newest crashed session; returns it if the user says yes."""
     from PySide6.QtWidgets import QMessageBox

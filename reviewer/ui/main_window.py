@@ -154,6 +154,11 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _=False, s=source: self.restart_corrected(s))
                 self.menus["Tracks"].addAction(action)
 
+    def restart_from_track(self, track) -> None:
+        """Make the corrected track equal to ``track`` (saved corrections), undoably."""
+        current = self.editor.document[CORRECTED].turns
+        self.editor.push(EditTurns("Restore saved corrections", CORRECTED, current, track.turns))
+
     def restart_corrected(self, source: str) -> None:
         """Replace the corrected track by a copy of another (one undoable edit)."""
         document = self.editor.document
