@@ -31,8 +31,12 @@ def input_files(path: str | Path, suffix: str) -> list[Path]:
     return [path]
 
 
+BOM = "\ufeff"
+"""A byte order mark, which some editors put at the start of UTF-8 files."""
+
+
 def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Yield ``(line number, text)`` for each line of a UTF-8 text file.
+    """Yield ``(line number, text)`` for each line of a UTF-8 text file (no byte order mark).
 
     Raises
     ------
@@ -45,9 +49,26 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
         raise FormatError(path, None, f"cannot read: {error.strerror or error}") from None
     for number, raw in enumerate(data.splitlines(), start=1):
         try:
-            yield number, raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise FormatError(path, number, "not valid UTF-8 text") from None
+        yield number, text.removeprefix(BOM) if number == 1 else text
+
+
+def field_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line number, whitespace-separated fields)`` of each line that has data.
+
+    Blank lines and ``#`` / ``;;`` comments are skipped.
+
+    Raises
+    ------
+    FormatError
+        As :func:`numbered_lines`.
+    """
+    for number, line in numbered_lines(path):
+        fields = line.split()
+        if fields and not fields[0].startswith(("#", ";;")):
+            yield number, fields
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

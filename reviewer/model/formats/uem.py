@@ -12,8 +12,8 @@ from pathlib import Path
 from reviewer.model.annotation import Span, merge_spans
 from reviewer.model.formats.errors import FormatError
 from reviewer.model.formats.files import (
+    field_lines,
     input_files,
-    numbered_lines,
     parse_time_field,
     write_text_atomic,
 )
@@ -37,10 +37,7 @@ def read_uem(path: str | Path) -> dict[str, tuple[Span, ...]]:
     """
     regions: dict[str, list[Span]] = {}
     for file in input_files(path, ".uem"):
-        for number, line in numbered_lines(file):
-            fields = line.split()
-            if not fields or fields[0].startswith(("#", ";;")):
-                continue
+        for number, fields in field_lines(file):
             if len(fields) != _FIELDS:
                 raise FormatError(
                     file,

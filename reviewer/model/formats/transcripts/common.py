@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 from xml.etree.ElementTree import ParseError
 
 from reviewer.model.formats.errors import FormatError
-from reviewer.model.formats.files import numbered_lines
+from reviewer.model.formats.files import BOM
 from reviewer.model.time import (
     TICKS_PER_SECOND,
     format_seconds,
@@ -29,7 +29,6 @@ TICKS_PER_MILLISECOND = TICKS_PER_SECOND // 1000
 """Ticks in one millisecond, the precision of most subtitle and annotation formats."""
 
 _TICKS_PER_MICROSECOND = TICKS_PER_SECOND // 1_000_000
-_BOM = "\ufeff"
 _VOICE = re.compile(r"^\s*<v(?:\.[^\s>]+)*[ \t]+([^>]*?)\s*>")
 _VOICE_TAGS = re.compile(r"</?v(?:[.\s][^>]*)?>")
 _PREFIX = re.compile(r"^\s*([^\s:<>][^:<>\n]{0,63}?)\s*:(?:\s+|$)")
@@ -56,19 +55,7 @@ def read_text(path: str | Path) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise FormatError(path, line, "not valid UTF-8 text") from None
-    return text.removeprefix(_BOM)
-
-
-def text_lines(path: str | Path) -> Iterator[tuple[int, str]]:
-    """``(line number, text)`` of each line of a UTF-8 file, without a byte order mark.
-
-    Raises
-    ------
-    FormatError
-        As :func:`reviewer.model.formats.files.numbered_lines`.
-    """
-    for number, line in numbered_lines(Path(path)):
-        yield number, line.removeprefix(_BOM) if number == 1 else line
+    return text.removeprefix(BOM)
 
 
 def line_of(text: str, offset: int) -> int:

@@ -17,8 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from reviewer.model.formats.errors import FormatError
-from reviewer.model.formats.files import parse_time_field, write_text_atomic
-from reviewer.model.formats.transcripts.common import pick_recording, text_lines, token
+from reviewer.model.formats.files import field_lines, parse_time_field, write_text_atomic
+from reviewer.model.formats.transcripts.common import pick_recording, token
 from reviewer.model.time import TICKS_PER_SECOND, format_milliseconds, to_milliseconds
 from reviewer.model.transcript import Transcript, Utterance, Word
 
@@ -51,10 +51,7 @@ def read_ctm(path: str | Path, uri: str | None = None) -> Transcript:
     """
     path = Path(path)
     recordings: dict[str, list[Word]] = {}
-    for number, line in text_lines(path):
-        fields = line.split()
-        if not fields or fields[0].startswith((";;", "#")):
-            continue
+    for number, fields in field_lines(path):
         if len(fields) not in _FIELDS:
             raise FormatError(
                 path,

@@ -15,14 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewer.model.formats.errors import FormatError
-from reviewer.model.formats.files import parse_time_field, write_text_atomic
+from reviewer.model.formats.files import field_lines, parse_time_field, write_text_atomic
 from reviewer.model.formats.transcripts.common import (
     check_span,
     one_line,
     pick_recording,
     speaker_from_name,
     speaker_name,
-    text_lines,
     token,
 )
 from reviewer.model.time import format_seconds
@@ -58,10 +57,7 @@ def read_stm(path: str | Path, uri: str | None = None) -> Transcript:
     """
     path = Path(path)
     recordings: dict[str, list[Utterance]] = {}
-    for number, line in text_lines(path):
-        fields = line.split()
-        if not fields or fields[0].startswith((";;", "#")):
-            continue
+    for number, fields in field_lines(path):
         if len(fields) < _MIN_FIELDS:
             raise FormatError(
                 path,
