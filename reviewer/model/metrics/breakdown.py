@@ -37,24 +37,15 @@ TURN_BINS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, float("inf"))
 DISTANCE_BINS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, float("inf"))
 
 
-@dataclass(frozen=True)
-class ClassErrors:
-    """Errors of one class, in seconds.
+@dataclass(frozen=True, slots=True)
+class ClassErrors(DiarizationScore):
+    """Errors of one class, in seconds: a :class:`DiarizationScore` with its exposure.
 
     ``scored`` is reference speaker time (0 for non-speech); ``exposure`` is what the rate
     divides by: the speaker time, or for ``non_speech`` the seconds of non-speech.
     """
 
-    scored: float
-    missed: float
-    false_alarm: float
-    confusion: float
-    exposure: float
-
-    @property
-    def error(self) -> float:
-        """Missed + false alarm + confusion."""
-        return self.missed + self.false_alarm + self.confusion
+    exposure: float = 0.0
 
     @property
     def rate(self) -> float | None:
