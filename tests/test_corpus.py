@@ -13,8 +13,11 @@ from conftest import CONFORMANCE, needs_shared
 from reviewer.model.annotation import Track, Turn
 from reviewer.model.corpus import (
     Project,
+    ScoringSettings,
+    compare_systems,
     corpus_totals,
     discover,
+    export_corrections,
     read_list,
     score_entries,
 )
@@ -45,7 +48,9 @@ def test_discover_and_score_the_voxconverse_dev_cases(voxconverse):
     assert entries[0].reference.name == f"{entries[0].uri}.rttm"
     assert sum(e.audio is not None for e in entries) == 12
     progress = []
-    rows = score_entries(entries, collar=0.25, on_progress=lambda i, n: progress.append(i))
+    rows = score_entries(
+        entries, settings=ScoringSettings(collar=0.25), on_row=lambda i, n, row: progress.append(i)
+    )
     assert progress[-1] == 216 and len(rows) == 216
     assert all(r.problem is None for r in rows)
     expected = [
@@ -116,3 +121,74 @@ def test_an_unreadable_recording_does_not_stop_the_corpus(tmp_path):
     assert "b.rttm:1" in rows[0].problem
     assert rows[1].problem is None
     assert Track([Turn(0, S, "A")]).extent.end == S
+
+
+def test_rows_split_der_into_structure_and_speakers(voxconverse):
+    rows = score_entries(discover(voxconverse)[:20])
+    for row in rows:
+        assert set(row.classes) == {"overlap", "near_change", "short_turn", "steady", "non_speech"}
+        error = sum(c.error for c in row.classes.values())
+        assert error == pytest.approx(row.missed + row.false_alarm + row.confusion, abs=1e-6)
+        if row.der is not None:
+            assert row.structure_points + row.speaker_points == pytest.approx(100 * row.der)
+
+
+def test_compare_two_systems(voxconverse, tmp_path):
+    entries = discover(voxconverse)[:30]
+    # system B: the references themselves for the first 10 recordings, A's output otherwise
+    other = tmp_path / "other"
+    other.mkdir()
+    for i, entry in enumerate(entries):
+        source = entry.reference if i < 10 else entry.system
+        shutil.copy(source, other / f"{entry.uri}.rttm")
+    rows_a = score_entries(entries)
+    rows_b = score_entries(entries, system=other)
+    comparison = compare_systems(rows_a, rows_b)
+    better, worse = comparison.changed()
+    assert set(better) == {e.uri for e in entries[:10] if rows_a[entries.index(e)].der > 0.005}
+    assert worse == []
+    assert all(r.delta == 0 for r in comparison.recordings[10:])
+    assert comparison.total_b.error < comparison.total_a.error
+    assert sum(c.points("a") for c in comparison.classes) == pytest.approx(
+        100 * comparison.total_a.der
+    )
+    assert all(c.delta <= 1e-9 for c in comparison.classes)
+    data = comparison.as_dict()
+    assert data["recordings"][0]["delta"] == pytest.approx(-100 * rows_a[0].der)
+    with pytest.raises(FormatError, match="no such system"):
+        score_entries(entries, system=tmp_path / "missing")
+
+
+def test_export_corrections_to_a_folder_or_one_rttm(voxconverse, tmp_path):
+    entries = discover(voxconverse)[:5]
+    project = Project(entries)
+    first, second = entries[0].uri, entries[1].uri
+    project.entry(first).corrected = read_rttm(entries[0].reference)[first]
+    project.entry(first).status = "done"
+    summary = export_corrections(project, tmp_path / "out")
+    assert summary.corrected == 1 and summary.from_system == 4
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"{e.uri}.rttm" for e in entries
+    )
+    exported = read_rttm(tmp_path / "out")
+    assert exported[first].turns == project.entry(first).corrected.turns
+    assert exported[second].turns == read_rttm(entries[1].system)[second].turns
+    summary = export_corrections(project, tmp_path / "done.rttm", one_file=True, statuses=("done",))
+    assert list(read_rttm(tmp_path / "done.rttm")) == [first]
+    assert len(summary.skipped) == 4
+    summary = export_corrections(project, tmp_path / "only.rttm", one_file=True, fallback=False)
+    assert summary.corrected == 1 and summary.from_system == 0
+
+
+def test_project_keeps_settings_comparison_and_where_the_reviewer_was(voxconverse, tmp_path):
+    project = Project(discover(voxconverse)[:3])
+    project.settings = ScoringSettings(collar=0.25, skip_overlap=True)
+    project.other_system = voxconverse / "ref"
+    project.current = project.entries[2].uri
+    path = tmp_path / "p.reviewer-project.json"
+    project.save(path)
+    loaded = Project.load(path)
+    assert loaded.settings == project.settings
+    assert loaded.other_system.resolve() == (voxconverse / "ref").resolve()
+    assert loaded.current == project.entries[2].uri
+    assert loaded.find(project.current).uri == project.current

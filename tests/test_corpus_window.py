@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 
 import pytest
 from conftest import CONFORMANCE, needs_shared
 
-from reviewer.model.corpus import Project, discover
+from reviewer.model.corpus import Project, discover, restore_crashed_corrections
+from reviewer.model.formats import read_rttm
 
 
 @pytest.fixture
@@ -20,44 +27,175 @@ def corpus(tmp_path, monkeypatch):
     return tmp_path
 
 
-def test_open_sort_review_quit_and_continue(corpus, qtbot):
-    from PySide6.QtCore import Qt
-
-    from reviewer.ui.app import Controller, application
+def _window(qtbot, project, path, controller=None):
+    from reviewer.ui.app import application
     from reviewer.ui.corpus_window import CorpusWindow
 
     application()
-    path = corpus / "review.reviewer-project.json"
-    controller = Controller()
-    window = CorpusWindow(Project(discover(corpus)), path, controller)
+    window = CorpusWindow(project, path, controller)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.model.rowCount() == 216, timeout=60_000)
-    assert "corpus DER" in window.totals.text()
+    qtbot.waitUntil(lambda: window.is_scored, timeout=60_000)
+    return window
+
+
+def _der_column(window):
+    from PySide6.QtCore import Qt
+
+    column = 3
+    return [
+        window.proxy.index(r, column).data(Qt.ItemDataRole.UserRole)
+        for r in range(window.proxy.rowCount())
+    ]
+
+
+def test_open_sort_review_quit_and_continue(corpus, qtbot):
+    from PySide6.QtCore import Qt
+
+    from reviewer.ui.app import Controller
+
+    path = corpus / "review.reviewer-project.json"
+    controller = Controller()
+    window = _window(qtbot, Project(discover(corpus)), path, controller)
+    assert window.model.rowCount() == 216
+    assert "corpus: 216 recordings" in window.totals.text()
     window.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # worst DER first
+    ders = _der_column(window)
+    assert ders == sorted(ders, reverse=True)
     window.table.selectRow(0)
     worst = window.current_uri()
-    ders = [window.proxy.index(r, 3).data(Qt.ItemDataRole.UserRole) for r in range(216)]
-    assert ders == sorted(ders, reverse=True)
-    window.open_current()
-    review = controller.windows[-1]
-    review.confirm_close = False
-    editor = review.editor
-    before = editor.live.score.der
+    window.trigger("open_recording")
+    review = window.reviews[worst]
+    before = review.editor.live.score.der
     review.restart_corrected("reference")  # a perfect correction
-    assert editor.live.score.der == 0 < before
-    window.set_status("done")
-    window.step(1)
-    assert window.current_uri() != worst
-    controller.release()
+    assert review.editor.live.score.der == 0 < before
+    # the row is scored again once the edits are kept (a second after the last)
+    qtbot.waitUntil(lambda: window.rows[worst].der == 0, timeout=5000)
+    assert window.rows[worst].corrected
+    window.set_note("speaker 3 laughs a lot")
+    assert window.model.item(window._source_rows[worst], 11).text() == "speaker 3 laughs a lot"
+    # from the review window: mark done, open the next recording in its place
+    review.trigger("done_next")
+    assert worst not in window.reviews
+    (second,) = window.reviews
+    assert second == window.proxy.index(1, 0).data()
+    assert window.project.entry(worst).status == "done"
+    window.reviews[second].trigger("previous_recording")
+    assert list(window.reviews) == [worst]
+    assert window.reviews[worst].editor.live.score.der == 0  # its corrections came back
     window.close()
+    controller.release()
 
-    # quit, reopen, continue
+    # quit, reopen, continue where the reviewer was
     project = Project.load(path)
     assert project.entry(worst).status == "done"
-    assert project.entry(worst).corrected is not None
-    again = CorpusWindow(project, path, None)
-    qtbot.addWidget(again)
-    qtbot.waitUntil(lambda: again.model.rowCount() == 216, timeout=60_000)
-    row = next(r for r in again.rows if r.uri == worst)
-    assert row.der == 0 and row.status == "done"
+    assert project.entry(worst).note == "speaker 3 laughs a lot"
+    assert project.entry(second).status == "in progress"
+    assert project.current == worst
+    again = _window(qtbot, project, path)
+    assert again.current_uri() == worst
+    assert again.rows[worst].der == 0 and again.rows[worst].status == "done"
+
+
+def test_status_filter_notes_and_keys(corpus, qtbot):
+    from PySide6.QtCore import Qt
+
+    path = corpus / "review.reviewer-project.json"
+    window = _window(qtbot, Project(discover(corpus)), path)
+    window.table.selectRow(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_3, Qt.KeyboardModifier.AltModifier)  # done
+    first = window.current_uri()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_uri() != first
+    qtbot.keyClick(window.table, Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)  # skipped
+    window.status_filter.setCurrentText("done")
+    assert window.proxy.rowCount() == 1 and window.proxy.index(0, 0).data() == first
+    assert "shown: 1 recordings" in window.totals.text()
+    window.status_filter.setCurrentText("all statuses")
+    window.filter.setText(first[:3].upper())  # case does not matter
+    assert all(first[:3] in uri for uri in window._shown_uris())
+    assert Project.load(path).entry(first).status == "done"
+
+
+def test_compare_two_systems_in_the_window(corpus, qtbot):
+    other = corpus / "other"
+    shutil.copytree(corpus / "ref", other)  # a perfect second system
+    window = _window(qtbot, Project(discover(corpus)), corpus / "p.reviewer-project.json")
+    window.compare_with(other)
+    qtbot.waitUntil(lambda: window.comparison.comparison is not None, timeout=60_000)
+    comparison = window.comparison.comparison
+    better, worse = comparison.changed()
+    assert len(comparison.recordings) == 216 and worse == []
+    assert comparison.total_b.der == 0
+    assert window.comparison.recordings.rowCount() == 216
+    assert len(window.comparison.scatter.data) == 216
+    assert "worse on <b>0</b>" in window.comparison.summary.text()
+    assert Project.load(corpus / "p.reviewer-project.json").other_system.name == "other"
+
+
+def test_export_every_correction_from_the_window(corpus, qtbot):
+    from reviewer.ui.app import Controller
+
+    controller = Controller()
+    window = _window(
+        qtbot, Project(discover(corpus)), corpus / "p.reviewer-project.json", controller
+    )
+    uri = sorted(window.rows)[5]
+    window.open_uri(uri).restart_corrected("reference")
+    window.export(corpus / "out", one_file=False)  # keeps the edit made a moment ago
+    window.export(corpus / "all.rttm", one_file=True)
+    exported = read_rttm(corpus / "out")
+    assert len(exported) == 216
+    assert exported[uri].turns == read_rttm(corpus / "ref" / f"{uri}.rttm")[uri].turns
+    assert read_rttm(corpus / "all.rttm")[uri].turns == exported[uri].turns
+    assert "1 corrected recordings" in window.statusBar().currentMessage()
+    window.close()
+    controller.release()
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from reviewer.model.corpus import Project, discover
+    from reviewer.ui.app import Controller, application
+    from reviewer.ui.corpus_window import CorpusWindow
+
+    app = application()
+    folder = Path(sys.argv[1])
+    window = CorpusWindow(Project(discover(folder)), folder / "p.reviewer-project.json",
+                          Controller())
+    window.wait_scored()
+    uri = window.project.entries[3].uri
+    review = window.open_uri(uri)
+    review.restart_corrected("reference")
+    print("EDITED", uri, flush=True)
+    while True:
+        app.processEvents()
+        time.sleep(0.05)
+    """
+)
+
+
+def test_a_crash_loses_no_correction(corpus):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(corpus)], env=env, stdout=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    line = ""
+    while not line.startswith("EDITED") and time.monotonic() < deadline:
+        line = child.stdout.readline()
+        if not line:
+            break
+    child.send_signal(signal.SIGKILL)  # before the project was saved with the edit
+    child.wait(timeout=30)
+    uri = line.split()[1]
+    path = corpus / "p.reviewer-project.json"
+    project = Project.load(path)
+    assert project.entry(uri).corrected is None  # not in the project yet...
+    assert restore_crashed_corrections(project, path) == [(uri, 1)]
+    reference = read_rttm(corpus / "ref" / f"{uri}.rttm")[uri]
+    assert project.entry(uri).corrected.turns == reference.turns  # ...but in the journal
+    assert Project.load(path).entry(uri).corrected.turns == reference.turns
+    assert restore_crashed_corrections(project, path) == []  # the journal is gone

@@ -2,8 +2,9 @@
 
 A journal is one file, ``<id>.journal.jsonl``, of UTF-8 JSON lines. The first line is the
 header: ``{"format": "reviewer-journal", "version": 1, "kind": "start", "id", "pid",
-"host", "time", "session_path", "session": {...}}`` where ``session`` is the full starting
-state in the session file's JSON form (audio path absolute). Each later line is one record,
+"host", "time", "session_path", "project", "session": {...}}`` where ``session`` is the
+full starting state in the session file's JSON form (audio path absolute) and ``project`` the corpus
+project file the recording was opened from (or null). Each later line is one record,
 written, flushed and fsynced before :meth:`Journal.record` returns:
 
 - ``{"kind": "do", "time": t, "command": {...}}``: a command pushed on the history
@@ -93,6 +94,9 @@ class JournalInfo:
     problem
         Why :func:`recover` will fail (a line that is not JSON), or None; the counts then
         cover the lines before it.
+    project
+        The corpus project file the recording was opened from, or None; its corrections
+        are restored into that project when the corpus is opened again.
     """
 
     path: Path
@@ -105,6 +109,7 @@ class JournalInfo:
     edits: int
     unsaved_edits: int
     problem: str | None = None
+    project: Path | None = None
 
 
 def journal_directory() -> Path:
@@ -128,7 +133,12 @@ class Journal:
 
     @classmethod
     def start(
-        cls, directory: str | Path, session: Session, session_path: str | Path | None = None
+        cls,
+        directory: str | Path,
+        session: Session,
+        session_path: str | Path | None = None,
+        *,
+        project: str | Path | None = None,
     ) -> Journal:
         """Create a journal whose header holds ``session``, the state edits start from.
 
@@ -142,6 +152,8 @@ class Journal:
             The document's state now, and its settings and view.
         session_path
             The session file the document was opened from, if any.
+        project
+            The corpus project file the recording belongs to, if any.
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -158,6 +170,7 @@ class Journal:
             "host": socket.gethostname(),
             "time": time.time(),
             "session_path": None if session_path is None else str(session_path),
+            "project": None if project is None else os.path.abspath(project),
             "session": session_to_dict(session),
         }
         line = _line(header)
@@ -576,6 +589,7 @@ def _info(path: Path) -> JournalInfo | None:
         edits=edits,
         unsaved_edits=unsaved,
         problem=problem,
+        project=_optional_path(header.get("project")),
     )
 
 

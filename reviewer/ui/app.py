@@ -92,8 +92,13 @@ def _review(document, notes, settings=None, history=None, journal=None, session_
     return Review(editor, source, pyramid, builder, notes, journal, session_path)
 
 
-def start_journal(review: Review, directory: Path | None = None) -> None:
-    """Journal every edit of the review from now on (crash recovery)."""
+def start_journal(
+    review: Review, directory: Path | None = None, project: Path | None = None
+) -> None:
+    """Journal every edit of the review from now on (crash recovery).
+
+    ``project``: the corpus project file the recording was opened from, if any.
+    """
     from dataclasses import asdict
 
     from reviewer.model.journal import Journal, journal_directory
@@ -103,7 +108,9 @@ def start_journal(review: Review, directory: Path | None = None) -> None:
         return
     session = Session.from_document(review.editor.document, asdict(review.editor.live.setup))
     try:
-        journal = Journal.start(directory or journal_directory(), session, review.session_path)
+        journal = Journal.start(
+            directory or journal_directory(), session, review.session_path, project=project
+        )
     except OSError as error:
         review.notes.append(f"edits are NOT journaled ({error}): save often")
         return
@@ -216,11 +223,12 @@ class Controller:
         self.windows: list = []
         self.reviews: list[Review] = []
 
-    def open(self, request, parent=None):
+    def open(self, request, parent=None, project: Path | None = None):
         """Open a window for an :class:`~reviewer.ui.opening.OpenRequest`.
 
         Unreadable input is reported in a message box naming the file and the problem;
-        returns the window, or None.
+        returns the window, or None. ``project``: the corpus project file the recording
+        belongs to (its journal says so, for crash recovery).
         """
         from PySide6.QtWidgets import QMessageBox
 
@@ -251,12 +259,13 @@ class Controller:
         except (FormatError, AudioError, ValueError, OSError) as error:
             QMessageBox.critical(parent, "Cannot open", str(error))
             return None
-        remember(request)
-        return self.show(review, note)
+        if project is None:
+            remember(request)
+        return self.show(review, note, project)
 
-    def show(self, review: Review, note: str = ""):
+    def show(self, review: Review, note: str = "", project: Path | None = None):
         """Show a window for a prepared review, journaling its edits."""
-        start_journal(review)
+        start_journal(review, project=project)
         window = build_window(review, note)
         window.controller = self
         window.show()
@@ -338,13 +347,20 @@ def release(window, review: Review | None = None) -> None:
 
 def run_corpus(project, path: Path) -> int:
     """Open the corpus window and run the event loop."""
+    from reviewer.model.corpus import restore_crashed_corrections
     from reviewer.ui.corpus_window import CorpusWindow
 
     require_display()
     app = application()
+    restored = restore_crashed_corrections(project, path)
     controller = Controller()
     window = CorpusWindow(project, path, controller)
     window.show()
+    if restored:
+        window.statusBar().showMessage(
+            "restored edits made before reviewer stopped unexpectedly: "
+            + ", ".join(f"{uri} ({edits} edits)" for uri, edits in restored)
+        )
     status = app.exec()
     controller.release()
     return status
@@ -357,6 +373,8 @@ def offer_recovery(directory: Path | None = None) -> Review | None:
     from reviewer.model.journal import discard_journal, pending_journals
 
     for info in pending_journals(directory):
+        if info.project is not None:
+            continue  # restored into its project when the corpus opens
         if info.problem is not None or info.edits == 0:
             if info.edits == 0:
                 discard_journal(info.path)

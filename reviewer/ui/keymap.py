@@ -77,6 +77,15 @@ KEYMAP: tuple[Binding, ...] = (
         "File",
     ),
     Binding("diarize", "Diarize with pyannote.audio...", ("Ctrl+D",), "File"),
+    # Corpus (a recording opened from a corpus table)
+    Binding("next_recording", "Next recording of the corpus", ("Alt+PgDown",), "Corpus"),
+    Binding("previous_recording", "Previous recording of the corpus", ("Alt+PgUp",), "Corpus"),
+    Binding(
+        "done_next",
+        "Mark this recording done and open the next",
+        ("Ctrl+Return", "Ctrl+Enter"),
+        "Corpus",
+    ),
     Binding("quit", "Quit", ("Ctrl+Q",), "File"),
     Binding("shortcuts", "Keyboard shortcuts", ("F1", "?"), "Help"),
 ) + tuple(
@@ -86,11 +95,39 @@ KEYMAP: tuple[Binding, ...] = (
 
 BY_ACTION = {binding.action: binding for binding in KEYMAP}
 
+#: The keys of the corpus window (the recordings table).
+CORPUS_KEYMAP: tuple[Binding, ...] = (
+    (
+        Binding("open_recording", "Open the recording", ("Return", "Enter"), "Review"),
+        Binding("next_recording", "Next recording", ("Ctrl+Down", "Alt+PgDown"), "Review"),
+        Binding("previous_recording", "Previous recording", ("Ctrl+Up", "Alt+PgUp"), "Review"),
+        Binding("edit_note", "Write a note on the recording", ("F2",), "Review"),
+        Binding("find", "Filter recordings by name", ("Ctrl+F",), "Review"),
+    )
+    + tuple(
+        Binding(
+            f"status_{n}",
+            f"Mark the recording \u2018{status}\u2019",
+            (f"Alt+{n}",),
+            "Review",
+        )
+        for n, status in enumerate(("to review", "in progress", "done", "skipped"), start=1)
+    )
+    + (
+        Binding("export_folder", "Export corrections to a folder...", ("Ctrl+Shift+E",), "File"),
+        Binding("export_file", "Export corrections to one RTTM...", ("Ctrl+Alt+E",), "File"),
+        Binding("compare", "Compare with another system...", ("Ctrl+Shift+C",), "File"),
+        Binding("rescore", "Score the corpus again", ("F5",), "File"),
+        Binding("quit", "Quit", ("Ctrl+Q",), "File"),
+        Binding("shortcuts", "Keyboard shortcuts", ("F1",), "Help"),
+    )
+)
 
-def check_unique() -> None:
-    """Raise if two bindings share a key."""
+
+def check_unique(keymap: tuple[Binding, ...] = KEYMAP) -> None:
+    """Raise if two bindings of a key table share a key."""
     seen: dict[str, str] = {}
-    for binding in KEYMAP:
+    for binding in keymap:
         for key in binding.keys:
             if key in seen:
                 raise ValueError(f"{key} is bound to both {seen[key]} and {binding.action}")

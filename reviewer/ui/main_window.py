@@ -30,7 +30,7 @@ from reviewer.ui.metrics_panel import MetricsPanel
 from reviewer.ui.timeline import TimelineView
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
-MENUS = ("File", "Edit", "Navigate", "View", "Playback", "Tracks", "Help")
+MENUS = ("File", "Edit", "Navigate", "View", "Playback", "Tracks", "Corpus", "Help")
 
 
 class MainWindow(QMainWindow):
@@ -75,6 +75,8 @@ class MainWindow(QMainWindow):
         self.replay_after_nudge = True
         self.last_boundary: int | None = None
         self.confirm_close = True
+        self.corpus = None  # the corpus window this recording was opened from, if any
+        self.on_close = None  # called before closing; True when it kept every edit
         self.setWindowTitle(f"reviewer \u2014 {editor.document.uri}[*]")
         self.resize(1500, 900)
         self.setAcceptDrops(True)
@@ -138,6 +140,7 @@ class MainWindow(QMainWindow):
             "View": "View",
             "Playback": "Playback",
             "File": "File",
+            "Corpus": "Corpus",
             "Help": "Help",
         }
         for binding in KEYMAP:
@@ -412,6 +415,24 @@ class MainWindow(QMainWindow):
 
         ShortcutSheet(self).exec()
 
+    def do_next_recording(self) -> None:
+        """Open the next recording of the corpus in place of this one."""
+        self._corpus_step(1)
+
+    def do_previous_recording(self) -> None:
+        """Open the previous recording of the corpus in place of this one."""
+        self._corpus_step(-1)
+
+    def do_done_next(self) -> None:
+        """Mark this recording done and open the next one."""
+        self._corpus_step(1, status="done")
+
+    def _corpus_step(self, delta: int, status: str | None = None) -> None:
+        if self.corpus is None:
+            self.status("not opened from a corpus: `reviewer corpus FOLDER` opens one")
+            return
+        self.corpus.advance(self, delta, status)
+
     def do_quit(self) -> None:
         """Close the window (asking about unsaved changes)."""
         self.close()
@@ -625,8 +646,9 @@ class MainWindow(QMainWindow):
         self.position_label.setText(text)
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        """Ask before losing unsaved edits."""
-        if self.is_saved or not self.confirm_close:
+        """Ask before losing unsaved edits (a corpus keeps them in its project)."""
+        kept = self.on_close() if self.on_close is not None else False
+        if kept or self.is_saved or not self.confirm_close:
             self._closed_cleanly()
             event.accept()
             return

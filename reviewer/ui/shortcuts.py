@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
-from reviewer.ui.keymap import KEYMAP
+from reviewer.ui.keymap import KEYMAP, Binding
 
 
-def shortcut_html() -> str:
-    """The key table as HTML."""
+def shortcut_html(keymap: tuple[Binding, ...] = KEYMAP) -> str:
+    """A key table as HTML (the review window's, with its mouse gestures, by default)."""
     groups: dict[str, list[str]] = {}
-    for binding in KEYMAP:
+    for binding in keymap:
         if binding.action.startswith("speaker_") and binding.action != "speaker_1":
             continue
         keys = ", ".join(binding.keys)
@@ -23,6 +23,8 @@ def shortcut_html() -> str:
     parts = []
     for group, rows in groups.items():
         parts.append(f"<h3>{group}</h3><table cellspacing=4>{''.join(rows)}</table>")
+    if keymap is not KEYMAP:
+        return "".join(parts)
     parts.append(
         "<h3>Mouse</h3><table cellspacing=4>"
         "<tr><td><b>Click</b></td><td>Put the cursor; on a turn, select it</td></tr>"
@@ -37,13 +39,13 @@ def shortcut_html() -> str:
 class ShortcutSheet(QDialog):
     """A dialog listing every key."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, keymap: tuple[Binding, ...] = KEYMAP):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(620, 720)
         layout = QVBoxLayout(self)
         text = QTextBrowser()
-        text.setHtml(shortcut_html())
+        text.setHtml(shortcut_html(keymap))
         layout.addWidget(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
