@@ -125,14 +125,65 @@ def _parser() -> argparse.ArgumentParser:
         "corpus",
         help="review a whole corpus: a table of recordings, scored in the background",
         description="Open a corpus: a folder with audio and ref/ and sys/ RTTM folders "
-        "(matched by recording id), a list file ('uri audio reference [system [uem]]' per "
-        "line), or a saved project file. Review status, notes and corrections are kept in "
-        "the project file (default: review.reviewer-project.json in the folder).",
+        "(matched by recording id, optional uem/), a list file ('uri audio reference "
+        "[system [uem]]' per line), a saved project file, or a pyannote.database protocol "
+        "(--protocol). Review status, notes and corrections are kept in the project file "
+        "(default: review.reviewer-project.json beside the corpus), autosaved and restored "
+        "after a crash.",
     )
-    corpus.add_argument("source", metavar="FOLDER|LIST|PROJECT")
+    corpus.add_argument("source", metavar="FOLDER|LIST|PROJECT", nargs="?")
     corpus.add_argument("--sys", metavar="S", help="system output folder or RTTM")
+    corpus.add_argument(
+        "--compare", metavar="B", help="a second system's output folder or RTTM to compare with"
+    )
     corpus.add_argument("--project", metavar="P", help="the project file to keep")
+    corpus.add_argument(
+        "--protocol",
+        metavar="NAME",
+        help="a pyannote.database protocol, e.g. VoxConverse.SpeakerDiarization.v0.3",
+    )
+    corpus.add_argument(
+        "--subset", default="test", help="with --protocol: train, development or test"
+    )
+    corpus.add_argument(
+        "--database", metavar="YML", help="with --protocol: the database.yml to load"
+    )
+    corpus.add_argument(
+        "--collar", type=_seconds, metavar="C", help=COLLAR_HELP + "; kept in the project"
+    )
+    corpus.add_argument(
+        "--skip-overlap", action="store_true", help="do not score overlap (md-eval's -1)"
+    )
+    corpus.add_argument(
+        "--table",
+        action="store_true",
+        help="no window: print every recording's scores (and the comparison with --compare)",
+    )
+    corpus.add_argument(
+        "--export",
+        metavar="OUT",
+        help="no window: write every corrected track (the system output where there is no "
+        "correction) to a folder, or to one RTTM file if OUT ends in .rttm",
+    )
     corpus.set_defaults(run=_corpus)
+
+    compare = commands.add_parser(
+        "compare",
+        help="compare two systems: which recordings and which error classes got better",
+        description="Score two system outputs against the same references (md-eval's DER, "
+        "split by cause) and show which recordings and error classes got better or worse.",
+    )
+    compare.add_argument("--ref", required=True, metavar="R", help="reference RTTM file or folder")
+    compare.add_argument("--a", required=True, metavar="A", help="system A: RTTM file or folder")
+    compare.add_argument("--b", required=True, metavar="B", help="system B: RTTM file or folder")
+    compare.add_argument("--uem", metavar="U", help="UEM file or folder: regions to score")
+    compare.add_argument("--collar", type=_seconds, default=0.0, metavar="C", help=COLLAR_HELP)
+    compare.add_argument(
+        "--skip-overlap", action="store_true", help="do not score overlap (md-eval's -1)"
+    )
+    compare.add_argument("--json", action="store_true", help="print JSON")
+    compare.add_argument("--plot", metavar="FIG.png", help="also draw the comparison")
+    compare.set_defaults(run=_compare)
 
     convert = commands.add_parser(
         "convert",
@@ -349,19 +400,104 @@ def _diarize(args: argparse.Namespace) -> int:
 
 
 def _corpus(args: argparse.Namespace) -> int:
-    from reviewer.model.corpus import Project, discover, read_list
+    from reviewer.model import corpus as model
+
+    project, path = _open_project(args)
+    if args.collar is not None or args.skip_overlap:
+        project.settings = model.ScoringSettings(
+            project.settings.collar if args.collar is None else args.collar,
+            args.skip_overlap or project.settings.skip_overlap,
+        )
+    if args.compare:
+        model.system_files(args.compare)  # fails early on a missing folder
+        project.other_system = Path(args.compare)
+    if args.export or args.table:
+        restored = model.restore_crashed_corrections(project, path)
+        for uri, edits in restored:
+            print(f"restored {edits} journaled edits of {uri} into {path}", file=sys.stderr)
+    if args.export:
+        out = Path(args.export)
+        summary = model.export_corrections(project, out, one_file=out.suffix.lower() == ".rttm")
+        print(
+            f"wrote {out}: {summary.corrected} corrected recordings, {summary.from_system} "
+            f"as the system output, {len(summary.skipped)} without any"
+        )
+        return 0
+    if args.table:
+        from reviewer.reports import comparison_table, recordings_table
+
+        project.save(path)
+        rows = model.score_entries(project.entries, project, project.settings)
+        print(recordings_table(rows))
+        if project.other_system is not None:
+            first = model.score_entries(project.entries, None, project.settings)
+            second = model.score_entries(
+                project.entries, None, project.settings, system=project.other_system
+            )
+            names = ("the system output", str(project.other_system))
+            print()
+            print(comparison_table(model.compare_systems(first, second), names))
+        return 0
+    project.save(path)
     from reviewer.ui.app import run_corpus
 
-    source = Path(args.source)
-    if source.name.endswith(".reviewer-project.json"):
-        path = source
-        project = Project.load(path)
-    else:
-        entries = discover(source, args.sys) if source.is_dir() else read_list(source)
-        folder = source if source.is_dir() else source.parent
-        path = Path(args.project) if args.project else folder / "review.reviewer-project.json"
-        project = Project.load(path) if path.exists() else Project(entries)
     return run_corpus(project, path)
+
+
+def _open_project(args: argparse.Namespace):
+    """The project a ``corpus`` command names, and the file it is kept in."""
+    from reviewer.model.corpus import PROJECT_SUFFIX, Project, discover, read_list
+
+    if args.protocol:
+        from reviewer.model.protocols import entries_from_protocol
+
+        stem = f"{args.protocol}.{args.subset}"
+        folder = Path(args.source) if args.source else Path.cwd() / stem
+        path = Path(args.project) if args.project else folder / f"review{PROJECT_SUFFIX}"
+        if path.exists():
+            return Project.load(path), path
+        entries = entries_from_protocol(
+            args.protocol, args.subset, folder, database=args.database, system=args.sys
+        )
+        return Project(entries), path
+    if not args.source:
+        raise ValueError("name a corpus folder, list file or project file, or use --protocol")
+    source = Path(args.source)
+    if source.name.endswith(PROJECT_SUFFIX):
+        return Project.load(source), source
+    if not source.exists():
+        raise FormatError(source, None, "no such corpus folder, list or project file")
+    folder = source if source.is_dir() else source.parent
+    path = Path(args.project) if args.project else folder / f"review{PROJECT_SUFFIX}"
+    if path.exists():
+        return Project.load(path), path
+    entries = discover(source, args.sys) if source.is_dir() else read_list(source)
+    return Project(entries), path
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from reviewer.model.corpus import (
+        ScoringSettings,
+        compare_systems,
+        entries_from_files,
+        score_entries,
+    )
+    from reviewer.reports import comparison_table, plot_comparison
+
+    entries = entries_from_files(args.ref, args.a, args.uem)
+    settings = ScoringSettings(args.collar, args.skip_overlap)
+    comparison = compare_systems(
+        score_entries(entries, None, settings),
+        score_entries(entries, None, settings, system=args.b),
+    )
+    names = (args.a, args.b)
+    if args.plot:
+        plot_comparison(comparison, names, Path(args.plot))
+    if args.json:
+        print(json.dumps(comparison.as_dict(), indent=2))
+    else:
+        print(comparison_table(comparison, names))
+    return 0
 
 
 def _convert(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Text, CSV, JSON and figure reports of error breakdowns (for the command line)."""
+"""Text, CSV, JSON and figure reports of error breakdowns and system comparisons (CLI)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+from reviewer.model.corpus import RecordingRow, SystemComparison
 from reviewer.model.metrics.breakdown import CLASSES, ErrorBreakdown
 
 OVERALL = "*** OVERALL ***"
@@ -130,3 +131,105 @@ def plot_breakdown(files: dict[str, ErrorBreakdown], total: ErrorBreakdown, path
     figure.suptitle(f"{len(files)} recording(s): {total.headline()}", fontsize=9)
     figure.savefig(path, dpi=120)
     plt.close(figure)
+
+
+def comparison_table(comparison: SystemComparison, names: tuple[str, str], top: int = 10) -> str:
+    """Text report of two systems: corpus DER, the error classes, the most changed recordings."""
+    a, b = names
+
+    def der(value: float | None) -> str:
+        return "-" if value is None else f"{100 * value:.2f}"
+
+    better, worse = comparison.changed()
+    lines = [
+        f"A = {a}",
+        f"B = {b}",
+        f"DER A {der(comparison.total_a.der)} %, B {der(comparison.total_b.der)} % "
+        f"({len(comparison.recordings)} recordings, time-weighted like md-eval); "
+        f"B is better on {len(better)} and worse on {len(worse)} recordings "
+        "(by more than 0.5 DER points)",
+        "",
+        f"{'class':<12} {'A pts':>8} {'B pts':>8} {'B-A':>8} {'A rate %':>9} {'B rate %':>9}",
+    ]
+    for change in comparison.classes:
+        rates = [change.a.rate, change.b.rate]
+        lines.append(
+            f"{change.name:<12} {change.points('a'):>8.2f} {change.points('b'):>8.2f} "
+            f"{change.delta:>+8.2f} "
+            + " ".join(f"{'-' if r is None else f'{100 * r:.2f}':>9}" for r in rates)
+        )
+    ranked = sorted(
+        (r for r in comparison.recordings if r.delta is not None), key=lambda r: r.delta
+    )
+    width = max([len(r.uri) for r in ranked] + [9])
+    for title, rows in (
+        ("most improved by B", [r for r in ranked if r.delta < 0][:top]),
+        ("most degraded by B", [r for r in reversed(ranked) if r.delta > 0][:top]),
+    ):
+        lines += ["", f"{title}:", f"{'recording':<{width}} {'DER A':>8} {'DER B':>8} {'B-A':>8}"]
+        lines += [
+            f"{r.uri:<{width}} {der(r.der_a):>8} {der(r.der_b):>8} {r.delta:>+8.2f}" for r in rows
+        ] or ["(none)"]
+    return "\n".join(lines)
+
+
+def plot_comparison(comparison: SystemComparison, names: tuple[str, str], path: Path) -> None:
+    """Draw two systems' comparison: DER per recording (B against A) and points per class."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    figure, axes = plt.subplots(1, 2, figsize=(13, 5), constrained_layout=True)
+    pairs = [r for r in comparison.recordings if r.der_a is not None and r.der_b is not None]
+    x = np.array([100 * r.der_a for r in pairs])
+    y = np.array([100 * r.der_b for r in pairs])
+    colours = np.where(y < x - 0.5, "#2CA02C", np.where(y > x + 0.5, "#D62728", "#999999"))
+    axes[0].scatter(x, y, c=colours, s=14)
+    top = max([*x, *y, 1.0])
+    axes[0].plot([0, top], [0, top], "--", color="#777777", linewidth=1)
+    axes[0].set_xlabel(f"DER % of A ({names[0]})")
+    axes[0].set_ylabel(f"DER % of B ({names[1]})")
+    axes[0].set_title("Per recording (below the diagonal: B is better)")
+    positions = np.arange(len(comparison.classes))
+    axes[1].bar(positions - 0.2, [c.points("a") for c in comparison.classes], 0.38, label="A")
+    axes[1].bar(positions + 0.2, [c.points("b") for c in comparison.classes], 0.38, label="B")
+    axes[1].set_xticks(positions, [c.name.replace("_", " ") for c in comparison.classes])
+    axes[1].set_ylabel("DER points (%)")
+    axes[1].set_title("Per error class")
+    axes[1].legend()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def recordings_table(rows: list[RecordingRow]) -> str:
+    """The corpus window's table as text: one line per recording, then the corpus total."""
+    from reviewer.model.corpus import corpus_totals
+
+    width = max([len(r.uri) for r in rows] + [len(OVERALL)])
+    head = ("dur s", "spk", "DER %", "miss %", "FA %", "conf %", "struct", "speak")
+    lines = [f"{'recording':<{width}} " + " ".join(f"{h:>7}" for h in head) + "  status"]
+
+    def pct(value: float, scored: float) -> str:
+        return f"{100 * value / scored:7.2f}" if scored > 0 else f"{'-':>7}"
+
+    for r in rows:
+        if r.problem is not None:
+            lines.append(f"{r.uri:<{width}} problem: {r.problem}")
+            continue
+        numbers = [pct(v, r.scored) for v in (r.error, r.missed, r.false_alarm, r.confusion)]
+        lines.append(
+            f"{r.uri:<{width}} {r.duration:7.1f} {r.speakers:7d} {' '.join(numbers)} "
+            f"{r.structure_points:7.2f} {r.speaker_points:7.2f}  {r.status}"
+        )
+    totals = corpus_totals(rows)
+    scored = totals["scored"] or 0.0
+    numbers = [
+        pct(totals["missed"] + totals["false_alarm"] + totals["confusion"], scored),
+        *(pct(totals[k], scored) for k in ("missed", "false_alarm", "confusion")),
+    ]
+    lines.append(
+        f"{OVERALL:<{width}} {sum(r.duration for r in rows):7.0f} {'':>7} {' '.join(numbers)}"
+    )
+    return "\n".join(lines)

@@ -247,3 +247,22 @@ def test_a_uri_with_a_slash_stays_inside_the_folder(mydb, tmp_path):
     assert entries[0].uri == "set1/a"
     assert entries[0].reference == tmp_path / "out" / "ref" / "set1%2Fa.rttm"
     assert list(read_rttm(entries[0].reference)) == ["set1/a"]
+
+
+def test_the_corpus_command_opens_a_protocol(mydb, tmp_path):
+    from test_cli import run
+
+    from reviewer.model.corpus import Project
+
+    folder = tmp_path / "review"
+    args = ["corpus", str(folder), "--protocol", PROTOCOL, "--subset", "dev"]
+    result = run(*args, "--database", str(mydb / "database.yml"), "--table")
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()[1:4]] == ["a", "b", "c"]
+    project = Project.load(folder / "review.reviewer-project.json")
+    assert [e.uri for e in project.entries] == ["a", "b", "c"]
+    assert project.entries[0].audio.name == "a.wav"
+    assert project.entries[0].reference.parent == (folder / "ref").resolve()
+    other = ["corpus", str(tmp_path / "other"), "--database", str(mydb / "database.yml")]
+    result = run(*other, "--protocol", "MyDB.SpeakerDiarization.Nope", "--table")
+    assert result.returncode == 2 and "unknown protocol" in result.stderr

@@ -57,18 +57,49 @@ def discover(folder: str | Path, system: str | Path | None = None) -> list[Corpu
     if reference is None:
         raise FormatError(folder, None, "no reference folder (ref/, reference/ or rttm/)")
     hypothesis = Path(system) if system else _first(folder, SYSTEM_FOLDERS)
-    uem = _first(folder, ("uem", "uems"))
     audio = {
         p.name.split(".")[0]: p
         for p in sorted(folder.rglob("*"))
         if p.suffix.lower() in AUDIO_SUFFIXES
     }
-    references = _rttm_files(reference)
-    systems = _rttm_files(hypothesis) if hypothesis else {}
-    uems = _uem_files(uem) if uem else {}
+    return entries_from_files(reference, hypothesis, _first(folder, ("uem", "uems")), audio)
+
+
+def entries_from_files(
+    reference: str | Path,
+    system: str | Path | None = None,
+    uem: str | Path | None = None,
+    audio: dict[str, Path] | None = None,
+) -> list[CorpusEntry]:
+    """The recordings of a reference folder (or RTTM file), matched by uri with the rest.
+
+    Parameters
+    ----------
+    reference, system
+        A folder of ``<uri>.rttm`` files or one RTTM file holding every recording.
+    uem
+        A folder of ``<uri>.uem`` files or one UEM file.
+    audio
+        ``{uri: audio file}``.
+
+    Raises
+    ------
+    FormatError
+        If a path does not exist or a file holding several recordings cannot be read.
+    """
+    reference = Path(reference)
+    if not reference.exists():
+        raise FormatError(reference, None, "no such reference folder or file")
+    systems = system_files(system)
+    uems = {}
+    if uem is not None:
+        if not Path(uem).exists():
+            raise FormatError(uem, None, "no such UEM folder or file")
+        uems = _uem_files(Path(uem))
+    audio = audio or {}
     return [
         CorpusEntry(uri, audio.get(uri), path, systems.get(uri), uems.get(uri))
-        for uri, path in sorted(references.items())
+        for uri, path in sorted(_rttm_files(reference).items())
     ]
 
 
@@ -303,6 +334,11 @@ class RecordingRow:
     problem: str | None = None
     classes: dict[str, ClassErrors] = field(default_factory=dict, compare=False)
     corrected: bool = False
+
+    @property
+    def error(self) -> float:
+        """Missed + false alarm + confusion, in seconds."""
+        return self.missed + self.false_alarm + self.confusion
 
     @property
     def speaker_points(self) -> float:

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from urllib.parse import quote
 
 from reviewer.model.annotation import Span, Track, merge_spans, spans_from_timeline
-from reviewer.model.corpus import CorpusEntry, _rttm_files
+from reviewer.model.corpus import CorpusEntry, system_files
 from reviewer.model.formats import FormatError, write_rttm, write_uem
 
 SUBSETS = ("train", "development", "test")
@@ -75,7 +75,7 @@ def entries_from_protocol(
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise FormatError(folder, None, "not a folder")
-    systems = _systems(Path(system)) if system is not None else {}
+    systems = system_files(system)
     registry_class, finder_class = _import_pyannote()
     configs = [Path(database)] if database is not None else default_configs()
     registry = registry_class()
@@ -122,12 +122,6 @@ def _subset(subset: str) -> str:
     if canonical not in SUBSETS:
         raise ValueError(f"unknown subset {subset!r}: expected train, development (or dev) or test")
     return canonical
-
-
-def _systems(path: Path) -> dict[str, Path]:
-    if not path.exists():
-        raise FormatError(path, None, "no such system output (file or folder)")
-    return _rttm_files(path)
 
 
 def _import_pyannote() -> tuple[type, type]:

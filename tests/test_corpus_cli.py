@@ -1,0 +1,91 @@
+"""``reviewer corpus`` without a window and ``reviewer compare``, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import CONFORMANCE, needs_shared
+from test_cli import run
+
+from reviewer.model.corpus import Project
+from reviewer.model.formats import read_rttm
+
+
+@pytest.fixture(scope="module")
+def vox(tmp_path_factory):
+    shared = needs_shared(CONFORMANCE / "voxconverse")
+    root = tmp_path_factory.mktemp("corpus")
+    shutil.copytree(shared / "ref-dev", root / "ref")
+    shutil.copytree(shared / "dev-cases" / "hyp", root / "sys")
+    shutil.copytree(shared / "dev-cases" / "uem", root / "uem")
+    other = root / "other"  # system B: A with its first 20 recordings perfect
+    shutil.copytree(root / "sys", other)
+    for path in sorted(other.glob("*.rttm"))[:20]:
+        shutil.copy(root / "ref" / path.name, path)
+    return root
+
+
+def test_table_matches_md_eval_and_keeps_settings(vox):
+    result = run("corpus", str(vox), "--table", "--collar", "0.25")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 + 216 + 1
+    expected = [
+        json.loads(line)
+        for line in (CONFORMANCE / "voxconverse" / "dev-cases" / "expected.jsonl")
+        .read_text()
+        .splitlines()
+    ]
+    rows = [r for r in expected if r["collar"] == 0.25 and r["uem"] and not r["skip_overlap"]]
+    error = sum(r["missed"] + r["falarm"] + r["confusion"] for r in rows)
+    der = 100 * error / sum(r["scored"] for r in rows)
+    assert lines[-1].split()[4] == f"{der:.2f}"  # *** OVERALL *** duration DER ...
+    result = run("corpus", str(vox), "--table", "--compare", str(vox / "other"))
+    assert "B is better on" in result.stdout and "worse on 0 recordings" in result.stdout
+    project = Project.load(vox / "review.reviewer-project.json")
+    assert project.settings.collar == 0.25  # kept from the first run
+    assert project.other_system.name == "other"
+
+
+def test_export_every_correction(vox, tmp_path):
+    path = vox / "review.reviewer-project.json"
+    run("corpus", str(vox), "--table")
+    project = Project.load(path)
+    uri = project.entries[0].uri
+    project.entry(uri).corrected = read_rttm(project.entries[0].reference)[uri]
+    project.save(path)
+    result = run("corpus", str(path), "--export", str(tmp_path / "all.rttm"))
+    assert result.returncode == 0, result.stderr
+    assert "1 corrected recordings, 215 as the system output" in result.stdout
+    exported = read_rttm(tmp_path / "all.rttm")
+    assert len(exported) == 216 and exported[uri].turns == project.entry(uri).corrected.turns
+    result = run("corpus", str(path), "--export", str(tmp_path / "folder"))
+    assert len(list((tmp_path / "folder").glob("*.rttm"))) == 216
+
+
+def test_compare_two_systems(vox, tmp_path):
+    args = ["compare", "--ref", str(vox / "ref"), "--a", str(vox / "sys")]
+    args += ["--b", str(vox / "other"), "--uem", str(vox / "uem"), "--collar", "0.25"]
+    result = run(*args, "--json", "--plot", str(tmp_path / "fig.png"))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["recordings"]) == 216
+    improved = [r for r in data["recordings"] if r["delta"] < 0]
+    assert 0 < len(improved) <= 20 and all(r["der_b"] == 0 for r in improved)
+    assert data["der_b"] < data["der_a"]
+    assert sum(c["points_a"] for c in data["classes"]) == pytest.approx(data["der_a"])
+    assert (tmp_path / "fig.png").stat().st_size > 10_000
+    text = run(*args).stdout
+    assert "most improved by B" in text and "overlap" in text
+
+
+def test_bad_input_is_one_line(tmp_path):
+    result = run("corpus", str(tmp_path / "missing"), "--table")
+    assert result.returncode == 2
+    assert "missing: no such corpus folder" in result.stderr
+    result = run("compare", "--ref", str(tmp_path), "--a", str(tmp_path / "nope"), "--b", "x")
+    assert result.returncode == 2 and "nope: no such system output" in result.stderr
+    result = run("corpus", "--table")
+    assert result.returncode == 2 and "--protocol" in result.stderr
