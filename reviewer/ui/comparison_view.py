@@ -71,6 +71,7 @@ class ComparisonView(QWidget):
         self.classes, self.classes_view = _table(
             ("class", "A pts", "B pts", "B \u2212 A pts", "A rate %", "B rate %")
         )
+        self.classes_view.setSortingEnabled(False)  # in the breakdown's order
         layout.addWidget(self.classes_view, 1, 1)
         plots = pg.GraphicsLayoutWidget()
         self.scatter_plot = plots.addPlot(title="DER per recording (%)")

@@ -67,7 +67,8 @@ SAVE_DELAY_MS = 1000
 
 
 def _item(value, sort_value=None) -> QStandardItem:
-    item = QStandardItem("" if value is None else str(value))
+    text = f"{value:.2f}" if isinstance(value, float) else "" if value is None else str(value)
+    item = QStandardItem(text)
     item.setEditable(False)
     item.setData(sort_value if sort_value is not None else value, Qt.ItemDataRole.UserRole)
     return item
@@ -90,7 +91,7 @@ def row_items(row: RecordingRow, note: str) -> list[QStandardItem]:
     structure = None if row.der is None else round(row.structure_points, 2)
     return [
         _item(row.uri),
-        _item(round(row.duration, 1)),
+        _item(f"{row.duration:.1f}", row.duration),
         _item(row.speakers),
         *(_item(n, -1.0 if n is None else n) for n in numbers),
         _item(structure, -1.0 if structure is None else structure),
@@ -225,6 +226,7 @@ class CorpusWindow(QMainWindow):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.doubleClicked.connect(lambda _index: self.open_current())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
 
@@ -275,6 +277,7 @@ class CorpusWindow(QMainWindow):
         self.note = QLineEdit()
         self.note.setPlaceholderText("Note on this recording (F2), kept in the project")
         self.note.editingFinished.connect(lambda: self.set_note(self.note.text()))
+        self.note.returnPressed.connect(self.table.setFocus)
         review.addWidget(self.note, 1)
         inner.addLayout(review)
         self.tabs.addTab(recordings, "Recordings")
@@ -301,6 +304,10 @@ class CorpusWindow(QMainWindow):
             action.triggered.connect(lambda _=False, name=binding.action: self.trigger(name))
             menus[binding.group].addAction(action)
             self.actions[binding.action] = action
+        # Return opens a recording from the table only: in the note field it ends the note
+        opening = self.actions["open_recording"]
+        opening.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(opening)
 
     def trigger(self, name: str) -> None:
         """Run an action of the corpus key table by its id."""
@@ -329,10 +336,8 @@ class CorpusWindow(QMainWindow):
         if self.scoring is not None:
             self.scoring.cancel()
         entries, project, settings = self.project.entries, self.project, self.project.settings
-        self.model.setRowCount(0)
-        self.rows.clear()
-        self._source_rows.clear()
-        self._taken, self._finished = 0, False
+        self._wanted = self.current_uri() or self.project.current
+        self._taken, self._finished = 0, False  # rows already shown are updated in place
         self.progress.setRange(0, max(len(entries), 1))
         self.progress.setValue(0)
         self.progress.show()
@@ -360,21 +365,26 @@ class CorpusWindow(QMainWindow):
             new = scoring.rows[self._taken :]
             self._taken += len(new)
             for row in new:
-                if row.uri not in self.rows or not self.rows[row.uri].corrected:
-                    self._add(row)  # (a row rescored after an edit is newer)
+                self._add(row)
             self.progress.setValue(self._taken)
             if new:
                 header = self.table.horizontalHeader()
                 self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
                 self._show_totals()
-                if self.table.currentIndex().row() < 0:
-                    self._select(self.project.current)
+                if self._wanted is not None and self._select(self._wanted):
+                    self._wanted = None  # where the reviewer was, once its row is in
+                elif self.table.currentIndex().row() < 0:
+                    self.table.selectRow(0)
+                    self.table.setFocus()
             if self.is_scored and not self._finished:
                 self._finished = True
                 if scoring.error is not None:
                     QMessageBox.warning(self, "Scoring stopped", str(scoring.error))
                 self.table.resizeColumnsToContents()
                 self.table.setColumnWidth(HEADERS.index("note"), 260)
+                status = self.table.fontMetrics().horizontalAdvance("in progress") + 16
+                column = HEADERS.index("status")
+                self.table.setColumnWidth(column, max(status, self.table.columnWidth(column)))
                 self.progress.hide()
         if self.comparing is not None and all(s.done.is_set() for s in self.comparing):
             first, second = self.comparing
@@ -533,6 +543,8 @@ class CorpusWindow(QMainWindow):
         if uri in self.rows:
             self._add(replace(self.rows[uri], **changes))
             self._show_totals()
+        if uri == self.current_uri():
+            self._selected()
 
     def _save(self) -> bool:
         try:
@@ -576,8 +588,9 @@ class CorpusWindow(QMainWindow):
         if window is None:
             return None
         record = self.project.entry(uri)
-        if record.corrected is not None:
-            window.restart_from_track(record.corrected)
+        if record.corrected is not None and CORRECTED in window.editor.document:
+            if window.editor.document[CORRECTED].turns != record.corrected.turns:
+                window.restart_from_track(record.corrected)
             window.editor.history.mark_saved()
         if record.status == STATUSES[0]:
             record.status = "in progress"
@@ -634,7 +647,6 @@ class CorpusWindow(QMainWindow):
     def _closing(self, uri: str) -> bool:
         """A review window closes: keep its edits; True when the project holds them."""
         if uri in self.reviews:
-            self._pending.add(uri)
             self.keep_corrections()
             del self.reviews[uri]
         return self._save()
