@@ -10,11 +10,14 @@ import sys
 import textwrap
 import time
 
+import numpy as np
 import pytest
+import soundfile as sf
 from conftest import CONFORMANCE, needs_shared
 
 from reviewer.model.corpus import Project, discover, restore_crashed_corrections
 from reviewer.model.formats import read_rttm
+from reviewer.model.time import TICKS_PER_SECOND as S
 
 
 @pytest.fixture
@@ -24,6 +27,10 @@ def corpus(tmp_path, monkeypatch):
     vox = needs_shared(CONFORMANCE / "voxconverse")
     shutil.copytree(vox / "ref-dev", tmp_path / "ref")
     shutil.copytree(vox / "dev-cases" / "hyp", tmp_path / "sys")
+    (tmp_path / "audio").mkdir()
+    for uri, track in read_rttm(tmp_path / "ref").items():  # silent audio of matching length
+        frames = int((track.extent.end / S + 1) * 1000)
+        sf.write(tmp_path / "audio" / f"{uri}.flac", np.zeros(frames, np.int16), 1000)
     return tmp_path
 
 
@@ -66,6 +73,7 @@ def test_open_sort_review_quit_and_continue(corpus, qtbot):
     worst = window.current_uri()
     window.trigger("open_recording")
     review = window.reviews[worst]
+    assert review.editor.document.audio.name == f"{worst}.flac"
     before = review.editor.live.score.der
     review.restart_corrected("reference")  # a perfect correction
     assert review.editor.live.score.der == 0 < before
