@@ -207,3 +207,13 @@ def test_a_crash_loses_no_correction(corpus):
     assert project.entry(uri).corrected.turns == reference.turns  # ...but in the journal
     assert Project.load(path).entry(uri).corrected.turns == reference.turns
     assert restore_crashed_corrections(project, path) == []  # the journal is gone
+
+
+def test_corpus_keys_are_one_table_without_clashes():
+    from reviewer.ui.keymap import CORPUS_KEYMAP, KEYMAP, check_unique
+    from reviewer.ui.shortcuts import shortcut_html
+
+    check_unique(CORPUS_KEYMAP)
+    check_unique(KEYMAP)
+    assert "Mark the recording \u2018done\u2019" in shortcut_html(CORPUS_KEYMAP)
+    assert "Mark this recording done and open the next" in shortcut_html()
