@@ -20,6 +20,7 @@ COLLAR_HELP = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
+    from reviewer.model.corpus import ProjectBusy
     from reviewer.ui.app import NoDisplay  # Qt itself is imported only to open a window
 
     parser = _parser()
@@ -33,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FormatError, FileNotFoundError, ValueError) as error:
         print(f"reviewer: error: {error}", file=sys.stderr)
         return 2
-    except NoDisplay as error:
+    except (NoDisplay, ProjectBusy) as error:
         print(f"reviewer: error: {error}", file=sys.stderr)
         return 2
     except OSError as error:
@@ -412,7 +413,11 @@ def _corpus(args: argparse.Namespace) -> int:
         model.system_files(args.compare)  # fails early on a missing folder
         project.other_system = Path(args.compare)
     if args.export or args.table:
-        restored = model.restore_crashed_corrections(project, path)
+        try:
+            restored = model.restore_crashed_corrections(project, path)
+        except FormatError as error:
+            restored = []
+            print(f"reviewer: warning: {error}", file=sys.stderr)
         for uri, edits in restored:
             print(f"restored {edits} journaled edits of {uri} into {path}", file=sys.stderr)
     if args.export:
@@ -426,7 +431,8 @@ def _corpus(args: argparse.Namespace) -> int:
     if args.table:
         from reviewer.reports import comparison_table, recordings_table
 
-        project.save(path)
+        if args.collar is not None or args.skip_overlap or args.compare:
+            project.save(path)  # the settings are kept for next time
         rows = model.score_entries(project.entries, project, project.settings)
         print(recordings_table(rows))
         if project.other_system is not None:
@@ -438,7 +444,6 @@ def _corpus(args: argparse.Namespace) -> int:
             print()
             print(comparison_table(model.compare_systems(first, second), names))
         return 0
-    project.save(path)
     from reviewer.ui.app import run_corpus
 
     return run_corpus(project, path)
@@ -446,7 +451,9 @@ def _corpus(args: argparse.Namespace) -> int:
 
 def _open_project(args: argparse.Namespace):
     """The project a ``corpus`` command names, and the file it is kept in."""
-    from reviewer.model.corpus import PROJECT_SUFFIX, Project, discover, read_list
+    from dataclasses import replace
+
+    from reviewer.model.corpus import PROJECT_SUFFIX, Project, discover, read_list, system_files
 
     if args.protocol:
         from reviewer.model.protocols import entries_from_protocol
@@ -470,8 +477,17 @@ def _open_project(args: argparse.Namespace):
     folder = source if source.is_dir() else source.parent
     path = Path(args.project) if args.project else folder / f"review{PROJECT_SUFFIX}"
     if path.exists():
+        if args.sys:
+            print(
+                f"reviewer: note: --sys ignored: {path} keeps its system outputs", file=sys.stderr
+            )
         return Project.load(path), path
-    entries = discover(source, args.sys) if source.is_dir() else read_list(source)
+    if source.is_dir():
+        return Project(discover(source, args.sys)), path
+    entries = read_list(source)
+    if args.sys:  # for the recordings the list gives no system output
+        systems = system_files(args.sys)
+        entries = [e if e.system else replace(e, system=systems.get(e.uri)) for e in entries]
     return Project(entries), path
 
 

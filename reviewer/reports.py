@@ -145,9 +145,15 @@ def comparison_table(comparison: SystemComparison, names: tuple[str, str], top: 
         f"A = {a}",
         f"B = {b}",
         f"DER A {der(comparison.total_a.der)} %, B {der(comparison.total_b.der)} % "
-        f"({len(comparison.recordings)} recordings, time-weighted like md-eval); "
+        f"({len(comparison.recordings) - len(comparison.unscored)} recordings, time-weighted "
+        "like md-eval); "
         f"B is better on {len(better)} and worse on {len(worse)} recordings "
         "(by more than 0.5 DER points)",
+        *(
+            [f"not scored under A or B, left out: {', '.join(comparison.unscored)}"]
+            if comparison.unscored
+            else []
+        ),
         "",
         f"{'class':<12} {'A pts':>8} {'B pts':>8} {'B-A':>8} {'A rate %':>9} {'B rate %':>9}",
     ]

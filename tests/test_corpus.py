@@ -192,3 +192,71 @@ def test_project_keeps_settings_comparison_and_where_the_reviewer_was(voxconvers
     assert loaded.other_system.resolve() == (voxconverse / "ref").resolve()
     assert loaded.current == project.entries[2].uri
     assert loaded.find(project.current).uri == project.current
+
+
+def test_comparison_totals_leave_out_what_one_system_cannot_score(voxconverse, tmp_path):
+    entries = discover(voxconverse)[:10]
+    other = tmp_path / "other"
+    shutil.copytree(voxconverse / "sys", other)
+    (other / f"{entries[3].uri}.rttm").write_text("SPEAKER x 1 nope\n")
+    rows_a = score_entries(entries)
+    comparison = compare_systems(rows_a, score_entries(entries, system=other))
+    assert comparison.unscored == (entries[3].uri,)
+    kept = [r for r in rows_a if r.uri != entries[3].uri]
+    assert comparison.total_a.scored == pytest.approx(sum(r.scored for r in kept))
+    assert comparison.total_a.der == comparison.total_b.der
+    assert sum(c.points("b") for c in comparison.classes) == pytest.approx(
+        100 * comparison.total_b.der
+    )
+
+
+def test_a_project_moves_with_its_corpus_and_is_held_by_one_process(voxconverse, tmp_path):
+    from reviewer.model.corpus import ProjectBusy, lock_project
+
+    corpus = tmp_path / "a" / "data"
+    shutil.copytree(voxconverse / "ref", corpus / "ref")
+    path = tmp_path / "a" / "projects" / "p.reviewer-project.json"
+    path.parent.mkdir()
+    Project(discover(corpus)).save(path)
+    assert '"reference": "../data/ref/' in path.read_text()
+    (tmp_path / "a").rename(tmp_path / "b")
+    path = tmp_path / "b" / "projects" / "p.reviewer-project.json"
+    assert Project.load(path).entries[0].reference.exists()
+    fd = lock_project(path)
+    try:
+        import subprocess
+        import sys
+
+        code = f"from reviewer.model.corpus import lock_project; lock_project({str(path)!r})"
+        child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert "open in another reviewer window" in child.stderr
+        assert ProjectBusy.__name__ in child.stderr
+    finally:
+        import os
+
+        os.close(fd)
+
+
+def test_malformed_project_fields_are_named(tmp_path):
+    path = tmp_path / "p.reviewer-project.json"
+    good = {"format": "reviewer-project", "version": 1, "recordings": []}
+    for field, value, message in (
+        ("settings", [1], "settings"),
+        ("other_system", 5, "other_system"),
+        ("recordings", [{"uri": "a", "note": 3}], "note"),
+    ):
+        path.write_text(json.dumps({**good, field: value}))
+        with pytest.raises(FormatError, match=message):
+            Project.load(path)
+    path.write_text(json.dumps({**good, "recordings": [{"uri": "a", "note": None}]}))
+    assert Project.load(path).entry("a").note == ""
+
+
+def test_dotted_recording_ids_find_their_audio(tmp_path):
+    (tmp_path / "ref").mkdir()
+    (tmp_path / "audio").mkdir()
+    uri = "ES2004a.Mix-Headset"
+    (tmp_path / "ref" / f"{uri}.rttm").write_text(f"SPEAKER {uri} 1 0 5 <NA> <NA> A <NA> <NA>\n")
+    sf.write(tmp_path / "audio" / f"{uri}.wav", np.zeros(8000 * 6, np.int16), 8000)
+    (entry,) = discover(tmp_path)
+    assert entry.uri == uri and entry.audio.name == f"{uri}.wav"

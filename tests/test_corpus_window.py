@@ -217,3 +217,62 @@ def test_corpus_keys_are_one_table_without_clashes():
     check_unique(KEYMAP)
     assert "Mark the recording \u2018done\u2019" in shortcut_html(CORPUS_KEYMAP)
     assert "Mark this recording done and open the next" in shortcut_html()
+
+
+def test_a_list_file_with_one_rttm_opens_the_recording_asked_for(corpus, qtbot):
+    from reviewer.model.corpus import read_list
+    from reviewer.model.document import CORRECTED, REFERENCE
+    from reviewer.ui.app import Controller
+
+    references = read_rttm(corpus / "ref")
+    uris = sorted(references)[:3]
+    from reviewer.model.formats import write_rttm
+
+    write_rttm(corpus / "all.rttm", {u: references[u] for u in uris})
+    (corpus / "list.txt").write_text("".join(f"{u} - all.rttm -\n" for u in uris))
+    controller = Controller()
+    path = corpus / "list.reviewer-project.json"
+    window = _window(qtbot, Project(read_list(corpus / "list.txt")), path, controller)
+    review = window.open_uri(uris[1])
+    document = review.editor.document
+    assert document.uri == uris[1]
+    assert document[REFERENCE].turns == references[uris[1]].turns
+    assert len(document[CORRECTED]) == 0  # no system output: nothing found, as in the table
+    assert window.rows[uris[1]].der == 1.0
+    window.close()
+    controller.release()
+
+
+def test_a_note_stays_with_its_recording_and_a_failed_save_keeps_the_journal(
+    corpus, qtbot, monkeypatch
+):
+    from PySide6.QtWidgets import QMessageBox
+
+    from reviewer.model.journal import pending_journals
+    from reviewer.ui.app import Controller
+
+    path = corpus / "p.reviewer-project.json"
+    controller = Controller()
+    window = _window(qtbot, Project(discover(corpus)), path, controller)
+    window.table.selectRow(0)
+    first = window.current_uri()
+    window.note.setText("half-typed note")  # not finished with Return...
+    window.step(1)  # ...when the selection moves on
+    assert window.project.entry(first).note == "half-typed note"
+    assert window.note.text() == ""
+    review = window.open_uri(window.current_uri())
+    review.restart_corrected("reference")
+    monkeypatch.setattr(window, "_save", lambda: False)  # e.g. the disk went away
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "warning",
+        lambda *args: asked.append(args[2]) or QMessageBox.StandardButton.Close,
+    )
+    review.close()
+    assert asked and "could not be saved" in asked[0]
+    assert review.journal is not None and not review.journal.closed  # the edits stay there
+    review.journal.close()
+    window.close()
+    controller.release()
+    assert pending_journals() == []

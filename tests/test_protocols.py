@@ -256,11 +256,12 @@ def test_the_corpus_command_opens_a_protocol(mydb, tmp_path):
 
     folder = tmp_path / "review"
     args = ["corpus", str(folder), "--protocol", PROTOCOL, "--subset", "dev"]
-    result = run(*args, "--database", str(mydb / "database.yml"), "--table")
+    result = run(*args, "--database", str(mydb / "database.yml"), "--table", "--collar", "0.25")
     assert result.returncode == 0, result.stderr
     assert [line.split()[0] for line in result.stdout.splitlines()[1:4]] == ["a", "b", "c"]
     project = Project.load(folder / "review.reviewer-project.json")
     assert [e.uri for e in project.entries] == ["a", "b", "c"]
+    assert project.settings.collar == 0.25
     assert project.entries[0].audio.name == "a.wav"
     assert project.entries[0].reference.parent == (folder / "ref").resolve()
     other = ["corpus", str(tmp_path / "other"), "--database", str(mydb / "database.yml")]

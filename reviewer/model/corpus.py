@@ -6,6 +6,7 @@ The project file keeps each recording's review status, notes and corrections.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,11 +58,9 @@ def discover(folder: str | Path, system: str | Path | None = None) -> list[Corpu
     if reference is None:
         raise FormatError(folder, None, "no reference folder (ref/, reference/ or rttm/)")
     hypothesis = Path(system) if system else _first(folder, SYSTEM_FOLDERS)
-    audio = {
-        p.name.split(".")[0]: p
-        for p in sorted(folder.rglob("*"))
-        if p.suffix.lower() in AUDIO_SUFFIXES
-    }
+    files = [p for p in sorted(folder.rglob("*")) if p.suffix.lower() in AUDIO_SUFFIXES]
+    audio = {p.name.split(".")[0]: p for p in files}  # "uri.16k.flac"
+    audio.update({p.stem: p for p in files})  # the whole stem first: "ES2004a.Mix-Headset.wav"
     return entries_from_files(reference, hypothesis, _first(folder, ("uem", "uems")), audio)
 
 
@@ -217,9 +216,9 @@ class Project:
         def rel(p: Path | None):
             if p is None:
                 return None
-            try:
-                return Path(p).resolve().relative_to(base).as_posix()
-            except ValueError:
+            try:  # relative, ".." included, so that moving corpus and project together works
+                return Path(os.path.relpath(Path(p).resolve(), base)).as_posix()
+            except ValueError:  # another drive (Windows)
                 return str(Path(p).resolve())
 
         def recording(e: CorpusEntry) -> dict:
@@ -287,26 +286,30 @@ class Project:
                 if status not in STATUSES:
                     raise ValueError(f"recordings[{i}]: unknown status {status!r}")
                 corrected = item.get("corrected")
+                note = item.get("note") or ""
+                if not isinstance(note, str):
+                    raise ValueError(f"recordings[{i}].note: not text")
                 review[uri] = ProjectEntry(
                     status,
-                    str(item.get("note", "")),
+                    note,
                     None
                     if corrected is None
                     else track_from_dict(corrected, uri, f"recordings[{i}].corrected"),
                 )
             settings = data.get("settings") or {}
+            if not isinstance(settings, dict):
+                raise ValueError("settings: not an object")
             scoring = ScoringSettings(
                 float(settings.get("collar", 0.0)), bool(settings.get("skip_overlap", False))
             )
+            other = data.get("other_system")
+            if other is not None and not isinstance(other, str):
+                raise ValueError("other_system: not a path")
             current = data.get("current")
-        except (KeyError, TypeError, ValueError) as error:
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise FormatError(path, None, f"malformed project: {error}") from None
         return cls(
-            entries,
-            review,
-            scoring,
-            resolve(data.get("other_system")),
-            current if isinstance(current, str) else None,
+            entries, review, scoring, resolve(other), current if isinstance(current, str) else None
         )
 
 
@@ -552,12 +555,17 @@ class ClassChange:
 
 @dataclass(frozen=True)
 class SystemComparison:
-    """Two systems scored on the same recordings: which recordings and classes changed."""
+    """Two systems scored on the same recordings: which recordings and classes changed.
+
+    Totals and classes cover the recordings both systems could be scored on; the others are
+    listed in ``unscored``.
+    """
 
     recordings: tuple[RecordingChange, ...]
     classes: tuple[ClassChange, ...]
     total_a: DiarizationScore
     total_b: DiarizationScore
+    unscored: tuple[str, ...] = ()  # could not be scored under A or B: left out of totals
 
     def changed(self, threshold: float = 0.5) -> tuple[list[str], list[str]]:
         """The recordings B made better and worse by more than ``threshold`` DER points."""
@@ -574,6 +582,7 @@ class SystemComparison:
         return {
             "der_a": pct(self.total_a.der),
             "der_b": pct(self.total_b.der),
+            "unscored": list(self.unscored),
             "recordings": [
                 {"uri": r.uri, "der_a": pct(r.der_a), "der_b": pct(r.der_b), "delta": r.delta}
                 for r in self.recordings
@@ -599,8 +608,11 @@ def compare_systems(rows_a: list[RecordingRow], rows_b: list[RecordingRow]) -> S
     listed with None. Corpus totals are time-weighted like md-eval's.
     """
     by_uri = {row.uri: row for row in rows_b}
-    pairs = [(a, by_uri[a.uri]) for a in rows_a if a.uri in by_uri]
-    recordings = tuple(RecordingChange(a.uri, a.der, b.der) for a, b in pairs)
+    matched = [(a, by_uri.get(a.uri)) for a in rows_a]
+    recordings = tuple(RecordingChange(a.uri, a.der, b.der if b else None) for a, b in matched)
+    # totals over the recordings both systems could be scored on, so that they compare
+    pairs = [(a, b) for a, b in matched if b is not None and a.problem is None and not b.problem]
+    unscored = tuple(a.uri for a, b in matched if (a, b) not in pairs)
 
     def total(rows) -> DiarizationScore:
         return DiarizationScore(
@@ -624,7 +636,7 @@ def compare_systems(rows_a: list[RecordingRow], rows_b: list[RecordingRow]) -> S
     classes = tuple(
         ClassChange(name, add(side_a, name), add(side_b, name), total_a.scored) for name in CLASSES
     )
-    return SystemComparison(recordings, classes, total_a, total_b)
+    return SystemComparison(recordings, classes, total_a, total_b, unscored)
 
 
 @dataclass(frozen=True)
@@ -686,7 +698,7 @@ def export_corrections(
         written = (target,)
     else:
         target.mkdir(parents=True, exist_ok=True)
-        written = tuple(target / f"{uri}.rttm" for uri in tracks)
+        written = tuple(target / f"{file_name(uri)}.rttm" for uri in tracks)
         for path, (uri, track) in zip(written, tracks.items(), strict=True):
             write_rttm(path, {uri: track})
     return ExportSummary(written, corrected, from_system, tuple(skipped))
@@ -703,7 +715,12 @@ def restore_crashed_corrections(
     Returns
     -------
     list
-        ``(uri, edits)`` of each restored recording.
+        ``(uri, edits)`` of each recording whose corrections changed.
+
+    Raises
+    ------
+    FormatError
+        For a journal of this project that cannot be replayed (it is left in place).
     """
     from reviewer.model.document import CORRECTED
     from reviewer.model.journal import discard_journal, pending_journals, recover
@@ -712,17 +729,20 @@ def restore_crashed_corrections(
     known = {entry.uri for entry in project.entries}
     restored, used = [], []
     for info in reversed(pending_journals(directory)):
-        if info.project is None or info.project.resolve() != target or info.uri not in known:
+        if info.project is None or info.project.resolve() != target:
             continue
+        if info.uri not in known:
+            raise FormatError(info.path, None, f"edits of {info.uri!r}, not in {target.name}")
+        if info.problem is not None:
+            raise FormatError(info.path, None, f"cannot restore the edits: {info.problem}")
         if info.edits == 0:
             used.append(info.path)
             continue
-        try:
-            _, document, _ = recover(info.path)
-        except FormatError:
-            continue  # left for the single-recording recovery to report
-        if CORRECTED in document:
-            project.entry(info.uri).corrected = document[CORRECTED]
+        _, document, _ = recover(info.path)
+        record = project.entry(info.uri)
+        kept = record.corrected.turns if record.corrected is not None else None
+        if CORRECTED in document and document[CORRECTED].turns != kept:
+            record.corrected = document[CORRECTED]
             restored.append((info.uri, info.edits))
         used.append(info.path)
     if restored:
@@ -730,3 +750,41 @@ def restore_crashed_corrections(
     for journal in used:
         discard_journal(journal)
     return restored
+
+
+def file_name(uri: str) -> str:
+    """A recording id as a file name: as is, unless it holds a path separator or is a dot."""
+    if "/" in uri or "\\" in uri or "\0" in uri or uri in (".", ".."):
+        from urllib.parse import quote
+
+        return quote(uri, safe="")
+    return uri
+
+
+class ProjectBusy(RuntimeError):
+    """Another reviewer process has the project open."""
+
+
+def lock_project(path: str | Path) -> int | None:
+    """Hold the project for this process (a ``.lock`` file beside it, locked with flock).
+
+    Returns the lock's file descriptor (kept open while the project is open), or None
+    where the OS has no ``flock``.
+
+    Raises
+    ------
+    ProjectBusy
+        If another process holds it: two windows saving one project would lose work.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return None
+    lock = Path(path).with_name(Path(path).name + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise ProjectBusy(f"{path}: open in another reviewer window; close it first") from None
+    return fd

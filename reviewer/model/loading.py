@@ -25,14 +25,16 @@ def load_document(
     uem: Path | None = None,
     correct: str | None = None,
     transcript: Path | None = None,
+    uri: str | None = None,
 ) -> Opened:
     """Build the document for one recording.
 
     The transcript, if given, may be in any format ``read_transcript`` knows.
-    The recording's file id is the audio file's name without extension; an RTTM holding
-    several recordings contributes the one with that id (or its only one). The corrected
-    track starts as a copy of ``correct`` (``"system"`` by default when there is one,
-    else ``"reference"``).
+    The recording's file id is ``uri`` if given (a corpus knows it), else the audio file's
+    name without extension; an RTTM holding several recordings contributes the one with
+    that id (or its only one). The corrected track starts as a copy of ``correct``
+    (``"system"`` by default when there is one, else ``"reference"``; empty when that track
+    is missing).
 
     Raises
     ------
@@ -42,12 +44,19 @@ def load_document(
     if audio is None and reference is None and system is None:
         raise ValueError("nothing to open: give audio, a reference or a system output")
     notes: list[str] = []
-    uri = Path(audio).name.split(".")[0] if audio else None
+    known = uri is not None
+    if uri is None and audio:
+        uri = Path(audio).name.split(".")[0]
     tracks: dict[str, Track] = {}
     for name, path in ((REFERENCE, reference), (SYSTEM, system)):
         if path is None:
             continue
-        track, uri = _pick(read_rttm(path), uri, Path(path), notes)
+        found = read_rttm(path)
+        if known and uri not in found:  # the corpus knows the id: no turns is no turns
+            notes.append(f"{path} has no turns for {uri}")
+            tracks[name] = Track(uri=uri)
+            continue
+        track, uri = _pick(found, uri, Path(path), notes)
         tracks[name] = track
     correct = correct or (SYSTEM if SYSTEM in tracks else REFERENCE)
     if correct in tracks:

@@ -13,10 +13,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import quote
 
 from reviewer.model.annotation import Span, Track, merge_spans, spans_from_timeline
-from reviewer.model.corpus import CorpusEntry, system_files
+from reviewer.model.corpus import CorpusEntry, file_name, system_files
 from reviewer.model.formats import FormatError, write_rttm, write_uem
 
 SUBSETS = ("train", "development", "test")
@@ -99,10 +98,10 @@ def _write(files: list[_File], folder: Path, systems: dict[str, Path]) -> list[C
     for uri, reference, regions, audio in files:
         rttm = uem = None
         if reference is not None:
-            rttm = folder / "ref" / f"{_file_name(uri)}.rttm"
+            rttm = folder / "ref" / f"{file_name(uri)}.rttm"
             write_rttm(rttm, {uri: reference})
         if regions:
-            uem = folder / "uem" / f"{_file_name(uri)}.uem"
+            uem = folder / "uem" / f"{file_name(uri)}.uem"
             write_uem(uem, {uri: regions})
         entries.append(CorpusEntry(uri, audio, rttm, systems.get(uri), uem))
     return entries
@@ -258,10 +257,3 @@ def _fail(configs: Iterable[Path], message: str) -> NoReturn:
     if len(configs) == 1:
         raise FormatError(configs[0], None, message)
     raise ValueError(message)
-
-
-def _file_name(uri: str) -> str:
-    """The uri as a file name: kept as is unless it holds a path separator or is a dot name."""
-    if "/" in uri or "\\" in uri or "\0" in uri or uri in (".", ".."):
-        return quote(uri, safe="")
-    return uri

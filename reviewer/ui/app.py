@@ -30,15 +30,21 @@ class Review:
     view: dict | None = None
 
 
-def prepare(audio=None, reference=None, system=None, uem=None, transcript=None) -> Review:
+def prepare(
+    audio=None, reference=None, system=None, uem=None, transcript=None, uri=None, correct=None
+) -> Review:
     """Load the files and start building the waveform (no window yet).
+
+    ``uri`` and ``correct`` are as in :func:`~reviewer.model.loading.load_document`.
 
     Raises
     ------
     FormatError, AudioError
         For unreadable input, naming the file and the problem.
     """
-    opened = load_document(audio, reference, system, uem, transcript=transcript)
+    opened = load_document(
+        audio, reference, system, uem, correct=correct, transcript=transcript, uri=uri
+    )
     return _review(opened.document, opened.notes)
 
 
@@ -255,6 +261,8 @@ class Controller:
                     request.system,
                     request.uem,
                     request.transcript,
+                    request.uri,
+                    request.correct,
                 )
         except (FormatError, AudioError, ValueError, OSError) as error:
             QMessageBox.critical(parent, "Cannot open", str(error))
@@ -346,13 +354,22 @@ def release(window, review: Review | None = None) -> None:
 
 
 def run_corpus(project, path: Path) -> int:
-    """Open the corpus window and run the event loop."""
-    from reviewer.model.corpus import restore_crashed_corrections
+    """Hold the project, put back edits a crash left in the journal, open the corpus window."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from reviewer.model.corpus import lock_project, restore_crashed_corrections
+    from reviewer.model.formats import FormatError
     from reviewer.ui.corpus_window import CorpusWindow
 
     require_display()
+    lock = lock_project(path)  # noqa: F841 - held until the process ends
     app = application()
-    restored = restore_crashed_corrections(project, path)
+    restored, problem = [], None
+    try:
+        restored = restore_crashed_corrections(project, path)
+    except FormatError as error:
+        problem = str(error)
+    project.save(path)
     controller = Controller()
     window = CorpusWindow(project, path, controller)
     window.show()
@@ -361,6 +378,8 @@ def run_corpus(project, path: Path) -> int:
             "restored edits made before reviewer stopped unexpectedly: "
             + ", ".join(f"{uri} ({edits} edits)" for uri, edits in restored)
         )
+    if problem:
+        QMessageBox.warning(window, "Edits not restored", problem)
     status = app.exec()
     controller.release()
     return status

@@ -24,7 +24,7 @@ def _cell(value, signed: bool = False) -> QStandardItem:
         text, sort = ("" if value is None else str(value)), value
     item = QStandardItem(text)
     item.setEditable(False)
-    item.setData(float("nan") if sort is None else sort, Qt.ItemDataRole.UserRole)
+    item.setData(float("inf") if sort is None else sort, Qt.ItemDataRole.UserRole)  # last
     return item
 
 
@@ -118,10 +118,19 @@ class ComparisonView(QWidget):
 
         self.summary.setText(
             f"<b>{name_a}</b>: DER {der(comparison.total_a)} &nbsp; <b>{name_b}</b>: DER "
-            f"{der(comparison.total_b)} (time-weighted over {len(comparison.recordings)} "
-            f"recordings). B is better on <b>{len(better)}</b> and worse on <b>{len(worse)}</b> "
-            f"recordings (by more than {THRESHOLD} DER points)."
+            f"{der(comparison.total_b)} (time-weighted over "
+            f"{len(comparison.recordings) - len(comparison.unscored)} recordings). B is better "
+            f"on <b>{len(better)}</b> and worse on <b>{len(worse)}</b> recordings "
+            f"(by more than {THRESHOLD} DER points)."
         )
+        if comparison.unscored:
+            names = ", ".join(comparison.unscored[:5]) + (
+                "…" if len(comparison.unscored) > 5 else ""
+            )
+            self.summary.setText(
+                self.summary.text() + f" <b>{len(comparison.unscored)} recordings could not be "
+                f"scored under A or B</b> and are left out of the totals: {names}."
+            )
         self.recordings.setRowCount(0)
         for change in comparison.recordings:
             self.recordings.appendRow(

@@ -35,6 +35,7 @@ from reviewer.model.corpus import (
     Project,
     RecordingRow,
     ScoringSettings,
+    TrackCache,
     compare_systems,
     corpus_totals,
     export_corrections,
@@ -43,6 +44,7 @@ from reviewer.model.corpus import (
 )
 from reviewer.model.document import CORRECTED
 from reviewer.model.formats import FormatError
+from reviewer.model.metrics.breakdown import CLASSES, STRUCTURE
 from reviewer.ui.keymap import CORPUS_KEYMAP
 
 #: (header, tooltip) of each column.
@@ -63,6 +65,7 @@ COLUMNS = (
 )
 HEADERS = tuple(name for name, _ in COLUMNS)
 ALL_STATUSES = "all statuses"
+OTHER = tuple(name for name in CLASSES if name not in STRUCTURE)
 SAVE_DELAY_MS = 1000
 
 
@@ -184,6 +187,8 @@ class CorpusWindow(QMainWindow):
         self._pending: set[str] = set()
         self._source_rows: dict[str, int] = {}  # uri -> row of the (unsorted) model
         self._taken = 0  # rows of the current scoring pass already in the table
+        self._note_uri: str | None = None  # the recording the note field shows
+        self.cache = TrackCache()  # the files rows are rescored from after an edit
         self._finished = False
         self.setWindowTitle(f"reviewer \u2014 corpus {self.path.name}")
         self.resize(1400, 820)
@@ -276,7 +281,7 @@ class CorpusWindow(QMainWindow):
         review.addWidget(self.status_box)
         self.note = QLineEdit()
         self.note.setPlaceholderText("Note on this recording (F2), kept in the project")
-        self.note.editingFinished.connect(lambda: self.set_note(self.note.text()))
+        self.note.editingFinished.connect(self._commit_note)
         self.note.returnPressed.connect(self.table.setFocus)
         review.addWidget(self.note, 1)
         inner.addLayout(review)
@@ -371,13 +376,10 @@ class CorpusWindow(QMainWindow):
                 header = self.table.horizontalHeader()
                 self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
                 self._show_totals()
-                if self._wanted is not None and self._select(self._wanted):
-                    self._wanted = None  # where the reviewer was, once its row is in
-                elif self.table.currentIndex().row() < 0:
-                    self.table.selectRow(0)
-                    self.table.setFocus()
+                self._select_start()
             if self.is_scored and not self._finished:
                 self._finished = True
+                self._select_start()
                 if scoring.error is not None:
                     QMessageBox.warning(self, "Scoring stopped", str(scoring.error))
                 self.table.resizeColumnsToContents()
@@ -396,6 +398,19 @@ class CorpusWindow(QMainWindow):
             )
         if self.is_scored and self.comparing is None:
             self.poll_timer.stop()
+
+    def _select_start(self) -> None:
+        """Select where the reviewer was once its row is in (the first row if it is gone)."""
+        if self.table.currentIndex().row() >= 0:
+            return  # the reviewer has moved already
+        if self._wanted is not None and not self._select(self._wanted):
+            if not self.is_scored:
+                return  # its row may still come
+        if self.table.currentIndex().row() < 0:
+            self.table.selectRow(0)
+        self._wanted = None
+        if self.focusWidget() is None:
+            self.table.setFocus()
 
     def _add(self, row: RecordingRow) -> None:
         self.rows[row.uri] = row
@@ -423,13 +438,12 @@ class CorpusWindow(QMainWindow):
         scored = totals["scored"] or 0.0
         if totals["der"] is None:
             return f"{len(rows)} recordings, nothing scored"
+        problems = sum(r.problem is not None for r in rows)
+        unscored = f" {problems} could not be scored (see 'problem')." if problems else ""
 
         def pts(names) -> float:
-            return (
-                100
-                * sum(r.classes[n].error for r in rows for n in names if n in r.classes)
-                / scored
-            )
+            errors = sum(r.classes[n].error for r in rows for n in names if n in r.classes)
+            return 100 * errors / scored
 
         counts = {status: sum(r.status == status for r in rows) for status in STATUSES}
         hours = sum(r.duration for r in rows) / 3600
@@ -438,12 +452,12 @@ class CorpusWindow(QMainWindow):
             f" (missed {100 * totals['missed'] / scored:.2f}, false alarm "
             f"{100 * totals['false_alarm'] / scored:.2f}, confusion "
             f"{100 * totals['confusion'] / scored:.2f}; structure "
-            f"{pts(('overlap', 'near_change', 'short_turn')):.2f} pts, speakers "
-            f"{pts(('steady', 'non_speech')):.2f} pts), time-weighted like md-eval, collar "
+            f"{pts(STRUCTURE):.2f} pts, speakers "
+            f"{pts(OTHER):.2f} pts), time-weighted like md-eval, collar "
             f"{self.project.settings.collar:g} s each side"
             f"{', overlap skipped' if self.project.settings.skip_overlap else ''}. "
             f"Reviewed: {counts['done']} done, {counts['in progress']} in progress, "
-            f"{counts['skipped']} skipped."
+            f"{counts['skipped']} skipped.{unscored}"
         )
 
     def _settings_changed(self) -> None:
@@ -489,14 +503,22 @@ class CorpusWindow(QMainWindow):
         return True
 
     def _selected(self) -> None:
+        self._commit_note()  # a note being typed belongs to the recording it was begun on
         uri = self.current_uri()
+        self._note_uri = uri
         if uri is None:
             self.current_label.setText("No recording selected")
+            self.note.clear()
             return
         record = self.project.review.get(uri)
         self.current_label.setText(f"<b>{uri}</b>")
         self.status_box.setCurrentText(record.status if record else STATUSES[0])
         self.note.setText(record.note if record else "")
+
+    def _commit_note(self) -> None:
+        uri = self._note_uri
+        if uri is not None:
+            self.set_note(self.note.text(), uri)
 
     def step(self, delta: int) -> str | None:
         """Select the next (or previous) recording in the table's order; returns it."""
@@ -527,12 +549,12 @@ class CorpusWindow(QMainWindow):
         self.project.entry(uri).status = status
         self._save()
         self._update(uri, status=status)
-        if uri == self.current_uri():
-            self.status_box.setCurrentText(status)
 
     def set_note(self, note: str, uri: str | None = None) -> None:
         """Set a recording's note (the selected one by default); autosaved."""
         uri = uri or self.current_uri()
+        if uri is not None and uri == self.current_uri() and note != self.note.text():
+            self.note.setText(note)
         if uri is None or self.project.entry(uri).note == note:
             return
         self.project.entry(uri).note = note
@@ -544,7 +566,7 @@ class CorpusWindow(QMainWindow):
             self._add(replace(self.rows[uri], **changes))
             self._show_totals()
         if uri == self.current_uri():
-            self._selected()
+            self.status_box.setCurrentText(self.project.entry(uri).status)
 
     def _save(self) -> bool:
         try:
@@ -583,6 +605,8 @@ class CorpusWindow(QMainWindow):
             reference=str(entry.reference) if entry.reference else None,
             system=str(entry.system) if entry.system else None,
             uem=str(entry.uem) if entry.uem else None,
+            uri=uri,
+            correct="system",  # as scored in the table: no system output, nothing found
         )
         window = self.controller.open(request, self, project=self.path)
         if window is None:
@@ -638,7 +662,9 @@ class CorpusWindow(QMainWindow):
                 continue
             record = self.project.entry(uri)
             record.corrected = window.editor.document[CORRECTED]
-            row = score_entry(self.project.find(uri), record, self.project.settings)
+            row = score_entry(
+                self.project.find(uri), record, self.project.settings, cache=self.cache
+            )
             self._add(row)
         if pending:
             self._save()
@@ -723,10 +749,26 @@ class CorpusWindow(QMainWindow):
         ShortcutSheet(self, CORPUS_KEYMAP).exec()
 
     def closeEvent(self, event) -> None:  # noqa: N802
-        """Keep every open recording's corrections, then close their windows."""
+        """Keep every open recording's corrections, close their windows, save the project."""
         self.keep_corrections()
         for window in list(self.reviews.values()):
-            window.close()
-        if self.scoring is not None:
-            self.scoring.cancel()
+            if not window.close():
+                event.ignore()
+                return
+        self._commit_note()
+        if not self._save():
+            answer = QMessageBox.warning(
+                self,
+                "Project not saved",
+                f"{self.path} could not be saved. Close anyway? Review status and notes "
+                "changed since the last save would be lost (corrections stay in the crash "
+                "journal).",
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Close:
+                event.ignore()
+                return
+        for scoring in [self.scoring, *(self.comparing or ())]:
+            if scoring is not None:
+                scoring.cancel()
         event.accept()

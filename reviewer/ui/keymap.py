@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reviewer.model.corpus import STATUSES
+
 
 @dataclass(frozen=True)
 class Binding:
@@ -111,7 +113,7 @@ CORPUS_KEYMAP: tuple[Binding, ...] = (
             (f"Alt+{n}",),
             "Review",
         )
-        for n, status in enumerate(("to review", "in progress", "done", "skipped"), start=1)
+        for n, status in enumerate(STATUSES, start=1)
     )
     + (
         Binding("export_folder", "Export corrections to a folder...", ("Ctrl+Shift+E",), "File"),

@@ -647,8 +647,25 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         """Ask before losing unsaved edits (a corpus keeps them in its project)."""
-        kept = self.on_close() if self.on_close is not None else False
-        if kept or self.is_saved or not self.confirm_close:
+        if self.on_close is not None:
+            if self.on_close():
+                self._closed_cleanly()
+                event.accept()
+                return
+            answer = QMessageBox.warning(
+                self,
+                "Corrections not saved",
+                "The corpus project could not be saved (see the corpus window's status bar). "
+                "Close anyway? The edits stay in the crash journal and come back the next "
+                "time the corpus opens.",
+                QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+            )
+            if answer == QMessageBox.StandardButton.Close:
+                event.accept()  # the journal is kept: nothing is lost
+            else:
+                event.ignore()
+            return
+        if self.is_saved or not self.confirm_close:
             self._closed_cleanly()
             event.accept()
             return

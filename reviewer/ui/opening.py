@@ -40,6 +40,8 @@ class OpenRequest:
     session: str | None = None
     demo: bool = False
     transcript: str | None = None
+    uri: str | None = None  # the recording's id, when a corpus knows it
+    correct: str | None = None  # the track the corrected one starts from
 
     @property
     def title(self) -> str:
