@@ -300,12 +300,14 @@ def open_once(app, folder: Path, clocks: Clocks, blamed: collections.Counter) ->
     }
 
 
-def bench_app(folder: Path, runs: int, context: dict) -> None:
+def bench_app(folder: Path, runs: int, context: dict, no_freeze: bool = False) -> None:
     """Median over ``runs`` fresh windows of the opening times and the UI tick gaps."""
-    from reviewer.ui.app import application
+    from reviewer.ui.app import application, freeze_startup_objects
     from reviewer.ui.corpus_window import CorpusWindow
 
     app = application()
+    if not no_freeze:
+        freeze_startup_objects()  # as `reviewer corpus` does before its event loop
     clocks = Clocks(CorpusWindow)
     blamed: collections.Counter = collections.Counter()
     results = [open_once(app, folder, clocks, blamed) for _ in range(runs)]
@@ -398,6 +400,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="fresh corpus windows opened")
     parser.add_argument("--audio", action="store_true", help="silent FLAC per recording")
     parser.add_argument("--synthetic", action="store_true", help="even with ../shared")
+    parser.add_argument(
+        "--no-freeze", action="store_true", help="without gc.freeze() (the app freezes startup)"
+    )
     parser.add_argument("--skip", nargs="*", default=[], choices=["model", "app", "corrections"])
     args = parser.parse_args()
 
@@ -420,7 +425,9 @@ def main() -> None:
         if "model" not in args.skip:
             bench_model(corpus, args.repeat, context)
         if "app" not in args.skip:
-            bench_app(corpus, args.runs, context)
+            bench_app(
+                corpus, args.runs, {**context, "gc_freeze": not args.no_freeze}, args.no_freeze
+            )
         if "corrections" not in args.skip:
             bench_corrections(corpus, args.repeat, context)
     finally:

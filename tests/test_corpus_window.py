@@ -88,6 +88,9 @@ def test_open_sort_review_quit_and_continue(corpus, qtbot):
     (second,) = window.reviews
     assert second == window.proxy.index(1, 0).data()
     assert window.project.entry(worst).status == "done"
+    window.table.selectRow(5)
+    window.reviews[second].trigger("show_corpus")
+    assert window.current_uri() == second
     window.reviews[second].trigger("previous_recording")
     assert list(window.reviews) == [worst]
     assert window.reviews[worst].editor.live.score.der == 0  # its corrections came back

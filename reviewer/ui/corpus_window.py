@@ -648,6 +648,14 @@ class CorpusWindow(QMainWindow):
             return
         self.open_uri(target, replacing=window)
 
+    def show_recording(self, window) -> None:
+        """From a review window: raise the table with its recording selected."""
+        uri = next((u for u, w in self.reviews.items() if w is window), None)
+        self._select(uri)
+        self.raise_()
+        self.activateWindow()
+        self.table.setFocus()
+
     def _edited(self, uri: str) -> None:
         self._pending.add(uri)
         self.save_timer.start()

@@ -88,6 +88,7 @@ KEYMAP: tuple[Binding, ...] = (
         ("Ctrl+Return", "Ctrl+Enter"),
         "Corpus",
     ),
+    Binding("show_corpus", "Show the corpus table", ("Ctrl+Shift+O",), "Corpus"),
     Binding("quit", "Quit", ("Ctrl+Q",), "File"),
     Binding("shortcuts", "Keyboard shortcuts", ("F1", "?"), "Help"),
 ) + tuple(

@@ -427,6 +427,13 @@ class MainWindow(QMainWindow):
         """Mark this recording done and open the next one."""
         self._corpus_step(1, status="done")
 
+    def do_show_corpus(self) -> None:
+        """Bring the corpus table forward, on this recording."""
+        if self.corpus is None:
+            self.status("not opened from a corpus: `reviewer corpus FOLDER` opens one")
+            return
+        self.corpus.show_recording(self)
+
     def _corpus_step(self, delta: int, status: str | None = None) -> None:
         if self.corpus is None:
             self.status("not opened from a corpus: `reviewer corpus FOLDER` opens one")
