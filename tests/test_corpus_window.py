@@ -15,7 +15,12 @@ import pytest
 import soundfile as sf
 from conftest import CONFORMANCE, needs_shared
 
-from reviewer.model.corpus import Project, discover, restore_crashed_corrections
+from reviewer.model.corpus import (
+    Project,
+    ScoringSettings,
+    discover,
+    restore_crashed_corrections,
+)
 from reviewer.model.formats import read_rttm
 from reviewer.model.time import TICKS_PER_SECOND as S
 
@@ -235,8 +240,12 @@ def test_a_list_file_with_one_rttm_opens_the_recording_asked_for(corpus, qtbot):
     (corpus / "list.txt").write_text("".join(f"{u} - all.rttm -\n" for u in uris))
     controller = Controller()
     path = corpus / "list.reviewer-project.json"
-    window = _window(qtbot, Project(read_list(corpus / "list.txt")), path, controller)
+    project = Project(read_list(corpus / "list.txt"))
+    project.settings = ScoringSettings(collar=0.25)
+    window = _window(qtbot, project, path, controller)
     review = window.open_uri(uris[1])
+    assert review.editor.live.setup.collar == 0.25  # scored as in the table...
+    assert review.metrics.collar_box.value() == 0.25  # ...and shown so
     document = review.editor.document
     assert document.uri == uris[1]
     assert document[REFERENCE].turns == references[uris[1]].turns

@@ -132,8 +132,27 @@ class MetricsPanel(QWidget):
         )
         self._der_before = self._der()
 
+    def _show_setup(self) -> None:
+        """Show the settings scored with, when set elsewhere (a corpus's collar)."""
+        setup = self.editor.live.setup
+        for widget, value in (
+            (self.reference_box, setup.reference),
+            (self.hypothesis_box, setup.hypothesis),
+            (self.collar_box, setup.collar),
+            (self.skip_box, setup.skip_overlap),
+        ):
+            widget.blockSignals(True)
+            if widget is self.collar_box:
+                widget.setValue(value)
+            elif widget is self.skip_box:
+                widget.setChecked(value)
+            else:
+                widget.setCurrentText(value)
+            widget.blockSignals(False)
+
     def refresh(self) -> None:
         """Show the current numbers."""
+        self._show_setup()
         score: DiarizationScore | None = self.editor.live.score
         if score is None:
             for label in (
