@@ -733,6 +733,8 @@ class CorpusWindow(QMainWindow):
             return
         self.project.other_system = Path(other)
         self._save()
+        for scoring in self.comparing or ():
+            scoring.cancel()  # an earlier comparison's threads stop
         entries, settings = self.project.entries, self.project.settings
         self.comparing = (
             BackgroundScoring(
