@@ -14,7 +14,7 @@ from pathlib import Path
 from reviewer.model.annotation import Track
 from reviewer.model.formats import FormatError, read_rttm, read_uem
 from reviewer.model.formats.files import numbered_lines, write_text_atomic
-from reviewer.model.metrics.breakdown import CLASSES, ClassErrors, breakdown
+from reviewer.model.metrics.breakdown import CLASSES, NO_ERRORS, ClassErrors, breakdown
 from reviewer.model.metrics.der import DiarizationScore
 from reviewer.model.session import track_from_dict, track_to_dict
 from reviewer.model.time import TICKS_PER_SECOND
@@ -344,6 +344,11 @@ class RecordingRow:
         return self.missed + self.false_alarm + self.confusion
 
     @property
+    def score(self) -> DiarizationScore:
+        """The recording's md-eval totals."""
+        return DiarizationScore(self.scored, self.missed, self.false_alarm, self.confusion)
+
+    @property
     def speaker_points(self) -> float:
         """DER points (percent) in steady speech and non-speech."""
         return 100 * (self.der or 0.0) - self.structure_points
@@ -505,16 +510,8 @@ def _duration(audio: Path | None, fallback: float) -> float:
 
 def corpus_totals(rows: list[RecordingRow]) -> dict[str, float | None]:
     """Time-weighted totals like md-eval's: errors summed, then divided by scored time."""
-    scored = sum(r.scored for r in rows)
-    error = sum(r.missed + r.false_alarm + r.confusion for r in rows)
-    return {
-        "recordings": len(rows),
-        "scored": scored,
-        "missed": sum(r.missed for r in rows),
-        "false_alarm": sum(r.false_alarm for r in rows),
-        "confusion": sum(r.confusion for r in rows),
-        "der": error / scored if scored > 0 else None,
-    }
+    total = sum((row.score for row in rows), DiarizationScore(0.0, 0.0, 0.0, 0.0))
+    return {"recordings": len(rows), **total.as_dict()}
 
 
 @dataclass(frozen=True)
@@ -615,21 +612,10 @@ def compare_systems(rows_a: list[RecordingRow], rows_b: list[RecordingRow]) -> S
     unscored = tuple(a.uri for a, b in matched if (a, b) not in pairs)
 
     def total(rows) -> DiarizationScore:
-        return DiarizationScore(
-            *(
-                sum(getattr(r, f) for r in rows)
-                for f in ("scored", "missed", "false_alarm", "confusion")
-            )
-        )
+        return sum((r.score for r in rows), DiarizationScore(0.0, 0.0, 0.0, 0.0))
 
     def add(rows, name) -> ClassErrors:
-        parts = [r.classes[name] for r in rows if name in r.classes]
-        return ClassErrors(
-            *(
-                sum(getattr(c, f) for c in parts)
-                for f in ("scored", "missed", "false_alarm", "confusion", "exposure")
-            )
-        )
+        return sum((r.classes[name] for r in rows if name in r.classes), NO_ERRORS)
 
     side_a, side_b = [a for a, _ in pairs], [b for _, b in pairs]
     total_a, total_b = total(side_a), total(side_b)

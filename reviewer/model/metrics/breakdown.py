@@ -64,6 +64,10 @@ class ClassErrors(DiarizationScore):
         }
 
 
+#: The errors of nothing (the start of a sum).
+NO_ERRORS = ClassErrors(0.0, 0.0, 0.0, 0.0, 0.0)
+
+
 @dataclass(frozen=True)
 class SpeakerErrors:
     """One reference speaker's scored time, missed and confused time, and with whom."""
@@ -466,14 +470,6 @@ def _curve(edges, values, exposure, errors) -> Curve:
 def combine(parts: list[ErrorBreakdown]) -> ErrorBreakdown:
     """Corpus totals: classes and curves summed over recordings (speaker tables dropped)."""
 
-    def add(items):
-        return ClassErrors(
-            *(
-                sum(getattr(c, f) for c in items)
-                for f in ("scored", "missed", "false_alarm", "confusion", "exposure")
-            )
-        )
-
     def add_curves(curves):
         curves = [c for c in curves if c is not None]
         if not curves:
@@ -484,12 +480,9 @@ def combine(parts: list[ErrorBreakdown]) -> ErrorBreakdown:
             tuple(map(sum, zip(*(c.errors for c in curves), strict=True))),
         )
 
-    total = DiarizationScore(0.0, 0.0, 0.0, 0.0)
-    for part in parts:
-        total = total + part.total
     return ErrorBreakdown(
-        total=total,
-        classes={name: add([p.classes[name] for p in parts]) for name in CLASSES},
+        total=sum((part.total for part in parts), DiarizationScore(0.0, 0.0, 0.0, 0.0)),
+        classes={name: sum((p.classes[name] for p in parts), NO_ERRORS) for name in CLASSES},
         by_turn_duration=add_curves([p.by_turn_duration for p in parts]),
         by_change_distance=add_curves([p.by_change_distance for p in parts]),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -64,12 +64,8 @@ class DiarizationScore:
         return cls.from_ticks(sums.scored, sums.missed, sums.false_alarm, sums.confusion(mapping))
 
     def __add__(self, other: DiarizationScore) -> DiarizationScore:
-        return DiarizationScore(
-            self.scored + other.scored,
-            self.missed + other.missed,
-            self.false_alarm + other.false_alarm,
-            self.confusion + other.confusion,
-        )
+        """Field by field (a subclass's own fields too): corpus totals are sums."""
+        return type(self)(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
     def as_dict(self) -> dict[str, float | None]:
         """``{"scored", "missed", "false_alarm", "confusion", "der"}``: seconds and a ratio."""
