@@ -39,6 +39,27 @@ def corpus(tmp_path, monkeypatch):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def _deleted_while_the_app_runs():
+    """Corpus windows go with their test: threads stopped, Qt objects deleted, cycles
+    collected, not in a later test's event loop with scoring threads running."""
+    yield
+    if not OPENED:
+        return
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for window in OPENED:
+        window.stop_background()
+    OPENED.clear()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+
+
+OPENED: list = []
+
+
 def _window(qtbot, project, path, controller=None):
     from reviewer.ui.app import application
     from reviewer.ui.corpus_window import CorpusWindow
@@ -46,6 +67,7 @@ def _window(qtbot, project, path, controller=None):
     application()
     window = CorpusWindow(project, path, controller)
     qtbot.addWidget(window)
+    OPENED.append(window)
     window.show()
     qtbot.waitUntil(lambda: window.is_scored, timeout=60_000)
     return window

@@ -345,8 +345,10 @@ def release(window, review: Review | None = None) -> None:
 
     if review is not None and review.builder is not None:
         review.builder.stop()
-    if window.player is not None:
+    if getattr(window, "player", None) is not None:
         window.player.close()
+    if hasattr(window, "stop_background"):  # a corpus window's scoring threads
+        window.stop_background()
     window.confirm_close = False
     window.close()
     window.deleteLater()
@@ -398,6 +400,7 @@ def run_corpus(project, path: Path) -> int:
     freeze_startup_objects()
     status = app.exec()
     controller.release()
+    release(window)
     return status
 
 

@@ -753,6 +753,15 @@ class CorpusWindow(QMainWindow):
         self.comparison.waiting(Path(other).name)
         self.poll_timer.start()
 
+    def stop_background(self, timeout: float = 10.0) -> None:
+        """Stop the scoring threads and wait for them (before the window is deleted)."""
+        runs = [run for run in (self.scoring, *(self.comparing or ())) if run is not None]
+        for run in runs:
+            run.cancel()
+        for run in runs:
+            run.done.wait(timeout)
+        self.poll_timer.stop()
+
     def _shortcuts(self) -> None:
         from reviewer.ui.shortcuts import ShortcutSheet
 
@@ -778,7 +787,5 @@ class CorpusWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Close:
                 event.ignore()
                 return
-        for scoring in [self.scoring, *(self.comparing or ())]:
-            if scoring is not None:
-                scoring.cancel()
+        self.stop_background()
         event.accept()
