@@ -436,13 +436,11 @@ def _corpus(args: argparse.Namespace) -> int:
         rows = model.score_entries(project.entries, project, project.settings)
         print(recordings_table(rows))
         if project.other_system is not None:
-            first = model.score_entries(project.entries, None, project.settings)
-            second = model.score_entries(
-                project.entries, None, project.settings, system=project.other_system
+            comparison = model.compare_entries(
+                project.entries, project.other_system, project.settings
             )
-            names = ("the system output", str(project.other_system))
             print()
-            print(comparison_table(model.compare_systems(first, second), names))
+            print(comparison_table(comparison, ("the system output", str(project.other_system))))
         return 0
     from reviewer.ui.app import run_corpus
 
@@ -492,20 +490,11 @@ def _open_project(args: argparse.Namespace):
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from reviewer.model.corpus import (
-        ScoringSettings,
-        compare_systems,
-        entries_from_files,
-        score_entries,
-    )
+    from reviewer.model.corpus import ScoringSettings, compare_entries, entries_from_files
     from reviewer.reports import comparison_table, plot_comparison
 
     entries = entries_from_files(args.ref, args.a, args.uem)
-    settings = ScoringSettings(args.collar, args.skip_overlap)
-    comparison = compare_systems(
-        score_entries(entries, None, settings),
-        score_entries(entries, None, settings, system=args.b),
-    )
+    comparison = compare_entries(entries, args.b, ScoringSettings(args.collar, args.skip_overlap))
     names = (args.a, args.b)
     if args.plot:
         plot_comparison(comparison, names, Path(args.plot))

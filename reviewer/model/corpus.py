@@ -15,7 +15,7 @@ from reviewer.model.annotation import Track
 from reviewer.model.formats import FormatError, read_rttm, read_uem
 from reviewer.model.formats.files import numbered_lines, write_text_atomic
 from reviewer.model.metrics.breakdown import CLASSES, NO_ERRORS, ClassErrors, breakdown
-from reviewer.model.metrics.der import DiarizationScore
+from reviewer.model.metrics.der import ZERO, DiarizationScore
 from reviewer.model.session import track_from_dict, track_to_dict
 from reviewer.model.time import TICKS_PER_SECOND
 
@@ -510,7 +510,7 @@ def _duration(audio: Path | None, fallback: float) -> float:
 
 def corpus_totals(rows: list[RecordingRow]) -> dict[str, float | None]:
     """Time-weighted totals like md-eval's: errors summed, then divided by scored time."""
-    total = sum((row.score for row in rows), DiarizationScore(0.0, 0.0, 0.0, 0.0))
+    total = sum((row.score for row in rows), ZERO)
     return {"recordings": len(rows), **total.as_dict()}
 
 
@@ -612,7 +612,7 @@ def compare_systems(rows_a: list[RecordingRow], rows_b: list[RecordingRow]) -> S
     unscored = tuple(a.uri for a, b in matched if (a, b) not in pairs)
 
     def total(rows) -> DiarizationScore:
-        return sum((r.score for r in rows), DiarizationScore(0.0, 0.0, 0.0, 0.0))
+        return sum((r.score for r in rows), ZERO)
 
     def add(rows, name) -> ClassErrors:
         return sum((r.classes[name] for r in rows if name in r.classes), NO_ERRORS)
@@ -623,6 +623,16 @@ def compare_systems(rows_a: list[RecordingRow], rows_b: list[RecordingRow]) -> S
         ClassChange(name, add(side_a, name), add(side_b, name), total_a.scored) for name in CLASSES
     )
     return SystemComparison(recordings, classes, total_a, total_b, unscored)
+
+
+def compare_entries(
+    entries: list[CorpusEntry], other: str | Path, settings: ScoringSettings = ScoringSettings()
+) -> SystemComparison:
+    """Each entry's own system output (A) against another system's output (B)."""
+    return compare_systems(
+        score_entries(entries, None, settings),
+        score_entries(entries, None, settings, system=other),
+    )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reviewer.model.metrics.der import DiarizationScore, columns, uem_arrays
+from reviewer.model.metrics.der import ZERO, DiarizationScore, columns, uem_arrays
 from reviewer.model.metrics.engine import Columns, covered, intervals
 from reviewer.model.metrics.mapping import speaker_mapping
 from reviewer.model.time import TICKS_PER_SECOND, from_seconds
@@ -53,15 +53,10 @@ class ClassErrors(DiarizationScore):
         return self.error / self.exposure if self.exposure > 0 else None
 
     def as_dict(self) -> dict[str, float | None]:
-        """JSON-ready numbers."""
-        return {
-            "scored": self.scored,
-            "missed": self.missed,
-            "false_alarm": self.false_alarm,
-            "confusion": self.confusion,
-            "exposure": self.exposure,
-            "rate": self.rate,
-        }
+        """JSON-ready numbers: the score's seconds (its DER aside), exposure and rate."""
+        numbers = DiarizationScore.as_dict(self)  # (zero-argument super() fails with slots)
+        del numbers["der"]
+        return {**numbers, "exposure": self.exposure, "rate": self.rate}
 
 
 #: The errors of nothing (the start of a sum).
@@ -421,10 +416,9 @@ def _cooc(r_active: np.ndarray, h_active: np.ndarray, weights: np.ndarray) -> np
 
 
 def _empty(ref: Columns, hyp: Columns) -> ErrorBreakdown:
-    zero = ClassErrors(0.0, 0.0, 0.0, 0.0, 0.0)
     return ErrorBreakdown(
-        DiarizationScore(0.0, 0.0, 0.0, 0.0),
-        {name: zero for name in CLASSES},
+        ZERO,
+        dict.fromkeys(CLASSES, NO_ERRORS),
         unmapped_system=tuple(hyp.labels),
     )
 
@@ -481,7 +475,7 @@ def combine(parts: list[ErrorBreakdown]) -> ErrorBreakdown:
         )
 
     return ErrorBreakdown(
-        total=sum((part.total for part in parts), DiarizationScore(0.0, 0.0, 0.0, 0.0)),
+        total=sum((part.total for part in parts), ZERO),
         classes={name: sum((p.classes[name] for p in parts), NO_ERRORS) for name in CLASSES},
         by_turn_duration=add_curves([p.by_turn_duration for p in parts]),
         by_change_distance=add_curves([p.by_change_distance for p in parts]),

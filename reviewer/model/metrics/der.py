@@ -90,10 +90,7 @@ class CorpusScore:
     @property
     def total(self) -> DiarizationScore:
         """The corpus total."""
-        total = ZERO
-        for item in self.files.values():
-            total = total + item
-        return total
+        return sum(self.files.values(), ZERO)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of ``reviewer score --json``."""
