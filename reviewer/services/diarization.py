@@ -33,6 +33,10 @@ pyannote.audio reports usage to its authors unless ``PYANNOTE_METRICS_ENABLED`` 
 pyannote is imported, since pyannote defaults it to "true" at import.
 
 torch and pyannote.audio (seconds to import) are imported lazily, on the first :func:`diarize`.
+An import that fails -- a package missing, or a broken pair such as torchaudio 2.11.1 with
+torch 2.11.0, which raises ``OSError`` from the dynamic loader -- becomes a
+:class:`DiarizationError` naming the installed versions (see
+:mod:`reviewer.services.dependencies`); nothing else in reviewer imports them.
 """
 
 from __future__ import annotations
@@ -305,11 +309,10 @@ def _import_pyannote(telemetry: bool) -> tuple[Any, Any]:
     try:
         import torch
         from pyannote.audio import Pipeline
-    except ImportError as error:
-        raise DiarizationError(
-            f"Automatic diarization needs pyannote.audio and torch, which could not be "
-            f"imported ({error}). Install them with: pip install 'pyannote.audio==4.0.7'"
-        ) from error
+    except Exception as error:  # missing, or a broken pair (a library that does not load)
+        from reviewer.services.dependencies import import_failure_message
+
+        raise DiarizationError(import_failure_message(error)) from error
     try:
         from pyannote.audio.telemetry import set_telemetry_metrics
     except ImportError:  # another pyannote.audio version: the variable alone decides

@@ -31,6 +31,7 @@ class DiarizeDialog(QDialog):
 
     def __init__(self, audio_path, parent=None):
         super().__init__(parent)
+        from reviewer.services.dependencies import reinstall_advice, requirement_problems
         from reviewer.services.diarization import load_token
 
         self.audio_path = audio_path
@@ -78,7 +79,13 @@ class DiarizeDialog(QDialog):
         self.telemetry = QCheckBox("Send pyannote.audio's usage telemetry (off by default)")
         form.addRow("Privacy", self.telemetry)
         layout.addLayout(form)
-        self.step = QLabel("Ready.")
+        problems = requirement_problems()  # package metadata only: nothing heavy is imported
+        self.step = QLabel(
+            f"Warning: {'; '.join(problems)}. Diarization will probably fail to load. "
+            f"{reinstall_advice()}."
+            if problems
+            else "Ready."
+        )
         self.step.setWordWrap(True)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
