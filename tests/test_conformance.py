@@ -12,6 +12,7 @@ from reviewer.model.formats import read_rttm, read_uem
 from reviewer.model.metrics import score, score_corpus
 
 EDGE = CONFORMANCE / "edge-cases"
+TIES = CONFORMANCE / "tie-cases"
 VOX = CONFORMANCE / "voxconverse"
 TOLERANCE = 1e-3
 
@@ -30,6 +31,13 @@ def _by(rows, key):
 
 
 EDGE_ROWS = _by(_rows(EDGE / "expected.jsonl"), "case")
+TIE_ROWS = _by(_rows(TIES / "expected.jsonl"), "case")
+
+# md-eval-22 itself is not deterministic on this row: which of two tied mappings it returns
+# depends on Perl's per-process hash order (40 runs: each mapping 20 times). expected.jsonl
+# holds the run with A -> xB (PERL_HASH_SEED=0 gives it: confusion 2.9 s); with
+# PERL_HASH_SEED=1 md-eval returns A -> xA and prints 2.8 s, which reviewer reproduces.
+MDEVAL_OTHER_DRAW = {("tie_055", 0.0, True, True): {"confusion": 2.8}}
 VOX_ROWS = _by(_rows(VOX / "dev-cases" / "expected.jsonl"), "uri")
 
 
@@ -64,6 +72,29 @@ def test_edge_case(case):
             collar=row["collar"],
             skip_overlap=row["skip_overlap"],
         ).total
+        _check(total, row)
+
+
+def test_tie_material_is_complete():
+    needs_shared(TIES)
+    assert len(TIE_ROWS) == 60
+    assert sum(len(rows) for rows in TIE_ROWS.values()) == 240
+
+
+@pytest.mark.parametrize("case", sorted(TIE_ROWS) or ["missing"])
+def test_tie_case(case):
+    """Several mappings tie; md-eval's floating-point sums pick one, and reviewer picks it."""
+    folder = needs_shared(TIES / case)
+    reference = read_rttm(folder / "ref.rttm")
+    hypothesis = read_rttm(folder / "hyp.rttm")
+    for row in TIE_ROWS[case]:
+        uems = read_uem(folder / "uem.uem") if row["uem"] else None
+        total = score_corpus(
+            reference, hypothesis, uems=uems, collar=row["collar"], skip_overlap=row["skip_overlap"]
+        ).total
+        other = MDEVAL_OTHER_DRAW.get((case, row["collar"], row["skip_overlap"], row["uem"]))
+        if other is not None:
+            row = {**row, **other}
         _check(total, row)
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reviewer.model.metrics.der import ZERO, DiarizationScore, columns, uem_arrays
+from reviewer.model.metrics.der import ZERO, DiarizationScore, columns, tie_breaker, uem_arrays
 from reviewer.model.metrics.engine import Columns, covered, intervals
 from reviewer.model.metrics.mapping import speaker_mapping
 from reviewer.model.time import TICKS_PER_SECOND, from_seconds
@@ -306,7 +306,7 @@ def breakdown(
     r_active, h_active = parts.ref_active, parts.hyp_active
     n_ref, n_hyp = r_active.sum(axis=0), h_active.sum(axis=0)
     cooc = _cooc(r_active, h_active, parts.evaluated)
-    pairs = speaker_mapping(cooc, ref.labels, hyp.labels)
+    pairs = speaker_mapping(cooc, ref.labels, hyp.labels, tie_breaker(ref, hyp, uem))
     correct_r = np.zeros_like(r_active)
     for r, h in pairs:
         correct_r[r] = r_active[r] & h_active[h]

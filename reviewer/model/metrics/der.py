@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +11,7 @@ import numpy as np
 from reviewer.model.annotation import Span, Track, merge_spans
 from reviewer.model.metrics.engine import Columns, Sums, accumulate
 from reviewer.model.metrics.mapping import speaker_mapping
+from reviewer.model.metrics.replay import mdeval_cooccurrence
 from reviewer.model.time import TICKS_PER_SECOND, from_seconds
 
 if TYPE_CHECKING:
@@ -58,9 +59,19 @@ class DiarizationScore:
         )
 
     @classmethod
-    def from_sums(cls, sums: Sums, ref_labels: tuple, hyp_labels: tuple) -> DiarizationScore:
-        """Finish md-eval's sums: choose md-eval's mapping, then count confusion."""
-        mapping = speaker_mapping(sums.cooccurrence, ref_labels, hyp_labels)
+    def from_sums(
+        cls,
+        sums: Sums,
+        ref_labels: tuple,
+        hyp_labels: tuple,
+        tie_breaker: Callable[[], np.ndarray] | None = None,
+    ) -> DiarizationScore:
+        """Finish md-eval's sums: choose md-eval's mapping, then count confusion.
+
+        ``tie_breaker`` is passed to :func:`~reviewer.model.metrics.mapping.speaker_mapping`
+        (see :func:`tie_breaker`).
+        """
+        mapping = speaker_mapping(sums.cooccurrence, ref_labels, hyp_labels, tie_breaker)
         return cls.from_ticks(sums.scored, sums.missed, sums.false_alarm, sums.confusion(mapping))
 
     def __add__(self, other: DiarizationScore) -> DiarizationScore:
@@ -166,6 +177,19 @@ def uem_arrays(uem: UemLike, reference: Columns) -> tuple[np.ndarray, np.ndarray
     )
 
 
+def tie_breaker(reference: Columns, hypothesis: Columns, uem: UemLike) -> Callable[[], np.ndarray]:
+    """md-eval's floating-point co-occurrence of two tracks, computed only when called.
+
+    What :func:`~reviewer.model.metrics.mapping.speaker_mapping` needs to pick md-eval's
+    mapping among tied ones. The UEM's regions are taken as given (sorted, not merged), as
+    md-eval reads them; overlapping regions, which md-eval refuses, are merged.
+    """
+    spans = None if uem is None else sorted(_spans(uem))
+    if spans is not None and any(a.end > b.start for a, b in zip(spans, spans[1:], strict=False)):
+        spans = list(merge_spans(spans))
+    return lambda: mdeval_cooccurrence(reference, hypothesis, spans)
+
+
 def _spans(uem: Any) -> list[Span]:
     spans = []
     for item in uem:
@@ -209,7 +233,7 @@ def score(
     hyp = columns(hypothesis)
     starts, ends = uem_arrays(uem, ref)
     sums = accumulate(ref, hyp, starts, ends, from_seconds(collar), skip_overlap)
-    return DiarizationScore.from_sums(sums, ref.labels, hyp.labels)
+    return DiarizationScore.from_sums(sums, ref.labels, hyp.labels, tie_breaker(ref, hyp, uem))
 
 
 def score_corpus(

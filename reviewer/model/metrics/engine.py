@@ -14,7 +14,8 @@ md-eval-22 rules implemented here (each checked against md-eval on real data):
 - zero-length turns add no speech but a zero-length reference turn still gets its collar;
 - overlapping or touching turns of one speaker in one track count once;
 - mapping: one-to-one, maximising co-occurrence over the UEM before collars and overlap
-  removal; pairs that never co-occur are never mapped;
+  removal; pairs that never co-occur are never mapped; among tied mappings, the one
+  md-eval's floating-point sums select (:mod:`~reviewer.model.metrics.mapping`);
 - collar ``c``: ``[t - c, t + c]`` around every reference turn start and end is not scored;
 - skip-overlap: where two or more reference turns (even of one speaker) are active, nothing
   is scored;

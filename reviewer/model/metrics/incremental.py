@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from reviewer.model.annotation import Track, Turn
-from reviewer.model.metrics.der import DiarizationScore, columns, uem_arrays
+from reviewer.model.metrics.der import DiarizationScore, columns, tie_breaker, uem_arrays
 from reviewer.model.metrics.engine import Columns, Sums, accumulate
 from reviewer.model.metrics.mapping import speaker_mapping
 from reviewer.model.time import from_seconds
@@ -123,7 +123,8 @@ class IncrementalScorer:
         cached = self._mapping_cache
         if cached is None or cached[0] is not self._sums:
             ref, hyp = self._label_tuples()
-            cached = (self._sums, speaker_mapping(self._sums.cooccurrence, ref, hyp))
+            ties = tie_breaker(*self.columns(), self._uem)
+            cached = (self._sums, speaker_mapping(self._sums.cooccurrence, ref, hyp, ties))
             self._mapping_cache = cached
         return cached[1]
 

@@ -1,17 +1,32 @@
 """md-eval-22's speaker mapping, tie-breaking included.
 
 md-eval maps reference to system speakers with its own Kuhn-Munkres implementation
-(``weighted_bipartite_graph_match``) over the speakers sorted by name. When several
-mappings share the maximal co-occurrence, which one it returns depends on that
-implementation's search order, and the choice changes the confusion under collars or
-overlap removal. This is a line-by-line port run on exact integer costs, so reviewer picks
-the same mapping md-eval does.
+(``weighted_bipartite_graph_match``, md-eval-22.pl lines 2676-2906) over the speakers
+sorted by name, on costs ``-overlap`` it summed in floating point. The rule reviewer
+implements:
+
+1. The co-occurrence is computed exactly (integer ticks) and md-eval's matcher, ported line
+   by line, is run on it (:func:`speaker_mapping`).
+2. If another one-to-one mapping reaches the same total co-occurrence (a *tie*, found by
+   solving once more with the chosen pairs slightly penalised), the exact sums cannot say which
+   one md-eval returns: its choice is made by the rounding of its floating-point sums. The
+   co-occurrence is then recomputed as md-eval computes it
+   (:func:`~reviewer.model.metrics.replay.mdeval_cooccurrence`: same doubles, same segment
+   order) and the same matcher is run on those floating-point costs, so the mapping is the
+   one md-eval picks.
+
+Without a tie the two agree (rounding errors are ~1e-15 s, far below one tick), so step 2
+costs nothing in the usual case. When md-eval's floating-point sums of the tied mappings are
+themselves equal, its pick depends on Perl's per-process hash order (md-eval-22 run 40 times
+on ``tie_055`` of the conformance material returns each of two mappings 20 times); reviewer
+then returns the one md-eval returns when it visits speakers by name.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -19,7 +34,10 @@ _PRECISION = 10**12  # md-eval's no-match cost is max overlap * (1 + 1e-12)
 
 
 def speaker_mapping(
-    cooccurrence: np.ndarray, ref_labels: Sequence[str], hyp_labels: Sequence[str]
+    cooccurrence: np.ndarray,
+    ref_labels: Sequence[str],
+    hyp_labels: Sequence[str],
+    tie_breaker: Callable[[], np.ndarray] | None = None,
 ) -> list[tuple[int, int]]:
     """md-eval's one-to-one mapping maximising co-occurrence, as ``(ref code, hyp code)`` pairs.
 
@@ -30,24 +48,57 @@ def speaker_mapping(
         are active together. Pairs that never co-occur are never mapped.
     ref_labels, hyp_labels
         Speaker names by code; md-eval sorts speakers by name, which decides ties.
+    tie_breaker
+        Returns md-eval's own floating-point co-occurrence (seconds, same shape); called only
+        when several mappings tie on ``cooccurrence`` (see the module docstring). Without
+        it, ties are broken by the matcher on the exact sums.
+
+    Returns
+    -------
+    list of tuple
+        Sorted ``(reference code, system code)`` pairs.
+    """
+    ticks = np.asarray(cooccurrence)
+    if not np.issubdtype(ticks.dtype, np.integer):  # tick sums computed in float64
+        ticks = np.rint(ticks).astype(np.int64)
+    pairs = _mapping(ticks, ref_labels, hyp_labels, exact=True)
+    if tie_breaker is not None and _tied(ticks, pairs, ref_labels, hyp_labels):
+        return _mapping(tie_breaker(), ref_labels, hyp_labels, exact=False)
+    return pairs
+
+
+def _mapping(
+    cooccurrence: np.ndarray, ref_labels: Sequence[str], hyp_labels: Sequence[str], exact: bool
+) -> list[tuple[int, int]]:
+    """Run md-eval's matcher on a co-occurrence matrix.
+
+    ``exact``: integer ticks, as scaled integer costs (no rounding); otherwise md-eval's own
+    floating-point seconds and costs, rounding included.
     """
     pairs = np.argwhere(cooccurrence > 0)
     if len(pairs) == 0:
         return []
     ref_codes = sorted({int(r) for r, _ in pairs}, key=lambda r: str(ref_labels[r]))
     hyp_codes = sorted({int(h) for _, h in pairs}, key=lambda h: str(hyp_labels[h]))
-    best = int(cooccurrence.max())
+    best = cooccurrence.max()
+    best = int(best) if exact else float(best)
     reverse = len(ref_codes) < len(hyp_codes)
     rows, cols = (hyp_codes, ref_codes) if reverse else (ref_codes, hyp_codes)
-    cost: list[list[int | None]] = []
+    cost: list[list[Any]] = []
     for row in rows:
-        line: list[int | None] = []
+        line: list[Any] = []
         for col in cols:
             r, h = (col, row) if reverse else (row, col)
-            value = int(cooccurrence[r, h])
-            line.append((best - value) * _PRECISION if value > 0 else None)
+            if exact:
+                value = int(cooccurrence[r, h])
+                line.append((best - value) * _PRECISION if value > 0 else None)
+            else:  # md-eval's -overlap - min(-overlap) (line 2711): the same double
+                value = float(cooccurrence[r, h])
+                line.append(best - value if value > 0 else None)
         cost.append(line)
-    matches = _match(cost, no_match=best * (_PRECISION + 1))
+    # md-eval's no-match cost, line 2725: -min_score * (1 + 1e-12)
+    no_match = best * (_PRECISION + 1) if exact else best * (1 + 1e-12)
+    matches = _match(cost, no_match=no_match)
     result = []
     for k, m in matches:
         r, h = (cols[m], rows[k]) if reverse else (rows[k], cols[m])
@@ -55,7 +106,30 @@ def speaker_mapping(
     return sorted(result)
 
 
-def _match(cost: list[list[int | None]], no_match: int) -> list[tuple[int, int]]:
+def _tied(
+    ticks: np.ndarray,
+    pairs: list[tuple[int, int]],
+    ref_labels: Sequence[str],
+    hyp_labels: Sequence[str],
+) -> bool:
+    """Whether another one-to-one mapping reaches the co-occurrence of the optimal ``pairs``.
+
+    A different optimal mapping lacks at least one of the chosen pairs (weights are
+    positive, so it cannot contain them all and more). Scaling every weight by ``K + 1``
+    (``K`` the most pairs a mapping can have) and taking one tick off each chosen pair keeps
+    every strictly better mapping better and makes any tied one win, so the matcher run
+    once more returns ``pairs`` again exactly when there is no tie.
+    """
+    if not pairs:
+        return False
+    scale = min(ticks.shape) + 1
+    trial = ticks.astype(np.int64) * scale
+    for r, h in pairs:
+        trial[r, h] -= 1
+    return _mapping(trial, ref_labels, hyp_labels, exact=True) != pairs
+
+
+def _match(cost: list[list[Any]], no_match: float) -> list[tuple[int, int]]:
     """Port of md-eval's weighted_bipartite_graph_match on a cost table (None: no edge).
 
     One extra row ("miss") and column ("fa") are added, as md-eval does; returns the
