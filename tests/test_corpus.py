@@ -252,6 +252,184 @@ def test_malformed_project_fields_are_named(tmp_path):
     assert Project.load(path).entry("a").note == ""
 
 
+def full_project(tmp_path) -> tuple[Project, object]:
+    """A project with every field the app writes, saved; and its path."""
+    from reviewer.model.corpus import CorpusEntry, ProjectEntry
+
+    corpus = tmp_path / "corpus"
+    (corpus / "ref").mkdir(parents=True)
+    entries = [
+        CorpusEntry("a", corpus / "a.wav", corpus / "ref" / "a.rttm", corpus / "a.sys.rttm"),
+        CorpusEntry("b.dotted", None, corpus / "ref" / "all.rttm", None, corpus / "b.uem"),
+        CorpusEntry("c", None, corpus / "ref" / "all.rttm"),
+    ]
+    corrected = Track([Turn(0, S, "A"), Turn(S, 2 * S, "B")], uri="a", channel="1")
+    review = {
+        "a": ProjectEntry("done", 'two speakers\n"quoted" é', corrected),
+        "b.dotted": ProjectEntry("skipped"),
+    }
+    project = Project(entries, review, ScoringSettings(0.25, True), corpus / "other", "b.dotted")
+    path = tmp_path / "projects" / "p.reviewer-project.json"
+    path.parent.mkdir()
+    project.save(path)
+    return project, path
+
+
+def test_everything_a_project_file_holds_loads_unchanged(tmp_path):
+    project, path = full_project(tmp_path)
+    loaded = Project.load(path)
+    assert [e.uri for e in loaded.entries] == ["a", "b.dotted", "c"]
+    assert loaded.entries[0].system.resolve() == project.entries[0].system.resolve()
+    assert loaded.entries[1].uem.resolve() == project.entries[1].uem.resolve()
+    assert loaded.entries[2].audio is None
+    assert loaded.entry("a").corrected.turns == project.entry("a").corrected.turns
+    assert loaded.entry("a").note == project.entry("a").note
+    assert loaded.entry("b.dotted").status == "skipped"
+    assert loaded.settings == ScoringSettings(0.25, True)
+    assert loaded.current == "b.dotted"
+    again = path.with_name("again.reviewer-project.json")
+    loaded.save(again)
+    assert again.read_bytes() == path.read_bytes()
+    # What the first project files held (no settings, comparison or current) still loads.
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for name in ("settings", "other_system", "current"):
+        del data[name]
+    path.write_text(json.dumps(data))
+    assert Project.load(path).settings == ScoringSettings()
+
+
+def test_skip_overlap_as_a_string_is_refused_naming_file_and_field(tmp_path):
+    _, path = full_project(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["settings"]["skip_overlap"] = "false"  # read as True before
+    path.write_text(json.dumps(data, indent=1))
+    before = path.read_bytes()
+    with pytest.raises(FormatError) as caught:
+        Project.load(path)
+    assert str(caught.value) == (
+        f'{path}: settings.skip_overlap: expected true or false, got the string "false"'
+    )
+    assert path.read_bytes() == before
+
+
+MISSING = object()
+RECORDING = ("recordings", 0)
+CORRECTED_TRACK = (*RECORDING, "corrected")
+
+# (where in the file, bad value or MISSING, the error's field path and problem)
+BAD_PROJECT_FIELDS = [
+    (("format",), "reviewer-session", "^format: not a reviewer project file"),
+    (("version",), MISSING, "^version: missing"),
+    (("version",), "1", '^version: expected a whole number, got the string "1"'),
+    (("version",), 0, "^version: expected a whole number of at least 1, got the number 0"),
+    (("colour",), 1, r"^colour: unknown field \(the fields here are current, format"),
+    (("settings",), None, "^settings: expected an object, got null"),
+    (("settings", "collar"), "0.25", "^settings.collar: expected a number of at least 0, got th"),
+    (
+        ("settings", "collar"),
+        -1,
+        "^settings.collar: expected a number of at least 0, got the number -1",
+    ),
+    (("settings", "collar"), False, "^settings.collar: expected a number of at least 0, got fal"),
+    (("settings", "skip_overlap"), 1, "^settings.skip_overlap: expected true or false, got the n"),
+    (("settings", "skip_overlap"), None, "^settings.skip_overlap: expected true or false, got nu"),
+    (("settings", "skip"), True, "^settings.skip: unknown field"),
+    (("other_system",), "", "^other_system: expected a non-empty string or null, got the str"),
+    (("current",), 3, "^current: expected a non-empty string or null, got the number 3"),
+    (("recordings",), MISSING, "^recordings: missing"),
+    (("recordings",), {}, "^recordings: expected a list, got an object"),
+    (RECORDING, "a", r"^recordings\[0\]: expected an object, got the string"),
+    ((*RECORDING, "uri"), MISSING, r"^recordings\[0\].uri: missing"),
+    ((*RECORDING, "uri"), 5, r"^recordings\[0\].uri: expected a non-empty string, got the n"),
+    ((*RECORDING, "uri"), "", r"^recordings\[0\].uri: expected a non-empty string, got an emp"),
+    ((*RECORDING, "audio"), 5, r"^recordings\[0\].audio: expected a non-empty string or null"),
+    ((*RECORDING, "reference"), "", r"^recordings\[0\].reference: expected a non-empty string"),
+    ((*RECORDING, "system"), ["a"], r"^recordings\[0\].system: expected a non-empty string or"),
+    ((*RECORDING, "uem"), True, r"^recordings\[0\].uem: expected a non-empty string or null, g"),
+    ((*RECORDING, "status"), "Done", r'^recordings\[0\].status: expected one of "to review", "in'),
+    ((*RECORDING, "status"), None, r"^recordings\[0\].status: expected one of .*got null"),
+    ((*RECORDING, "note"), 3, r"^recordings\[0\].note: expected a string or null, got the numb"),
+    ((*RECORDING, "colour"), 3, r"^recordings\[0\].colour: unknown field"),
+    (CORRECTED_TRACK, [], r"^recordings\[0\].corrected: expected an object, got an empty list"),
+    ((*CORRECTED_TRACK, "channel"), 1, r"^recordings\[0\].corrected.channel: expected a non-em"),
+    (
+        (*CORRECTED_TRACK, "turns", 0, 1),
+        "1",
+        r'^recordings\[0\].corrected.turns\[0\]\[1\] \(end\): expected a time in ticks .*"1"',
+    ),
+    (
+        (*CORRECTED_TRACK, "turns", 1, 0),
+        3 * S,
+        r"^recordings\[0\].corrected.turns\[1\]: ends \(7056000000\) before it starts",
+    ),
+]
+
+
+@pytest.mark.parametrize(("where", "value", "message"), BAD_PROJECT_FIELDS)
+def test_every_project_field_is_type_checked(tmp_path, where, value, message):
+    import re
+
+    _, path = full_project(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    *parents, last = where
+    target = data
+    for part in parents:
+        target = target[part]
+    if value is MISSING:
+        del target[last]
+    else:
+        target[last] = value
+    path.write_text(json.dumps(data, indent=1))
+    before = path.read_bytes()
+    with pytest.raises(FormatError) as caught:
+        Project.load(path)
+    assert caught.value.path == path
+    assert re.search(message, caught.value.problem), caught.value.problem
+    assert path.read_bytes() == before
+
+
+def test_project_numbers_must_be_finite_and_keys_unique(tmp_path):
+    _, path = full_project(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    for bad in ("NaN", "Infinity", "1e999"):
+        path.write_text(text.replace('"collar": 0.25', f'"collar": {bad}'))
+        with pytest.raises(FormatError, match="settings.collar: expected a finite number"):
+            Project.load(path)
+    path.write_text(text.replace('"current": "b.dotted"', '"current": "a", "current": "c"'))
+    with pytest.raises(FormatError, match='duplicate key "current"'):
+        Project.load(path)
+
+
+def test_a_project_of_a_newer_reviewer_is_refused_saying_so(tmp_path):
+    _, path = full_project(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["version"] = 2
+    data["labels"] = ["a field of version 2"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(FormatError) as caught:
+        Project.load(path)
+    assert caught.value.problem == (
+        "version: this project file was written by a newer reviewer (version 2); this "
+        "reviewer reads project files up to version 1: update reviewer to open it"
+    )
+
+
+def test_a_recording_listed_twice_keeps_one_review_record(tmp_path):
+    from reviewer.model.corpus import CorpusEntry
+
+    path = tmp_path / "p.reviewer-project.json"
+    entry = CorpusEntry("a", None, tmp_path / "a.rttm")
+    project = Project([entry, entry])  # a list file naming it twice
+    project.entry("a").note = "checked"
+    project.save(path)
+    assert Project.load(path).entry("a").note == "checked"  # as written: it loads
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["recordings"][1]["note"] = "another note"  # one of them would be silently dropped
+    path.write_text(json.dumps(data))
+    with pytest.raises(FormatError, match=r"recordings\[1\]: a second review record of 'a' "):
+        Project.load(path)
+
+
 def test_dotted_recording_ids_find_their_audio(tmp_path):
     (tmp_path / "ref").mkdir()
     (tmp_path / "audio").mkdir()

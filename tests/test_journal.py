@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import runpy
 import select
 import signal
@@ -195,22 +196,27 @@ def test_corrupt_middle_line_names_the_journal_and_line(tmp_path):
     [
         ({"kind": "undo", "time": 1.0, "name": "Split turn"}, "would undo 'Nudge end'"),
         ({"kind": "redo", "time": 1.0}, "redo with nothing to redo"),
-        ({"kind": "fly", "time": 1.0}, "unknown record kind 'fly'"),
-        ({"kind": "do", "time": 1.0}, "no command object"),
+        ({"kind": "fly", "time": 1.0}, 'record: kind: expected one of "do", .*"fly"'),
+        ({"kind": "do", "time": 1.0}, "do record: command: missing"),
         (
-            {"kind": "do", "command": edit.delete(CORRECTED, (Turn(1, 2, "Z"),)).to_json()},
-            "'Delete turn' does not apply: no such turn",
+            {
+                "kind": "do",
+                "time": 1.0,
+                "command": edit.delete(CORRECTED, (Turn(1, 2, "Z"),)).to_json(),
+            },
+            "do record: 'Delete turn' does not apply: no such turn",
         ),
         (
-            {"kind": "do", "command": edit.insert("x", Turn(1, 2, "Z")).to_json()},
+            {"kind": "do", "time": 1.0, "command": edit.insert("x", Turn(1, 2, "Z")).to_json()},
             "'Insert turn' does not apply: x",
         ),
         (
             {
                 "kind": "do",
+                "time": 1.0,
                 "command": {"name": "i", "track": CORRECTED, "removed": [], "added": [[2, 1, "Z"]]},
             },
-            r"command.added\[0\]: the turn ends",
+            r"do record: command.added\[0\]: ends \(1\) before it starts \(2\)",
         ),
     ],
 )
@@ -573,3 +579,221 @@ def test_text_edits_are_journaled_and_recovered(tmp_path):
     assert replayed.redo_name == "Edit text"
     assert session.transcript is not None
     journal.close()
+
+
+def dead_copy(tmp_path: Path, lines: list[bytes], name: str = "crashed") -> Path:
+    """A journal of a process that has exited, with these lines."""
+    path = tmp_path / "dead" / f"{name}.journal.jsonl"
+    path.parent.mkdir(exist_ok=True)
+    header = json.loads(lines[0])
+    header["pid"] = dead_pid()
+    path.write_bytes(b"\n".join([json.dumps(header).encode(), *lines[1:]]))
+    return path
+
+
+def journal_lines(tmp_path: Path) -> list[bytes]:
+    """The lines of a journal with two merged nudges, an undo, a redo and a save."""
+    journal, _, history = start(tmp_path)
+    nudge_end(history, 0, 2)
+    history.undo()
+    history.redo()
+    journal.mark_saved(tmp_path / "s.reviewer.json")
+    lines = journal.path.read_bytes().split(b"\n")
+    journal.close()
+    return lines
+
+
+def changed(line: bytes, path: tuple, value) -> bytes:
+    record = json.loads(line)
+    *parents, last = path
+    target = record
+    for part in parents:
+        target = target[part]
+    if value is MISSING:
+        del target[last]
+    else:
+        target[last] = value
+    return json.dumps(record).encode()
+
+
+MISSING = object()
+DO, UNDO, SAVE = 2, 4, 6  # line numbers of journal_lines(): header, do, do, undo, redo, save
+ADDED = ("command", "added", 0)
+
+# (line, where in the record, bad value or MISSING, the problem after "path:line: ")
+BAD_RECORD_FIELDS = [
+    (DO, ("kind",), MISSING, "record: kind: missing"),
+    (DO, ("kind",), 1, 'record: kind: expected one of "do", .*got the number 1'),
+    (DO, ("time",), MISSING, "do record: time: missing"),
+    (
+        DO,
+        ("time",),
+        "1.5",
+        'do record: time: expected a number of at least 0, got the string "1.5"',
+    ),
+    (DO, ("time",), -1, "do record: time: expected a number of at least 0, got the number -1"),
+    (DO, ("time",), 1e300, "do record: time: expected POSIX seconds before the year 10000"),
+    (DO, ("colour",), "red", r"do record: colour: unknown field \(the fields here are command,"),
+    (DO, ("command",), [], "do record: command: expected an object, got an empty list"),
+    (DO, ("command", "name"), 3, "do record: command.name: expected a string, got the number 3"),
+    (DO, ("command", "track"), "", "do record: command.track: expected a non-empty string, got"),
+    (DO, ("command", "merge_key"), 5, "do record: command.merge_key: expected a string or null"),
+    (DO, ("command", "removed"), None, "do record: command.removed: expected a list, got null"),
+    (DO, ("command", "added"), MISSING, "do record: command.added: missing"),
+    (DO, ADDED, [0, 1], r"do record: command.added\[0\]: expected \[start, end, speaker\]"),
+    (DO, (*ADDED, 1), "7", r'do record: command.added\[0\]\[1\] \(end\): expected a time .*"7"'),
+    (DO, (*ADDED, 1), 2.5, r"do record: command.added\[0\]\[1\] \(end\): .*number 2.5"),
+    (
+        DO,
+        (*ADDED, 2),
+        None,
+        r"do record: command.added\[0\]\[2\] \(speaker\): expected a non-empty",
+    ),
+    (
+        DO,
+        ("command", "type"),
+        "move",
+        r'do record: command.type: expected one of "text", got the str',
+    ),
+    (UNDO, ("name",), 7, "undo record: name: expected a string, got the number 7"),
+    (UNDO, ("time",), None, "undo record: time: expected a number of at least 0, got null"),
+    (SAVE, ("session_path",), None, "save record: session_path: expected a non-empty string, got"),
+    (SAVE, ("session_path",), "", "save record: session_path: expected a non-empty string, got"),
+]
+
+
+@pytest.mark.parametrize(("line", "where", "value", "message"), BAD_RECORD_FIELDS)
+def test_every_record_field_is_type_checked_and_the_journal_kept(
+    tmp_path, line, where, value, message
+):
+    lines = journal_lines(tmp_path)
+    lines[line - 1] = changed(lines[line - 1], where, value)
+    path = dead_copy(tmp_path, lines)
+    before = path.read_bytes()
+    with pytest.raises(FormatError) as caught:
+        recover(path)
+    assert caught.value.path == path and caught.value.line == line
+    assert re.match(message, caught.value.problem), caught.value.problem
+    # Listed with its problem, never as disposable; resuming it refuses and changes nothing.
+    [info] = pending_journals(path.parent)
+    assert info.problem == str(caught.value)
+    assert not info.disposable
+    assert info.edits == line - 2  # the edits before it
+    with pytest.raises(FormatError):
+        Journal.resume(path)
+    assert path.read_bytes() == before
+
+
+def test_a_bad_first_record_leaves_a_journal_that_is_not_disposable(tmp_path):
+    lines = journal_lines(tmp_path)
+    lines[1] = changed(lines[1], ("command", "added", 0, 0), "0")
+    path = dead_copy(tmp_path, lines)
+    [info] = pending_journals(path.parent)
+    assert info.edits == 0 and info.problem is not None and f"{path}:2: do record" in info.problem
+    assert not info.disposable  # the edits after it are still on disk: never deleted as empty
+    path.write_bytes(b"\n".join(journal_lines(tmp_path / "fine")[:1]) + b"\n")
+    [info] = pending_journals(path.parent)
+    assert info.edits == 0 and info.problem is None and info.disposable
+
+
+def test_a_torn_last_line_is_ignored_but_a_complete_bad_last_line_is_reported(tmp_path):
+    lines = journal_lines(tmp_path)
+    torn = dead_copy(tmp_path, [*lines[:-1], b'{"kind":"do","time":1.0,"comm'], "torn")
+    _, _, history = recover(torn)
+    assert history.is_saved  # every record before the torn one replayed
+    [info] = pending_journals(torn.parent)
+    assert info.problem is None and info.edits == 4
+    torn.unlink()
+    # A complete record (valid JSON) at the end is no torn write: it is checked like the rest.
+    bad = dead_copy(tmp_path, [*lines[:-1], b'{"kind":"undo","time":"1"}'], "bad")
+    with pytest.raises(FormatError, match=r":7: undo record: time: expected a number"):
+        recover(bad)
+
+
+# (where in the header, bad value or MISSING, the problem after "path:1: ")
+BAD_HEADER_FIELDS = [
+    (("id",), "", "header: id: expected a non-empty string, got an empty one"),
+    (("pid",), "123", 'header: pid: expected a whole number, got the string "123"'),
+    (("pid",), 0, "header: pid: expected a whole number from 1 to 2147483647, got the number 0"),
+    (("pid",), 2**40, "header: pid: expected a whole number from 1 to 2147483647"),
+    (("host",), None, "header: host: expected a string, got null"),
+    (("time",), MISSING, "header: time: missing"),
+    (("time",), float("nan"), "header: time: expected a finite number, got NaN"),
+    (("session_path",), 5, "header: session_path: expected a non-empty string or null"),
+    (("project",), ["p"], "header: project: expected a non-empty string or null, got a list"),
+    (("colour",), 1, r"header: colour: unknown field"),
+    (("session",), MISSING, "header: session: missing"),
+    (
+        ("session", "settings", "skip_overlap"),
+        "false",
+        'header: session.settings.skip_overlap: expected true or false, got the string "false"',
+    ),
+    (
+        ("session", "tracks", CORRECTED, "turns", 0, 0),
+        -5,
+        r'header: session.tracks\["corrected"\].turns\[0\]\[0\] \(start\): expected a time',
+    ),
+]
+
+
+@pytest.mark.parametrize(("where", "value", "message"), BAD_HEADER_FIELDS)
+def test_every_header_field_is_type_checked(tmp_path, where, value, message):
+    lines = journal_lines(tmp_path)
+    path = dead_copy(tmp_path, lines)
+    lines = path.read_bytes().split(b"\n")
+    lines[0] = changed(lines[0], where, value)
+    path.write_bytes(b"\n".join(lines))
+    before = path.read_bytes()
+    with pytest.raises(FormatError) as caught:
+        recover(path)
+    assert caught.value.path == path and caught.value.line == 1
+    assert re.match(message, caught.value.problem), caught.value.problem
+    [info] = pending_journals(path.parent)  # listed, so that the user hears of it
+    assert info.problem == str(caught.value) and not info.disposable
+    assert path.read_bytes() == before
+
+
+def test_a_journal_of_a_newer_reviewer_is_refused_and_left_alone(tmp_path):
+    lines = journal_lines(tmp_path)
+    lines[0] = changed(lines[0], ("version",), 2)
+    path = dead_copy(tmp_path, lines)
+    before = path.read_bytes()
+    with pytest.raises(FormatError) as caught:
+        recover(path)
+    assert caught.value.line == 1
+    assert caught.value.problem == (
+        "version: this journal file was written by a newer reviewer (version 2); this "
+        "reviewer reads journal files up to version 1: update reviewer to open it"
+    )
+    assert pending_journals(path.parent) == []  # not offered, so never deleted from here
+    assert path.read_bytes() == before
+
+
+def test_every_record_kind_the_app_writes_is_read_back(tmp_path):
+    from reviewer.model.transcript import Transcript, Utterance, Word
+
+    words = (Word(0, 4, "hi"), Word(5, 10, "there"))
+    transcript = Transcript([Utterance(0, 10, "hi there", None, words)], "rec")
+    document = make_document()
+    document.transcript = transcript
+    journal, document, history = start(tmp_path, document)
+    nudge_end(history, 0, 2)
+    history.push(edit.edit_text(document.transcript.utterances[0], "hello there"))
+    history.undo()
+    history.redo()
+    document.add_track("extra", Track([Turn(S, 2 * S, "Q")], channel="B"))
+    journal.record_track("extra", document["extra"])
+    journal.mark_saved(tmp_path / "s.reviewer.json")
+    history.mark_saved()
+    crashed = copy_as(journal.path, tmp_path / "crashed.journal.jsonl", dead_pid())
+    journal.close()
+    resumed, _, _, recovered = Journal.resume(crashed)
+    nudge_end(recovered, 1, 1)
+    kinds = [json.loads(line)["kind"] for line in crashed.read_bytes().splitlines()]
+    assert kinds == ["start", "do", "do", "do", "undo", "redo", "track", "save", "resume", "do"]
+    session, again, replayed = recover(crashed)
+    assert again.tracks == recovered.document.tracks
+    assert again.transcript == recovered.document.transcript
+    assert replayed.commands == recovered.commands
+    assert session.settings == {"collar": 0.25}
+    resumed.close()

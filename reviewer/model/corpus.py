@@ -1,6 +1,26 @@
 """A corpus under review: its recordings, their scores, and the project file.
 
-The project file keeps each recording's review status, notes and corrections.
+The project file (``*.reviewer-project.json``, UTF-8 JSON, a byte order mark allowed)
+keeps each recording's review status, notes and corrections, the scoring settings, a second
+system to compare with, and the recording last reviewed. Every field is type-checked when
+it is read; a field the format does not have is refused, as is a missing one not marked
+optional, and nothing is converted:
+
+- ``format``: ``"reviewer-project"``; ``version``: a whole number, 1 (a newer version is
+  refused: the file was written by a newer reviewer);
+- ``settings`` (optional): an object with any of ``collar`` (a finite number >= 0, seconds
+  on each side; 0 when absent) and ``skip_overlap`` (true or false; false when absent);
+- ``other_system``, ``current`` (optional): a non-empty string (a path; the recording last
+  reviewed, which need not be listed) or null;
+- ``recordings``: a list of objects with a ``uri`` (a non-empty string) and, each optional,
+  ``audio``, ``reference``, ``system``, ``uem`` (a non-empty string, a path relative to the
+  project file, or null), ``status`` (one of :data:`STATUSES`; "to review" when absent),
+  ``note`` (a string, or null for none) and ``corrected`` (null or a track as in session
+  files: ``{"channel": ..., "turns": [[start, end, speaker], ...]}``). A recording listed
+  twice (a list file may name it twice) must carry the same review record both times.
+
+The optional fields are those the first project files (``settings``, ``other_system``,
+``current``) or hand-written ones may lack; they were read so before reading became strict.
 """
 
 from __future__ import annotations
@@ -11,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reviewer.model import validation as check
 from reviewer.model.annotation import Track
 from reviewer.model.formats import FormatError, read_rttm, read_uem
 from reviewer.model.formats.files import numbered_lines, write_text_atomic
@@ -24,6 +45,8 @@ REFERENCE_FOLDERS = ("ref", "reference", "references", "rttm", "ref-dev", "ref-t
 SYSTEM_FOLDERS = ("sys", "system", "hyp", "hypothesis", "systems")
 STATUSES = ("to review", "in progress", "done", "skipped")
 PROJECT_FORMAT = "reviewer-project"
+PROJECT_VERSION = 1
+"""The project version this reviewer writes, and the newest it reads."""
 PROJECT_SUFFIX = ".reviewer-project.json"
 
 
@@ -236,7 +259,7 @@ class Project:
 
         data = {
             "format": PROJECT_FORMAT,
-            "version": 1,
+            "version": PROJECT_VERSION,
             "settings": {
                 "collar": self.settings.collar,
                 "skip_overlap": self.settings.skip_overlap,
@@ -249,68 +272,87 @@ class Project:
 
     @classmethod
     def load(cls, path: str | Path) -> Project:
-        """Read a project file.
+        """Read a project file, type-checking every field (see the module notes).
+
+        Paths are taken relative to the project file. Nothing is converted or defaulted
+        but what the format says is optional.
 
         Raises
         ------
         FormatError
-            Naming the file and the problem (line numbers for invalid JSON).
+            Naming the file and the problem: the line for invalid JSON, else the field's
+            path (``settings.skip_overlap: expected true or false, got the string
+            "false"``); a newer ``version`` is refused (written by a newer reviewer).
         """
         path = Path(path)
+        data = check.read_json(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as error:
-            raise FormatError(path, error.lineno, f"not valid JSON: {error.msg}") from None
-        except UnicodeDecodeError:
-            raise FormatError(path, None, "not a reviewer project file (not UTF-8)") from None
-        except OSError as error:
-            raise FormatError(path, None, f"cannot read: {error.strerror}") from None
-        if not isinstance(data, dict) or data.get("format") != PROJECT_FORMAT:
-            raise FormatError(path, None, "not a reviewer project file")
-        base = path.parent
+            return _project_from_dict(data, path.parent)
+        except ValueError as error:
+            raise FormatError(path, None, str(error)) from None
 
-        def resolve(value) -> Path | None:
-            return None if value is None else base / value
 
-        entries, review = [], {}
-        try:
-            for i, item in enumerate(data["recordings"]):
-                uri = item["uri"]
-                entries.append(
-                    CorpusEntry(
-                        uri,
-                        *(resolve(item.get(k)) for k in ("audio", "reference", "system", "uem")),
-                    )
-                )
-                status = item.get("status", STATUSES[0])
-                if status not in STATUSES:
-                    raise ValueError(f"recordings[{i}]: unknown status {status!r}")
-                corrected = item.get("corrected")
-                note = item.get("note") or ""
-                if not isinstance(note, str):
-                    raise ValueError(f"recordings[{i}].note: not text")
-                review[uri] = ProjectEntry(
-                    status,
-                    note,
-                    None
-                    if corrected is None
-                    else track_from_dict(corrected, uri, f"recordings[{i}].corrected"),
-                )
-            settings = data.get("settings") or {}
-            if not isinstance(settings, dict):
-                raise ValueError("settings: not an object")
-            scoring = ScoringSettings(
-                float(settings.get("collar", 0.0)), bool(settings.get("skip_overlap", False))
+_RECORDING_PATHS = ("audio", "reference", "system", "uem")
+
+
+def _project_from_dict(data: object, base: Path) -> Project:
+    """The project a decoded project file holds, paths relative to ``base``.
+
+    Raises
+    ------
+    ValueError
+        A :class:`~reviewer.model.validation.FieldError` naming the field at fault.
+    """
+    check.header(data, "reviewer project file", PROJECT_FORMAT, PROJECT_VERSION, "project")
+    required, optional = (
+        ("format", "version", "recordings"),
+        ("settings", "other_system", "current"),
+    )
+    data = check.obj(data, "", required, optional)
+
+    def resolve(value: str | None) -> Path | None:
+        return None if value is None else base / value
+
+    settings = check.obj(data.get("settings", {}), "settings", (), ("collar", "skip_overlap"))
+    scoring = ScoringSettings(
+        check.number(settings.get("collar", 0.0), "settings.collar", minimum=0),
+        check.boolean(settings.get("skip_overlap", False), "settings.skip_overlap"),
+    )
+    other = check.optional_text(data.get("other_system"), "other_system")
+    current = check.optional_text(data.get("current"), "current")
+    entries: list[CorpusEntry] = []
+    review: dict[str, ProjectEntry] = {}
+    first: dict[str, int] = {}
+    for i, item in enumerate(check.array(data["recordings"], "recordings")):
+        where = check.index("recordings", i)
+        check.obj(item, where, ("uri",), (*_RECORDING_PATHS, "status", "note", "corrected"))
+        uri = check.text(item["uri"], f"{where}.uri", empty=False)
+        paths = [check.optional_text(item.get(k), f"{where}.{k}") for k in _RECORDING_PATHS]
+        status = check.choice(item.get("status", STATUSES[0]), f"{where}.status", STATUSES)
+        note = check.optional_text(item.get("note"), f"{where}.note", empty=True) or ""
+        corrected = item.get("corrected")
+        if corrected is not None:
+            corrected = track_from_dict(corrected, uri, f"{where}.corrected")
+        record = ProjectEntry(status, note, corrected)
+        if uri in review and not _same_record(review[uri], record):
+            raise check.FieldError(
+                where,
+                f"a second review record of {uri!r} (recordings[{first[uri]}]) with another "
+                "status, note or correction: keep one",
             )
-            other = data.get("other_system")
-            if other is not None and not isinstance(other, str):
-                raise ValueError("other_system: not a path")
-            current = data.get("current")
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise FormatError(path, None, f"malformed project: {error}") from None
-        return cls(
-            entries, review, scoring, resolve(other), current if isinstance(current, str) else None
-        )
+        first.setdefault(uri, i)
+        entries.append(CorpusEntry(uri, *(resolve(p) for p in paths)))
+        review[uri] = record
+    return Project(entries, review, scoring, resolve(other), current)
+
+
+def _same_record(a: ProjectEntry, b: ProjectEntry) -> bool:
+    """Whether two review records are what the project writes twice for one recording."""
+    if (a.status, a.note) != (b.status, b.note):
+        return False
+    if a.corrected is None or b.corrected is None:
+        return a.corrected is b.corrected
+    return (a.corrected.channel, a.corrected.turns) == (b.corrected.channel, b.corrected.turns)
 
 
 @dataclass(frozen=True)

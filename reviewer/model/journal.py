@@ -3,9 +3,9 @@
 A journal is one file, ``<id>.journal.jsonl``, of UTF-8 JSON lines. The first line is the
 header: ``{"format": "reviewer-journal", "version": 1, "kind": "start", "id", "pid",
 "host", "time", "session_path", "project", "session": {...}}`` where ``session`` is the
-full starting state in the session file's JSON form (audio path absolute) and ``project`` the corpus
-project file the recording was opened from (or null). Each later line is one record,
-written, flushed and fsynced before :meth:`Journal.record` returns:
+full starting state in the session file's JSON form (audio path absolute) and ``project``
+the corpus project file the recording was opened from (or null). Each later line is one
+record, written, flushed and fsynced before :meth:`Journal.record` returns:
 
 - ``{"kind": "do", "time": t, "command": {...}}``: a command pushed on the history
   (:meth:`EditTurns.to_json`, before any merge);
@@ -22,6 +22,33 @@ Times ``t`` are POSIX seconds. Replaying the records through a fresh :class:`His
 rebuilds the document and the undo stack exactly, merges included. A running process holds
 an exclusive ``flock`` on its journal (where the OS has one), so a journal is offered for
 recovery only when its process is gone, even when the pid has since been reused.
+
+Reading is strict, field by field, as for session files. In the header: ``id`` a non-empty
+string, ``pid`` a whole number from 1 to 2**31 - 1, ``host`` a string, ``time`` POSIX
+seconds (a finite number from 0 to the end of the year 9999), ``session_path`` and the
+optional ``project`` a non-empty string or null, ``session`` a session as
+:func:`~reviewer.model.session.session_from_dict` reads it. In the records: ``kind`` one of
+the seven above, ``time`` as in the header, a ``do`` command either
+``{"name", "track", "removed", "added", "merge_key"}`` (name a string, track a non-empty
+string, removed and added lists of turns as in session files, merge_key a string or null
+and optional) or ``{"type": "text", "name", "old", "new"}`` (two utterances as in session
+transcripts), ``undo`` and ``redo`` an optional string ``name``, ``track`` a non-empty
+``name`` and a track, ``save`` a non-empty ``session_path``, ``resume`` a ``pid`` and a
+``host``. A field not listed is refused. A journal of a newer version (written by a newer
+reviewer) is refused by :func:`recover` and not listed by :func:`pending_journals`, so that
+this reviewer never deletes it.
+
+The lines are numbered from 1, the header: a record's number is its line number. Only the
+last line may be torn: a crash cuts a record while it is written, and an unterminated last
+line that is not JSON is ignored (that edit never finished; :meth:`Journal.resume` cuts it
+off before appending). Any other malformed record -- not JSON, not an object, a field of the
+wrong type, or a record that does not replay -- is a :class:`FormatError` naming the
+journal and the line. Nothing then changes the file: :func:`recover` and
+:meth:`Journal.resume` refuse it; :func:`pending_journals` lists a journal with a malformed
+line with its ``problem`` (the counts cover the records before it), and
+:attr:`JournalInfo.disposable` is then False (a record that is well formed but does not
+replay is found only by replaying). So the records that are fine, before and after the bad
+one, stay on disk: a journal is deleted only when closed, or by :func:`discard_journal`.
 """
 
 from __future__ import annotations
@@ -31,12 +58,12 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from reviewer.model import validation as check
 from reviewer.model.annotation import Track
 from reviewer.model.commands import EditText, EditTurns
 from reviewer.model.document import Change, Document
@@ -49,6 +76,7 @@ from reviewer.model.session import (
     track_from_dict,
     track_to_dict,
     turns_from_json,
+    utterance_from_list,
 )
 
 try:
@@ -92,8 +120,8 @@ class JournalInfo:
     unsaved_edits
         The number of edit records after the last save.
     problem
-        Why :func:`recover` will fail (a line that is not JSON), or None; the counts then
-        cover the lines before it.
+        Why :func:`recover` will fail (a malformed header or record, named by journal and
+        line), or None; the counts then cover the records before it.
     project
         The corpus project file the recording was opened from, or None; its corrections
         are restored into that project when the corpus is opened again.
@@ -110,6 +138,15 @@ class JournalInfo:
     unsaved_edits: int
     problem: str | None = None
     project: Path | None = None
+
+    @property
+    def disposable(self) -> bool:
+        """Whether deleting the journal loses nothing: no edit, and nothing left unread.
+
+        A journal with a :attr:`problem` is never disposable, even with no edit before the
+        problem: the records after it may hold edits.
+        """
+        return self.edits == 0 and self.problem is None
 
 
 def journal_directory() -> Path:
@@ -202,7 +239,8 @@ class Journal:
         JournalBusy
             If a running process holds the journal.
         FormatError
-            As :func:`recover`.
+            As :func:`recover`; the file is then left as it is (nothing cut, nothing
+            appended).
         """
         path = Path(path)
         fd = os.open(path, os.O_RDWR | os.O_APPEND)
@@ -345,7 +383,8 @@ def recover(path: str | Path) -> tuple[Session, Document, History]:
 
     The document starts from the header's state; every do, undo, redo, track and save
     record is replayed through a fresh :class:`History`, so merges happen as they did.
-    A torn last line (cut by the crash) is ignored.
+    A torn last line (cut by the crash) is ignored. A journal is type-checked, line by
+    line, before anything is replayed.
 
     Returns
     -------
@@ -356,8 +395,10 @@ def recover(path: str | Path) -> tuple[Session, Document, History]:
     Raises
     ------
     FormatError
-        If the journal cannot be read, has no header, or any line but a torn last one is
-        malformed or does not replay (naming the journal and the line).
+        If the journal cannot be read, has no header, was written by a newer reviewer, or
+        any line but a torn last one is malformed or does not replay (naming the journal,
+        the line, and the field: ``...journal.jsonl:7: do record: command.added[0][1]
+        (end): expected a time in ticks ...``). The file is left as it is.
     """
     replay = _replay(Path(path))
     return replay.session, replay.document, replay.history
@@ -370,7 +411,8 @@ def pending_journals(directory: str | Path | None = None) -> list[JournalInfo]:
     has no ``flock``, while the pid it records runs (``os.kill(pid, 0)``; after a reboot a
     reused pid can hide a journal there). The lock, released by the kernel when a process
     dies, also tells a dead journal whose pid was reused by an unrelated process. Cleanly
-    closed journals and files without a complete header are not listed.
+    closed journals, files without a complete header and journals of a newer reviewer are
+    not listed; a journal with a malformed header or record is listed with its ``problem``.
 
     Parameters
     ----------
@@ -418,42 +460,38 @@ class _Replay:
 
 
 def _replay(path: Path) -> _Replay:
-    lines, bad_line = _lines(path)
-    if bad_line is not None and not lines:
-        raise bad_line
-    header = _header(path, lines)
-    try:
-        session = session_from_dict(header.get("session"))
-    except ValueError as error:
-        raise FormatError(path, 1, f"starting state: {error}") from None
+    scan = _scan(path)
+    header = scan.header
+    session = header.session
     document = session.to_document()
     history = History(document)
-    session_path = _optional_path(header.get("session_path"))
-    good_size, unterminated = lines[0].end, not lines[0].terminated
-    for line in lines[1:]:
+    session_path = header.session_path
+    good_size, unterminated = scan.lines[0].end, not scan.lines[0].terminated
+    for line in scan.lines[1:]:
         if line.record is None:  # torn last line
             break
         try:
             session_path = _apply(line.record, document, history, session_path)
         except (KeyError, TypeError, ValueError) as error:
-            raise FormatError(path, line.number, _problem(error)) from None
+            problem = f"{line.record.kind} record: {_problem(error)}"
+            raise FormatError(path, line.number, problem) from None
         good_size, unterminated = line.end, not line.terminated
-        if line.record.get("kind") == "close":
+        if line.record.kind == "close":
             break
     else:
-        if bad_line is not None:
-            raise bad_line
+        if scan.problem is not None:
+            raise scan.problem
     session.tracks = dict(document.tracks)
     return _Replay(session, document, history, session_path, good_size, unterminated)
 
 
 def _apply(
-    record: dict[str, Any], document: Document, history: History, session_path: Path | None
+    record: _Record, document: Document, history: History, session_path: Path | None
 ) -> Path | None:
-    """Replay one record; return the session path after it."""
-    kind = record.get("kind")
+    """Replay one (type-checked) record; return the session path after it."""
+    kind = record.kind
     if kind == "do":
-        command = _command(record.get("command"))
+        command = record.value
         try:
             history.push(command)
         except KeyError as error:
@@ -462,7 +500,7 @@ def _apply(
         expected = history.undo_name if kind == "undo" else history.redo_name
         if expected is None:
             raise ValueError(f"{kind} with nothing to {kind}")
-        name = record.get("name", expected)
+        name = expected if record.value is None else record.value
         if name != expected:
             raise ValueError(f"{kind} of {name!r} but the history would {kind} {expected!r}")
         if kind == "undo":
@@ -470,54 +508,90 @@ def _apply(
         else:
             history.redo()
     elif kind == "track":
-        name = record.get("name")
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"track name {name!r} is not a non-empty string")
-        document.add_track(name, track_from_dict(record.get("track"), document.uri))
+        name, track = record.value
+        document.add_track(name, track)
     elif kind == "save":
         history.mark_saved()
-        return _optional_path(record.get("session_path")) or session_path
-    elif kind not in ("resume", "close"):
-        raise ValueError(f"unknown record kind {kind!r}")
+        return record.value
     return session_path
 
 
-def _command(data: Any) -> EditTurns | EditText:
-    if not isinstance(data, dict):
-        raise ValueError("the 'do' record has no command object")
-    if data.get("type") == "text":
-        if not isinstance(data.get("name"), str):
-            raise ValueError("the command needs a string name")
-        return EditText.from_json(data)
-    name, track, key = data.get("name"), data.get("track"), data.get("merge_key")
-    if not isinstance(name, str) or not isinstance(track, str):
-        raise ValueError("the command needs a string name and track")
-    if key is not None and not isinstance(key, str):
-        raise ValueError(f"merge_key {key!r} is neither null nor a string")
-    removed = turns_from_json(data.get("removed"), "command.removed")
-    added = turns_from_json(data.get("added"), "command.added")
-    return EditTurns(name, track, removed, added, key)
+@dataclass(frozen=True)
+class _Record:
+    """A type-checked record: its kind, time and what it carries.
+
+    ``value`` is the command of a ``do``, the name (or None) of an ``undo`` or ``redo``,
+    ``(name, track)`` of a ``track``, the session path of a ``save``, the pid of a
+    ``resume``, None for a ``close``.
+    """
+
+    kind: str
+    time: float
+    value: Any
+
+
+@dataclass(frozen=True)
+class _Header:
+    pid: int
+    time: float
+    session_path: Path | None
+    project: Path | None
+    session: Session
 
 
 @dataclass
 class _Line:
     number: int
-    record: dict[str, Any] | None  # None: a torn last line
+    record: _Record | None  # None: the header, or a torn last line
     end: int  # byte offset just past the line (and its newline)
     terminated: bool
 
 
-def _lines(path: Path) -> tuple[list[_Line], FormatError | None]:
-    """Parse the lines as JSON objects, up to the first malformed one.
+@dataclass
+class _Scan:
+    header: _Header
+    lines: list[_Line]  # the header's first, up to the first malformed line
+    problem: FormatError | None  # why the lines stop before the end of the file
 
-    Returns the lines before it and the error for it (None if all are well formed); only
-    an unterminated last line may be torn, and is then returned with no record.
+
+_HEADER_FIELDS = ("format", "version", "kind", "id", "pid", "host", "time", "session_path")
+_HEADER_FIELDS += ("session",)
+_RECORD_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "do": (("kind", "time", "command"), ()),
+    "undo": (("kind", "time"), ("name",)),
+    "redo": (("kind", "time"), ("name",)),
+    "track": (("kind", "time", "name", "track"), ()),
+    "save": (("kind", "time", "session_path"), ()),
+    "resume": (("kind", "time", "pid", "host"), ()),
+    "close": (("kind", "time"), ()),
+}
+_LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z, the last time a datetime holds
+_MAX_PID = 2**31 - 1
+
+
+class _NotOurs(FormatError):
+    """Line 1 is not the header of a journal this reviewer reads."""
+
+
+def _scan(path: Path) -> _Scan:
+    """Read and type-check a journal, line by line, up to the first malformed line.
+
+    Only an unterminated last line that is not JSON is taken as torn (the crash cut it
+    while it was written): it is returned with no record. Any other malformed line ends
+    the scan, with its error.
+
+    Raises
+    ------
+    FormatError
+        If the journal cannot be read or its header (line 1) is malformed; a
+        :class:`_NotOurs` if line 1 is no header of a journal this reviewer reads.
     """
     try:
         data = path.read_bytes()
     except OSError as error:
         raise FormatError(path, None, f"cannot read: {error.strerror or error}") from None
-    lines = []
+    lines: list[_Line] = []
+    header: _Header | None = None
     offset = 0
     pieces = data.split(b"\n")
     for number, raw in enumerate(pieces, start=1):
@@ -526,82 +600,213 @@ def _lines(path: Path) -> tuple[list[_Line], FormatError | None]:
             break
         offset += len(raw) + terminated
         try:
-            record = json.loads(raw.decode("utf-8"))
-            if not isinstance(record, dict):
-                raise ValueError("a record must be a JSON object")
+            record = json.loads(raw.decode("utf-8"), object_pairs_hook=check.no_duplicates)
         except ValueError as error:  # UnicodeDecodeError and JSONDecodeError included
+            if header is None:
+                problem = f"not a journal header: {error}"
+                if not terminated:
+                    problem = "no complete header (the journal was cut while created)"
+                raise _NotOurs(path, 1, problem) from None
             if not terminated:
                 lines.append(_Line(number, None, offset, False))
                 break
-            return lines, FormatError(path, number, f"not a journal record: {error}")
-        lines.append(_Line(number, record, offset, terminated))
-    return lines, None
+            return _Scan(header, lines, FormatError(path, number, f"not a journal record: {error}"))
+        if header is None:
+            header = _header(path, record)
+            lines.append(_Line(number, None, offset, terminated))
+            continue
+        try:
+            checked = _record(record, header.session.uri)
+        except ValueError as error:
+            kind = record.get("kind") if isinstance(record, dict) else None
+            name = f"{kind} record" if kind in _RECORD_FIELDS else "record"
+            return _Scan(header, lines, FormatError(path, number, f"{name}: {error}"))
+        lines.append(_Line(number, checked, offset, terminated))
+    if header is None:
+        raise _NotOurs(path, 1, "no complete header (the journal was cut while created)")
+    return _Scan(header, lines, None)
 
 
-def _header(path: Path, lines: list[_Line]) -> dict[str, Any]:
-    if not lines or lines[0].record is None:
-        raise FormatError(path, 1, "no complete header (the journal was cut while created)")
-    header = lines[0].record
-    if header.get("format") != JOURNAL_FORMAT or header.get("kind") != "start":
-        raise FormatError(path, 1, "not a reviewer journal")
-    if header.get("version") != JOURNAL_VERSION:
-        raise FormatError(path, 1, f"unknown journal version {header.get('version')!r}")
-    if type(header.get("pid")) is not int or not isinstance(header.get("time"), (int, float)):
-        raise FormatError(path, 1, "the header has no pid or time")
-    return header
+def _header(path: Path, record: Any) -> _Header:
+    """The type-checked header (line 1).
+
+    Raises
+    ------
+    FormatError
+        A :class:`_NotOurs` if it is no header of a journal this reviewer reads (another
+        file, a newer version); else naming the malformed field.
+    """
+    try:
+        check.header(record, "reviewer journal", JOURNAL_FORMAT, JOURNAL_VERSION, "journal")
+        if record.get("kind") != "start":
+            raise check.FieldError(
+                "kind", f'expected "start", got {check.describe(record.get("kind"))}'
+            )
+    except ValueError as error:
+        raise _NotOurs(path, 1, str(error)) from None
+    try:
+        check.obj(record, "", _HEADER_FIELDS, ("project",))
+        check.text(record["id"], "id", empty=False)
+        pid = check.whole(record["pid"], "pid", minimum=1, maximum=_MAX_PID)
+        check.text(record["host"], "host")
+        started = _time(record["time"], "time")
+        session_path = check.optional_text(record["session_path"], "session_path")
+        project = check.optional_text(record.get("project"), "project")
+        session = session_from_dict(record["session"], where="session")
+    except ValueError as error:
+        raise FormatError(path, 1, f"header: {error}") from None
+    return _Header(
+        pid,
+        started,
+        None if session_path is None else Path(session_path),
+        None if project is None else Path(project),
+        session,
+    )
+
+
+def _record(record: Any, uri: str) -> _Record:
+    """A type-checked record of the journal of recording ``uri``.
+
+    Raises
+    ------
+    ValueError
+        A :class:`~reviewer.model.validation.FieldError` naming the field at fault.
+    """
+    if not isinstance(record, dict):
+        raise check.FieldError("", f"expected a JSON object, got {check.describe(record)}")
+    if "kind" not in record:
+        raise check.FieldError("kind", "missing")
+    kind = check.choice(record["kind"], "kind", _RECORD_FIELDS)
+    check.obj(record, "", *_RECORD_FIELDS[kind])
+    when = _time(record["time"], "time")
+    value: Any = None
+    if kind == "do":
+        value = _command(record["command"], "command")
+    elif kind in ("undo", "redo"):
+        value = check.text(record["name"], "name") if "name" in record else None
+    elif kind == "track":
+        name = check.text(record["name"], "name", empty=False)
+        value = (name, track_from_dict(record["track"], uri, "track"))
+    elif kind == "save":
+        value = Path(check.text(record["session_path"], "session_path", empty=False))
+    elif kind == "resume":
+        value = check.whole(record["pid"], "pid", minimum=1, maximum=_MAX_PID)
+        check.text(record["host"], "host")
+    return _Record(kind, when, value)
+
+
+def _command(data: Any, where: str) -> EditTurns | EditText:
+    """A journaled command: turns edited (:class:`EditTurns`) or a text edit.
+
+    Raises
+    ------
+    ValueError
+        A :class:`~reviewer.model.validation.FieldError` naming the field at fault.
+    """
+    if isinstance(data, dict) and "type" in data:
+        check.choice(data["type"], check.field(where, "type"), ("text",))
+        check.obj(data, where, ("type", "name", "old", "new"))
+        return EditText(
+            check.text(data["name"], check.field(where, "name")),
+            utterance_from_list(data["old"], check.field(where, "old")),
+            utterance_from_list(data["new"], check.field(where, "new")),
+        )
+    check.obj(data, where, ("name", "track", "removed", "added"), ("merge_key",))
+    key = check.optional_text(data.get("merge_key"), check.field(where, "merge_key"), empty=True)
+    return EditTurns(
+        check.text(data["name"], check.field(where, "name")),
+        check.text(data["track"], check.field(where, "track"), empty=False),
+        turns_from_json(data["removed"], check.field(where, "removed")),
+        turns_from_json(data["added"], check.field(where, "added")),
+        key,
+    )
+
+
+def _time(value: Any, where: str) -> float:
+    """POSIX seconds, from 0 to the end of the year 9999."""
+    seconds = check.number(value, where, minimum=0)
+    if seconds > _LAST_SECOND:
+        raise check.FieldError(
+            where, f"expected POSIX seconds before the year 10000, got {seconds!r}"
+        )
+    return seconds
 
 
 def _info(path: Path) -> JournalInfo | None:
-    """Summarize a journal without replaying it; None if it has no header or was closed."""
+    """Summarize a journal without replaying it.
+
+    None if it is no journal this reviewer reads (no complete header, another file, a
+    newer version) or was closed. A malformed header or record gives a summary with its
+    ``problem``; the counts then cover the records before it.
+    """
     try:
-        lines, bad_line = _lines(path)
-        header = _header(path, lines)
-    except FormatError:
+        scan = _scan(path)
+    except _NotOurs:
         return None
-    problem = None if bad_line is None else str(bad_line)
-    pid, session_path = header["pid"], _optional_path(header.get("session_path"))
+    except FormatError as error:
+        return _broken_header(path, error)
+    header = scan.header
+    pid, session_path = header.pid, header.session_path
     edits = unsaved = 0
     last_edit = None
-    session = header.get("session") if isinstance(header.get("session"), dict) else {}
-    uri = session.get("uri") if isinstance(session.get("uri"), str) else ""
-    audio = _optional_path(session.get("audio"))
-    for record in _records(lines[1:]):
-        kind = record.get("kind")
-        if kind == "close":
+    for line in scan.lines[1:]:
+        record = line.record
+        if record is None:
+            continue
+        if record.kind == "close":
             return None
-        if kind in _EDITS:
+        if record.kind in _EDITS:
             edits += 1
             unsaved += 1
-            last_edit = record.get("time", last_edit)
-        elif kind == "save":
+            last_edit = record.time
+        elif record.kind == "save":
             unsaved = 0
-            session_path = _optional_path(record.get("session_path")) or session_path
-        elif kind == "resume" and type(record.get("pid")) is int:
-            pid = record["pid"]
+            session_path = record.value
+        elif record.kind == "resume":
+            pid = record.value
     return JournalInfo(
         path=path,
         pid=pid,
-        uri=uri,
-        audio=audio,
+        uri=header.session.uri,
+        audio=header.session.audio,
         session_path=session_path,
-        created=_datetime(header["time"]),
+        created=_datetime(header.time),
         last_edit=None if last_edit is None else _datetime(last_edit),
         edits=edits,
         unsaved_edits=unsaved,
-        problem=problem,
+        problem=None if scan.problem is None else str(scan.problem),
+        project=header.project,
+    )
+
+
+def _broken_header(path: Path, error: FormatError) -> JournalInfo | None:
+    """The summary of a journal whose header is malformed: what can be read, and why not."""
+    try:
+        header = json.loads(path.read_bytes().split(b"\n", 1)[0].decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    session = header.get("session") if isinstance(header.get("session"), dict) else {}
+    pid = header.get("pid")
+    started = header.get("time")
+    return JournalInfo(
+        path=path,
+        pid=pid if type(pid) is int and 0 < pid <= _MAX_PID else 0,
+        uri=session.get("uri") if isinstance(session.get("uri"), str) else "",
+        audio=_optional_path(session.get("audio")),
+        session_path=_optional_path(header.get("session_path")),
+        created=_datetime(started if isinstance(started, int | float) else 0),
+        last_edit=None,
+        edits=0,
+        unsaved_edits=0,
+        problem=str(error),
         project=_optional_path(header.get("project")),
     )
 
 
-def _records(lines: list[_Line]) -> Iterator[dict[str, Any]]:
-    for line in lines:
-        if line.record is not None:
-            yield line.record
-
-
-def _datetime(seconds: Any) -> datetime:
-    value = seconds if isinstance(seconds, (int, float)) else 0
-    return datetime.fromtimestamp(value, timezone.utc)
+def _datetime(seconds: float) -> datetime:
+    if not 0 <= seconds <= _LAST_SECOND:  # NaN included: only from a malformed header
+        seconds = 0
+    return datetime.fromtimestamp(seconds, timezone.utc)
 
 
 def _optional_path(value: Any) -> Path | None:

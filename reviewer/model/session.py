@@ -1,46 +1,87 @@
 """A saved review session: tracks, scored regions, settings and view, in one JSON file.
 
-The file (``*.reviewer.json``) is UTF-8 JSON with a ``"format": "reviewer-session"``,
-``"version": 1`` header. Times are integer ticks (``"ticks_per_second"`` says how many make
-a second), a turn is ``[start, end, speaker]`` on one line, and the audio path is stored
-relative to the session file (beside its absolute form, tried when the relative one is gone).
+The file (``*.reviewer.json``) is UTF-8 JSON (a byte order mark is allowed) with a
+``"format": "reviewer-session"``, ``"version": 1`` header. Times are integer ticks
+(``"ticks_per_second"`` says how many make a second), a turn is ``[start, end, speaker]``
+on one line, and the audio path is stored relative to the session file (beside its absolute
+form, tried when the relative one is gone).
+
+Fields (every one type-checked on load; a field not listed here is refused, as is a
+missing one not marked optional; nothing is converted or defaulted):
+
+- ``format``: ``"reviewer-session"``; ``version``: a whole number, 1 (a newer version is
+  refused: the file was written by a newer reviewer);
+- ``ticks_per_second``: 3528000000;
+- ``uri``: a non-empty string;
+- ``audio``: a non-empty string (a path, relative to the file or absolute) or null;
+  ``audio_absolute`` (optional): a non-empty string, only beside an ``audio``;
+- ``uem``: null, or a list of ``[start, end]`` ticks (whole numbers from 0, end >= start);
+- ``tracks``: an object ``{name: {"channel": non-empty string, "turns": [[start, end,
+  speaker], ...]}}``, names and speakers non-empty strings, times as in ``uem``;
+- ``settings``: an object with any of ``reference``, ``hypothesis`` (non-empty strings:
+  the tracks scored), ``collar`` (a finite number >= 0, seconds on each side),
+  ``skip_overlap`` (true or false);
+- ``view``: an object with any of ``start``, ``end`` (finite numbers, seconds: the view may
+  begin before 0) and ``active_track`` (a non-empty string);
+- ``transcript`` (optional): null or a list of ``[start, end, speaker, text, words]``,
+  speaker a string or null, text a string, words a list of ``[start, end, text]``.
+
+Errors name the field's path: ``tracks["system"].turns[3][0] (start): expected a time in
+ticks ...``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reviewer.model import validation as check
 from reviewer.model.annotation import Span, Track, Turn
 from reviewer.model.document import Document
 from reviewer.model.formats.errors import FormatError
 from reviewer.model.formats.files import write_text_atomic
 from reviewer.model.time import TICKS_PER_SECOND
-from reviewer.model.transcript import Transcript, utterance_from_json, utterance_to_json
+from reviewer.model.transcript import Transcript, Utterance, Word, utterance_to_json
 
 SESSION_FORMAT = "reviewer-session"
 SESSION_VERSION = 1
+"""The session version this reviewer writes, and the newest it reads."""
 SESSION_SUFFIX = ".reviewer.json"
 """The default file extension of a session."""
 
-_KEYS = {
-    "format",
-    "version",
-    "ticks_per_second",
-    "uri",
-    "audio",
-    "audio_absolute",
-    "uem",
-    "tracks",
-    "settings",
-    "view",
-    "transcript",
+_FIELDS = ("format", "version", "ticks_per_second", "uri", "audio", "uem", "tracks")
+_FIELDS += ("settings", "view")
+_OPTIONAL_FIELDS = ("audio_absolute", "transcript")
+
+Check = Callable[[Any, str], Any]
+
+
+def _track_name(value: Any, where: str) -> str:
+    return check.text(value, where, empty=False)
+
+
+def _collar(value: Any, where: str) -> float:
+    return check.number(value, where, minimum=0)
+
+
+SETTINGS: dict[str, Check] = {
+    "reference": _track_name,
+    "hypothesis": _track_name,
+    "collar": _collar,
+    "skip_overlap": check.boolean,
 }
-_OPTIONAL_KEYS = {"audio_absolute", "transcript"}
+"""The fields a session's ``settings`` may hold, and their checks."""
+
+VIEW: dict[str, Check] = {
+    "start": check.number,
+    "end": check.number,
+    "active_track": _track_name,
+}
+"""The fields a session's ``view`` may hold, and their checks."""
 
 
 @dataclass
@@ -58,10 +99,11 @@ class Session:
     uem
         Scored regions, or None for md-eval's default.
     settings
-        Scoring settings as a plain JSON-able dict (collar in seconds, skip_overlap, which
-        track is scored against which, ...).
+        Scoring settings as a plain dict with any of the fields of :data:`SETTINGS`
+        (``reference``, ``hypothesis``, ``collar`` in seconds, ``skip_overlap``).
     view
-        What was on screen as a plain JSON-able dict (start/end seconds, selected track, ...).
+        What was on screen as a plain dict with any of the fields of :data:`VIEW`
+        (``start`` and ``end`` seconds, ``active_track``).
     """
 
     uri: str
@@ -101,7 +143,8 @@ def save_session(path: str | Path, session: Session) -> None:
     Raises
     ------
     TypeError, ValueError
-        If the settings or view are not plain JSON (nothing is written then).
+        If the settings or view are not plain JSON, or not what a session file holds
+        (nothing is written then).
     """
     path = Path(path)
     data = session_to_dict(session, relative_to=Path(os.path.abspath(path)).parent)
@@ -111,25 +154,18 @@ def save_session(path: str | Path, session: Session) -> None:
 def load_session(path: str | Path) -> Session:
     """Read a session file; a relative audio path is taken relative to the file.
 
+    Every field is type-checked (see the module notes); nothing is converted or defaulted.
+
     Raises
     ------
     FormatError
-        If the file cannot be read, is not JSON (with the line at fault), is not a session
-        of a known version, or holds malformed content (the problem names where).
+        If the file cannot be read, is not JSON (with the line at fault), is not a session,
+        was written by a newer reviewer (a newer ``version``), or holds a malformed field
+        (the problem names its path: ``settings.skip_overlap: expected true or false, got
+        the string "false"``).
     """
     path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as error:
-        raise FormatError(path, None, f"cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise FormatError(path, None, "not valid UTF-8 text") from None
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
-    except json.JSONDecodeError as error:
-        raise FormatError(path, error.lineno, f"not valid JSON: {error.msg}") from None
-    except ValueError as error:
-        raise FormatError(path, None, str(error)) from None
+    data = check.read_json(path)
     try:
         return session_from_dict(data, relative_to=Path(os.path.abspath(path)).parent)
     except ValueError as error:
@@ -146,6 +182,12 @@ def session_to_dict(session: Session, relative_to: Path | None = None) -> dict[s
     relative_to
         The directory of the session file, to store the audio path relative to; with None
         it is stored absolute.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the settings or view are not plain JSON or hold a field a session file does not
+        have, or a value of the wrong type (what the reader would refuse is never written).
     """
     audio = audio_absolute = None
     if session.audio is not None:
@@ -169,72 +211,103 @@ def session_to_dict(session: Session, relative_to: Path | None = None) -> dict[s
         data["audio_absolute"] = audio_absolute
     data["uem"] = uem
     data["tracks"] = {name: track_to_dict(track) for name, track in session.tracks.items()}
-    data["settings"] = _plain(session.settings, "settings")
-    data["view"] = _plain(session.view, "view")
+    data["settings"] = _checked(_plain(session.settings, "settings"), "settings", SETTINGS)
+    data["view"] = _checked(_plain(session.view, "view"), "view", VIEW)
     if session.transcript is not None:
         data["transcript"] = [utterance_to_json(u) for u in session.transcript]
     return data
 
 
-def session_from_dict(data: Any, relative_to: Path | None = None) -> Session:
-    """Inverse of :func:`session_to_dict`, validating everything.
+def session_from_dict(data: Any, relative_to: Path | None = None, where: str = "") -> Session:
+    """Inverse of :func:`session_to_dict`, type-checking every field.
+
+    Parameters
+    ----------
+    data
+        The decoded JSON.
+    relative_to
+        The session file's directory, for a relative audio path.
+    where
+        The path of ``data`` in its file, prefixed to field paths in errors (the journal's
+        starting state is its header's ``session``).
 
     Raises
     ------
     ValueError
-        Saying what is wrong and where (e.g. ``tracks["system"].turns[3]: ...``).
+        A :class:`~reviewer.model.validation.FieldError` naming the field path and the
+        problem (e.g. ``tracks["system"].turns[3]: ends (0) before it starts (5)``).
     """
-    if not isinstance(data, dict):
-        raise ValueError("not a reviewer session (the file is not a JSON object)")
-    if data.get("format") != SESSION_FORMAT:
-        raise ValueError(f"not a reviewer session (format is {data.get('format')!r})")
-    version = data.get("version")
-    if type(version) is not int:
-        raise ValueError(f"version {version!r} is not a whole number")
-    if version != SESSION_VERSION:
-        newer = " (written by a newer reviewer)" if version > SESSION_VERSION else ""
-        raise ValueError(f"unknown session version {version}{newer}; this reader knows 1")
-    unknown = sorted(set(data) - _KEYS)
-    if unknown:
-        raise ValueError(f"unknown key {unknown[0]!r}")
-    missing = sorted(_KEYS - _OPTIONAL_KEYS - set(data))
-    if missing:
-        raise ValueError(f"missing key {missing[0]!r}")
-    if data["ticks_per_second"] != TICKS_PER_SECOND or type(data["ticks_per_second"]) is not int:
-        raise ValueError(
-            f"ticks_per_second is {data['ticks_per_second']!r}, expected {TICKS_PER_SECOND}"
+    check.header(data, "reviewer session", SESSION_FORMAT, SESSION_VERSION, "session", where)
+    check.obj(data, where, _FIELDS, _OPTIONAL_FIELDS)
+
+    def at(name: str) -> str:
+        return check.field(where, name)
+
+    rate = check.whole(data["ticks_per_second"], at("ticks_per_second"))
+    if rate != TICKS_PER_SECOND:
+        raise check.FieldError(
+            at("ticks_per_second"), f"expected {TICKS_PER_SECOND}, got the number {rate}"
         )
-    uri = data["uri"]
-    if not isinstance(uri, str):
-        raise ValueError(f"uri {uri!r} is not a string")
-    tracks = data["tracks"]
-    if not isinstance(tracks, dict):
-        raise ValueError("tracks is not an object")
-    for key in ("settings", "view"):
-        if not isinstance(data[key], dict):
-            raise ValueError(f"{key} is not an object")
+    uri = check.text(data["uri"], at("uri"), empty=False)
+    named = {}
+    for name, value in check.mapping(data["tracks"], at("tracks")).items():
+        here = check.key(at("tracks"), name)
+        if not name:
+            raise check.FieldError(here, "a track name is empty")
+        named[name] = track_from_dict(value, uri, here)
     return Session(
         uri=uri,
-        tracks={
-            _name(name): track_from_dict(value, uri, f"tracks[{json.dumps(name)}]")
-            for name, value in tracks.items()
-        },
-        audio=_audio(data["audio"], data.get("audio_absolute"), relative_to),
-        uem=_uem(data["uem"]),
-        settings=data["settings"],
-        view=data["view"],
-        transcript=_transcript(data.get("transcript"), uri),
+        tracks=named,
+        audio=_audio(data["audio"], data.get("audio_absolute"), relative_to, where),
+        uem=_uem(data["uem"], at("uem")),
+        settings=dict(_checked(data["settings"], at("settings"), SETTINGS)),
+        view=dict(_checked(data["view"], at("view"), VIEW)),
+        transcript=transcript_from_json(data.get("transcript"), uri, at("transcript")),
     )
 
 
-def _transcript(items: Any, uri: str) -> Transcript | None:
+def transcript_from_json(items: Any, uri: str | None, where: str) -> Transcript | None:
+    """A transcript from its JSON list of utterances (or None for null).
+
+    Raises
+    ------
+    ValueError
+        A :class:`~reviewer.model.validation.FieldError` naming the utterance at fault.
+    """
     if items is None:
         return None
-    if not isinstance(items, list):
-        raise ValueError("transcript is not a list")
+    check.array(items, where)
     return Transcript(
-        (utterance_from_json(item, f"transcript[{i}]") for i, item in enumerate(items)), uri
+        (utterance_from_list(item, check.index(where, i)) for i, item in enumerate(items)), uri
     )
+
+
+def utterance_from_list(item: Any, where: str) -> Utterance:
+    """An utterance from ``[start, end, speaker, text, words]``, every part type-checked.
+
+    ``speaker`` is a string or null, ``text`` a string, ``words`` a list of
+    ``[start, end, text]``; times are ticks and nothing ends before it starts.
+
+    Raises
+    ------
+    ValueError
+        A :class:`~reviewer.model.validation.FieldError` naming the part at fault.
+    """
+    start, end, speaker, words_text, words = check.fixed(
+        item, where, ("start", "end", "speaker", "text", "words")
+    )
+    start, end = check.span([start, end], where)
+    if speaker is not None:
+        check.text(speaker, f"{check.index(where, 2)} (speaker)")
+    check.text(words_text, f"{check.index(where, 3)} (text)")
+    listed = check.array(words, f"{check.index(where, 4)} (words)")
+    parsed = []
+    for i, word in enumerate(listed):
+        here = check.index(check.index(where, 4), i)
+        w_start, w_end, w_text = check.fixed(word, here, ("start", "end", "text"))
+        w_start, w_end = check.span([w_start, w_end], here)
+        parsed.append(Word(w_start, w_end, check.text(w_text, f"{check.index(here, 2)} (text)")))
+    return Utterance(start, end, words_text, speaker, tuple(parsed))
 
 
 def track_to_dict(track: Track) -> dict[str, Any]:
@@ -246,23 +319,18 @@ def track_to_dict(track: Track) -> dict[str, Any]:
 
 
 def track_from_dict(data: Any, uri: str | None, where: str = "track") -> Track:
-    """Inverse of :func:`track_to_dict`.
+    """Inverse of :func:`track_to_dict`: ``{"channel": "1", "turns": [...]}``.
 
     Raises
     ------
     ValueError
-        If the track is malformed (the message starts with ``where``).
+        A :class:`~reviewer.model.validation.FieldError` naming the field at fault (its
+        path starts with ``where``).
     """
-    if not isinstance(data, dict):
-        raise ValueError(f"{where} is not an object")
-    if set(data) != {"channel", "turns"}:
-        extra = sorted(set(data) - {"channel", "turns"})
-        problem = f"unknown key {extra[0]!r}" if extra else "needs keys 'channel' and 'turns'"
-        raise ValueError(f"{where}: {problem}")
-    channel = data["channel"]
-    if not isinstance(channel, str) or not channel:
-        raise ValueError(f"{where}.channel {channel!r} is not a non-empty string")
-    return Track(turns_from_json(data["turns"], f"{where}.turns"), uri=uri, channel=channel)
+    check.obj(data, where, ("channel", "turns"))
+    channel = check.text(data["channel"], check.field(where, "channel"), empty=False)
+    turns = turns_from_json(data["turns"], check.field(where, "turns"))
+    return Track(turns, uri=uri, channel=channel)
 
 
 def turns_from_json(items: Any, where: str) -> tuple[Turn, ...]:
@@ -271,46 +339,28 @@ def turns_from_json(items: Any, where: str) -> tuple[Turn, ...]:
     Raises
     ------
     ValueError
-        If a turn is malformed or ends before it starts (the message starts with ``where``).
+        A :class:`~reviewer.model.validation.FieldError` if a turn is malformed or ends
+        before it starts (its path starts with ``where``).
     """
-    if not isinstance(items, list):
-        raise ValueError(f"{where} is not a list")
+    check.array(items, where)
     turns = []
-    for index, item in enumerate(items):
-        here = f"{where}[{index}]"
-        if not isinstance(item, list) or len(item) != 3:
-            raise ValueError(f"{here}: a turn is [start, end, speaker], not {item!r}")
-        start, end, speaker = item
-        _ticks(start, f"{here} start")
-        _ticks(end, f"{here} end")
-        if not isinstance(speaker, str) or not speaker:
-            raise ValueError(f"{here}: speaker {speaker!r} is not a non-empty string")
-        if end < start:
-            raise ValueError(f"{here}: the turn ends ({end}) before it starts ({start})")
+    for i, item in enumerate(items):
+        here = check.index(where, i)
+        start, end, speaker = check.fixed(item, here, ("start", "end", "speaker"))
+        start, end = check.span([start, end], here)
+        speaker = check.text(speaker, f"{check.index(here, 2)} (speaker)", empty=False)
         turns.append(Turn(start, end, speaker))
     return tuple(turns)
 
 
-def _ticks(value: Any, what: str) -> None:
-    if type(value) is not int:
-        raise ValueError(f"{what} {value!r} is not a whole number of ticks")
-    if value < 0:
-        raise ValueError(f"{what} {value} is negative")
-
-
-def _name(name: str) -> str:
-    if not name:
-        raise ValueError("a track name is empty")
-    return name
-
-
-def _audio(audio: Any, absolute: Any, relative_to: Path | None) -> Path | None:
+def _audio(audio: Any, absolute: Any, relative_to: Path | None, where: str) -> Path | None:
+    audio = check.optional_text(audio, check.field(where, "audio"))
+    if absolute is not None:
+        absolute = check.text(absolute, check.field(where, "audio_absolute"), empty=False)
+        if audio is None:
+            raise check.FieldError(check.field(where, "audio_absolute"), "given without audio")
     if audio is None:
         return None
-    if not isinstance(audio, str) or not audio:
-        raise ValueError(f"audio {audio!r} is not a path")
-    if absolute is not None and not isinstance(absolute, str):
-        raise ValueError(f"audio_absolute {absolute!r} is not a path")
     path = Path(audio)
     if not path.is_absolute() and relative_to is not None:
         path = Path(os.path.normpath(relative_to / path))
@@ -319,21 +369,21 @@ def _audio(audio: Any, absolute: Any, relative_to: Path | None) -> Path | None:
     return path
 
 
-def _uem(uem: Any) -> tuple[Span, ...] | None:
+def _uem(uem: Any, where: str) -> tuple[Span, ...] | None:
     if uem is None:
         return None
     if not isinstance(uem, list):
-        raise ValueError("uem is neither null nor a list")
-    spans = []
-    for index, item in enumerate(uem):
-        if not isinstance(item, list) or len(item) != 2:
-            raise ValueError(f"uem[{index}]: a region is [start, end], not {item!r}")
-        _ticks(item[0], f"uem[{index}] start")
-        _ticks(item[1], f"uem[{index}] end")
-        if item[1] < item[0]:
-            raise ValueError(f"uem[{index}]: the region ends before it starts")
-        spans.append(Span(item[0], item[1]))
-    return tuple(spans)
+        raise check.FieldError(where, f"expected null or a list, got {check.describe(uem)}")
+    return tuple(Span(*check.span(item, check.index(where, i))) for i, item in enumerate(uem))
+
+
+def _checked(value: Any, where: str, fields: dict[str, Check]) -> dict[str, Any]:
+    """An object whose fields are all among ``fields`` (each optional), each checked."""
+    check.obj(value, where, optional=fields)
+    for name, checker in fields.items():
+        if name in value:
+            checker(value[name], check.field(where, name))
+    return value
 
 
 def _plain(value: Mapping[str, Any], what: str) -> dict[str, Any]:
@@ -343,17 +393,6 @@ def _plain(value: Mapping[str, Any], what: str) -> dict[str, Any]:
     if plain != value:
         raise ValueError(f"{what} does not survive JSON unchanged (non-string keys, tuples?)")
     return plain
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise ValueError(f"duplicate key {key!r}")
-            seen.add(key)
-    return data
 
 
 def _format(value: Any, depth: int = 0) -> str:

@@ -405,16 +405,35 @@ def run_corpus(project, path: Path) -> int:
 
 
 def offer_recovery(directory: Path | None = None) -> Review | None:
-    """Ask whether to restore the newest crashed session; returns it if the user says yes."""
+    """Ask whether to restore the newest crashed session; returns it if the user says yes.
+
+    A journal that cannot be replayed is reported (its file and line) and kept unless the
+    user discards it; one with no edit and no problem is deleted.
+    """
     from PySide6.QtWidgets import QMessageBox
 
-    from reviewer.model.journal import discard_journal, pending_journals
+    from reviewer.model.audio import AudioError
+    from reviewer.model.formats import FormatError
+    from reviewer.model.journal import JournalBusy, discard_journal, pending_journals
 
+    buttons = QMessageBox.StandardButton
     for info in pending_journals(directory):
         if info.project is not None:
             continue  # restored into its project when the corpus opens
-        if info.problem is not None or info.edits == 0:
-            if info.edits == 0:
+        if info.disposable:
+            discard_journal(info.path)
+            continue
+        if info.problem is not None:
+            answer = QMessageBox.warning(
+                None,
+                "Unsaved edits cannot be restored",
+                f"reviewer stopped unexpectedly while {info.uri or 'a recording'} was being "
+                f"edited, but its journal cannot be replayed:\n\n{info.problem}\n\n"
+                "Ignore keeps the journal as it is; Discard deletes it.",
+                buttons.Ignore | buttons.Discard,
+                buttons.Ignore,
+            )
+            if answer == buttons.Discard:
                 discard_journal(info.path)
             continue
         when = (info.last_edit or info.created).astimezone().strftime("%Y-%m-%d %H:%M")
@@ -428,7 +447,13 @@ def offer_recovery(directory: Path | None = None) -> Review | None:
             | QMessageBox.StandardButton.Ignore,
         )
         if answer == QMessageBox.StandardButton.Yes:
-            return prepare_recovered(info.path)
+            try:
+                return prepare_recovered(info.path)
+            except (FormatError, AudioError, JournalBusy, OSError) as error:
+                QMessageBox.warning(
+                    None, "Unsaved edits not restored", f"{error}\n\nThe journal is kept as it is."
+                )
+                continue
         if answer == QMessageBox.StandardButton.Discard:
             discard_journal(info.path)
     return None
