@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import warnings
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
-from xml.etree.ElementTree import ParseError
 
-from reviewer.model.formats.errors import FormatError
-from reviewer.model.formats.files import BOM
+from reviewer.model.formats.errors import FormatError, warn
+from reviewer.model.formats.files import MAX_TICKS, split_lines
+from reviewer.model.formats.transcripts.cues import writable_prefix
 from reviewer.model.time import (
     TICKS_PER_SECOND,
     format_seconds,
-    parse_seconds,
     to_milliseconds,
 )
 from reviewer.model.transcript import Transcript, Utterance
@@ -28,68 +25,15 @@ UNKNOWN_SPEAKER = "unknown"
 TICKS_PER_MILLISECOND = TICKS_PER_SECOND // 1000
 """Ticks in one millisecond, the precision of most subtitle and annotation formats."""
 
-_TICKS_PER_MICROSECOND = TICKS_PER_SECOND // 1_000_000
-_VOICE = re.compile(r"^\s*<v(?:\.[^\s>]+)*[ \t]+([^>]*?)\s*>")
-_VOICE_TAGS = re.compile(r"</?v(?:[.\s][^>]*)?>")
-_PREFIX = re.compile(r"^\s*([^\s:<>][^:<>\n]{0,63}?)\s*:(?:\s+|$)")
-
 
 # -- reading ------------------------------------------------------------------------------------
-
-
-def read_text(path: str | Path) -> str:
-    """The whole content of a UTF-8 text file (a leading byte order mark is dropped).
-
-    Raises
-    ------
-    FormatError
-        If the file cannot be read, or naming the line that is not valid UTF-8.
-    """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise FormatError(path, None, f"cannot read: {error.strerror or error}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise FormatError(path, line, "not valid UTF-8 text") from None
-    return text.removeprefix(BOM)
 
 
 def line_of(text: str, offset: int) -> int:
     """The 1-based line of character ``offset`` in ``text``, skipping leading blank space."""
     while offset < len(text) and text[offset].isspace():
         offset += 1
-    return text.count("\n", 0, offset) + 1
-
-
-def library_error(path: str | Path, what: str, error: BaseException) -> FormatError:
-    """Wrap an error of a parsing library, with the line when an XML parser reported one.
-
-    Parameters
-    ----------
-    path
-        The file being read.
-    what
-        The format, as in ``"not a valid {what}"``.
-    error
-        The library's exception.
-    """
-    line = None
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, ParseError):
-            line = cause.position[0]
-            error = cause
-            break
-        cause = cause.__cause__ or cause.__context__
-    if isinstance(error, KeyError) and error.args:
-        detail = f"{error.args[0]!r} is missing"
-    else:
-        detail = str(error) or type(error).__name__
-    return FormatError(path, line, f"not a valid {what}: {detail}")
+    return len(split_lines(text[:offset]))
 
 
 def check_span(
@@ -110,6 +54,23 @@ def check_span(
             f"{where}ends ({format_seconds(end)}) before it starts ({format_seconds(start)})",
         )
     return start, end
+
+
+def check_time(path: Path, line: int | None, element: str | None, ticks: int) -> int:
+    """``ticks``, after checking that it is a time a recording can have.
+
+    Raises
+    ------
+    FormatError
+        Naming the line or the element, if the time is negative or beyond
+        :data:`~reviewer.model.formats.files.MAX_TICKS` (about 82 years).
+    """
+    where = f"{element}: " if element else ""
+    if abs(ticks) > MAX_TICKS:
+        raise FormatError(path, line, f"{where}time is too large (more than 82 years)")
+    if ticks < 0:
+        raise FormatError(path, line, f"{where}time {format_seconds(ticks)} s is negative")
+    return ticks
 
 
 def element_error(path: Path, element: str, problem: str) -> FormatError:
@@ -134,10 +95,11 @@ def pick_recording(path: Path, recordings: Mapping[str, T], uri: str | None) -> 
         return uri, recordings[uri]
     first = next(iter(recordings))
     if len(recordings) > 1:
-        warnings.warn(
-            f"{path}: holds {len(recordings)} recordings ({', '.join(recordings)}); "
+        warn(
+            path,
+            None,
+            f"holds {len(recordings)} recordings ({', '.join(recordings)}); "
             f"only the first, {first!r}, is read (pass uri= to choose)",
-            stacklevel=3,
         )
     return first, recordings[first]
 
@@ -150,21 +112,6 @@ def speaker_from_name(name: str) -> str | None:
 def speaker_name(speaker: str | None) -> str:
     """The name written for a speaker: :data:`UNKNOWN_SPEAKER` when it is not known."""
     return speaker if speaker else UNKNOWN_SPEAKER
-
-
-def split_speaker(text: str) -> tuple[str | None, str]:
-    """Split a subtitle text into its speaker, if marked, and its words on one line.
-
-    The speaker is marked by a leading WebVTT voice tag (``<v Diane>Hello``) or a
-    ``Diane: Hello`` prefix (a name of at most 64 characters, without ``:``, ``<`` or ``>``).
-    """
-    voice = _VOICE.match(text)
-    if voice and voice.group(1):
-        return voice.group(1), one_line(_VOICE_TAGS.sub("", text))
-    prefix = _PREFIX.match(text)
-    if prefix:
-        return prefix.group(1), one_line(text[prefix.end() :])
-    return None, one_line(text)
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -186,14 +133,15 @@ def with_speaker_prefix(utterance: Utterance) -> str:
     Raises
     ------
     ValueError
-        If the speaker name would not be read back (it holds ``:``, ``<``, ``>`` or a line
-        break, or is longer than 64 characters).
+        If the speaker name would not be read back with speaker prefixes on (it holds
+        ``:``, ``<``, ``>`` or a line break, is longer than 64 characters, starts with a
+        dash or is in square brackets).
     """
     text = one_line(utterance.text)
     if not utterance.speaker:
         return text
     speaker = one_line(utterance.speaker)
-    if not _PREFIX.fullmatch(f"{speaker}: "):
+    if not writable_prefix(speaker):
         raise ValueError(f"speaker {utterance.speaker!r} cannot be written as a 'Name: ' prefix")
     return f"{speaker}: {text}".rstrip()
 
@@ -239,16 +187,6 @@ def end_of(utterances: Iterable[Utterance]) -> int:
 
 
 # -- time ---------------------------------------------------------------------------------------
-
-
-def ticks_from_float(seconds: float) -> int:
-    """Ticks of a float number of seconds, as written (its shortest decimal form)."""
-    return parse_seconds(repr(float(seconds)))
-
-
-def ticks_from_timedelta(delta: timedelta) -> int:
-    """Ticks of a ``timedelta``, exactly (it counts whole microseconds)."""
-    return (delta // timedelta(microseconds=1)) * _TICKS_PER_MICROSECOND
 
 
 def timedelta_from_ticks(ticks: int) -> timedelta:

@@ -4,10 +4,21 @@ Each line is::
 
     <file-id> <channel> <start> <duration> <word> [<confidence>]
 
-with times in seconds and a confidence that is a number or ``NA``. Blank lines and ``;;`` /
-``#`` comments are skipped. CTM has no speakers and no utterances: words are grouped into
+with times in seconds and a confidence that is a number or ``NA``, as sclite's ``ctm``
+format describes it. CTM has no speakers and no utterances: words are grouped into
 utterances, a new one starting wherever the silence since the last word reaches
 :data:`UTTERANCE_GAP`.
+
+Honoured
+    UTF-8 (or UTF-16 with a byte order mark); blank lines and ``;;`` / ``#`` comments
+    skipped. Every word with its exact times. Several recordings (file ids): the first is
+    read, or the one asked for.
+Read, with a warning
+    A file holding several recordings (which one was read); a recording with several
+    channels, read together; confidences, which are not kept.
+Refused
+    A line with other than 5 or 6 fields, a time that is not a number, negative, or beyond
+    82 years, a confidence that is not a number nor ``NA`` (naming the line).
 """
 
 from __future__ import annotations
@@ -16,9 +27,9 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from reviewer.model.formats.errors import FormatError
+from reviewer.model.formats.errors import FormatError, warn
 from reviewer.model.formats.files import field_lines, parse_time_field, write_text_atomic
-from reviewer.model.formats.transcripts.common import pick_recording, token
+from reviewer.model.formats.transcripts.common import check_time, pick_recording, token
 from reviewer.model.time import TICKS_PER_SECOND, format_milliseconds, to_milliseconds
 from reviewer.model.transcript import Transcript, Utterance, Word
 
@@ -51,6 +62,8 @@ def read_ctm(path: str | Path, uri: str | None = None) -> Transcript:
     """
     path = Path(path)
     recordings: dict[str, list[Word]] = {}
+    channels: dict[str, dict[str, int]] = {}
+    confidences: dict[str, int] = {}
     for number, fields in field_lines(path):
         if len(fields) not in _FIELDS:
             raise FormatError(
@@ -61,21 +74,39 @@ def read_ctm(path: str | Path, uri: str | None = None) -> Transcript:
             )
         start = parse_time_field(fields[2], "start", path, number)
         duration = parse_time_field(fields[3], "duration", path, number)
-        if len(fields) == 6:
-            _check_confidence(fields[5], path, number)
-        recordings.setdefault(fields[0], []).append(Word(start, start + duration, fields[4]))
+        end = check_time(path, number, None, start + duration)
+        if len(fields) == 6 and _check_confidence(fields[5], path, number):
+            confidences.setdefault(fields[0], number)
+        channels.setdefault(fields[0], {}).setdefault(fields[1], number)
+        recordings.setdefault(fields[0], []).append(Word(start, end, fields[4]))
     if not recordings and uri is None:
         return Transcript()
     uri, words = pick_recording(path, recordings, uri)
+    if len(channels.get(uri, ())) > 1:
+        warn(
+            path,
+            list(channels[uri].values())[1],
+            f"recording {uri!r} has {len(channels[uri])} channels "
+            f"({', '.join(channels[uri])}): read together as one transcript",
+        )
+    if uri in confidences:
+        warn(path, confidences[uri], "word confidences are not kept")
     return Transcript(group_words(words), uri=uri)
 
 
-def _check_confidence(text: str, path: Path, line: int) -> None:
+def _check_confidence(text: str, path: Path, line: int) -> bool:
+    """Whether the confidence field holds a number (False for ``NA``).
+
+    Raises
+    ------
+    FormatError
+        If it is neither.
+    """
     if text.upper() == "NA":
-        return
+        return False
     try:
         if Decimal(text).is_finite():
-            return
+            return True
     except InvalidOperation:
         pass
     raise FormatError(path, line, f"confidence {text!r} is not a number (nor NA)")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reviewer.model.formats.errors import FormatError
 from reviewer.model.formats.transcripts.ctm import read_ctm, write_ctm
+from reviewer.model.formats.transcripts.cues import SpeakerPrefix
 from reviewer.model.formats.transcripts.eaf import read_eaf, write_eaf
 from reviewer.model.formats.transcripts.plaintext import write_plain_text
 from reviewer.model.formats.transcripts.rttm import read_rttm_transcript, write_rttm_transcript
@@ -18,7 +20,7 @@ from reviewer.model.formats.transcripts.vtt import read_vtt, write_vtt
 from reviewer.model.formats.transcripts.whisper import read_whisper_json, write_whisper_json
 from reviewer.model.transcript import Transcript
 
-Reader = Callable[[Path], Transcript]
+Reader = Callable[..., Transcript]
 Writer = Callable[[Path, Transcript], None]
 
 
@@ -38,6 +40,9 @@ class TranscriptFormat:
         The reader, or None for an export-only format.
     write
         The writer.
+    prefixes
+        Whether the reader reads ``Name: text`` speaker prefixes (and so takes
+        ``speaker_prefix=``).
     """
 
     name: str
@@ -45,6 +50,7 @@ class TranscriptFormat:
     extensions: tuple[str, ...]
     read: Reader | None
     write: Writer
+    prefixes: bool = False
 
 
 FORMATS: dict[str, TranscriptFormat] = {
@@ -52,8 +58,8 @@ FORMATS: dict[str, TranscriptFormat] = {
     for f in (
         TranscriptFormat("stm", "NIST STM", (".stm",), read_stm, write_stm),
         TranscriptFormat("ctm", "NIST CTM", (".ctm",), read_ctm, write_ctm),
-        TranscriptFormat("srt", "SubRip subtitles", (".srt",), read_srt, write_srt),
-        TranscriptFormat("vtt", "WebVTT subtitles", (".vtt",), read_vtt, write_vtt),
+        TranscriptFormat("srt", "SubRip subtitles", (".srt",), read_srt, write_srt, True),
+        TranscriptFormat("vtt", "WebVTT subtitles", (".vtt",), read_vtt, write_vtt, True),
         TranscriptFormat(
             "textgrid", "Praat TextGrid", (".textgrid",), read_textgrid, write_textgrid
         ),
@@ -109,7 +115,9 @@ def transcript_format(path: str | Path, format: str | None = None) -> Transcript
     )
 
 
-def read_transcript(path: str | Path, format: str | None = None) -> Transcript:
+def read_transcript(
+    path: str | Path, format: str | None = None, speaker_prefix: SpeakerPrefix = None
+) -> Transcript:
     """Read a transcript in any readable format.
 
     Parameters
@@ -118,6 +126,11 @@ def read_transcript(path: str | Path, format: str | None = None) -> Transcript:
         The file.
     format
         A format name (see :data:`FORMATS`); by default, from the file's extension.
+    speaker_prefix
+        For the formats that mark speakers with ``Name: text`` prefixes (SRT, WebVTT): True
+        reads every such prefix as a speaker, False none, None (default) only when the file
+        uses them as speaker marks throughout (see
+        :mod:`~reviewer.model.formats.transcripts.cues`). Other formats ignore it.
 
     Raises
     ------
@@ -130,7 +143,8 @@ def read_transcript(path: str | Path, format: str | None = None) -> Transcript:
         raise FormatError(
             path, None, f"{chosen.title} is export only: it cannot be read back (it has no times)"
         )
-    return chosen.read(path)
+    options: dict[str, Any] = {"speaker_prefix": speaker_prefix} if chosen.prefixes else {}
+    return chosen.read(path, **options)
 
 
 def write_transcript(path: str | Path, transcript: Transcript, format: str | None = None) -> None:
@@ -156,7 +170,12 @@ def write_transcript(path: str | Path, transcript: Transcript, format: str | Non
     transcript_format(path, format).write(path, transcript)
 
 
-def convert(source: str | Path, target: str | Path, to: str | None = None) -> Transcript:
+def convert(
+    source: str | Path,
+    target: str | Path,
+    to: str | None = None,
+    speaker_prefix: SpeakerPrefix = None,
+) -> Transcript:
     """Convert a transcript (or RTTM) file to another format.
 
     Parameters
@@ -167,6 +186,9 @@ def convert(source: str | Path, target: str | Path, to: str | None = None) -> Tr
         The file to write.
     to
         The target format's name; by default, from ``target``'s extension.
+    speaker_prefix
+        How ``Name: text`` prefixes of a subtitle source are read (see
+        :func:`read_transcript`).
 
     Returns
     -------
@@ -181,6 +203,6 @@ def convert(source: str | Path, target: str | Path, to: str | None = None) -> Tr
         If the target format cannot hold the transcript; nothing is written then.
     """
     target_format = transcript_format(target, to)
-    transcript = read_transcript(source)
+    transcript = read_transcript(source, speaker_prefix=speaker_prefix)
     target_format.write(Path(target), transcript)
     return transcript

@@ -5,16 +5,29 @@ Each line is::
     <file-id> <channel> <speaker> <start> <end> [<label>] <text ...>
 
 with times in seconds, an optional label such as ``<o,f0,male>`` and the words to the end of
-the line (possibly none). Blank lines and ``;;`` / ``#`` comments are skipped, and so are the
-non-speech lines sclite knows: speaker ``inter_segment_gap`` or ``excluded_region``, or the
-text ``ignore_time_segment_in_scoring``.
+the line (possibly none), as sclite's ``stm`` format describes it.
+
+Honoured
+    UTF-8 (or UTF-16 with a byte order mark); blank lines and ``;;`` / ``#`` comments
+    (``;; LABEL`` definitions included) skipped. A speaker named ``unknown`` is read as no
+    speaker. Several recordings (file ids): the first is read, or the one asked for.
+Read, with a warning
+    A file holding several recordings (which one was read); a recording with several
+    channels (``A`` / ``B`` of a telephone call), read together as one transcript; the
+    label field, which is not kept; the lines sclite does not score as speech (speaker
+    ``inter_segment_gap`` or ``excluded_region``, text ``ignore_time_segment_in_scoring``),
+    not read: a transcript cannot mark a region left out of scoring.
+Refused
+    A line with fewer than five fields, a time that is not a number, negative, or beyond
+    82 years, an utterance ending before it starts (naming the line).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewer.model.formats.errors import FormatError
+from reviewer.model.formats.errors import FormatError, warn
 from reviewer.model.formats.files import field_lines, parse_time_field, write_text_atomic
 from reviewer.model.formats.transcripts.common import (
     check_span,
@@ -31,6 +44,8 @@ _MIN_FIELDS = 5
 _NON_SPEECH_SPEAKERS = frozenset({"inter_segment_gap", "excluded_region"})
 _NON_SPEECH_TEXT = "ignore_time_segment_in_scoring"
 _LABEL_FOR_TEXT = "<o>"
+_PLAIN_LABELS = frozenset({"<o>", "<>"})
+"""Labels that say nothing (reviewer writes ``<o>`` before a text starting with ``<``)."""
 """The label written before a text that starts with ``<``, so it is not read as a label."""
 
 
@@ -56,7 +71,7 @@ def read_stm(path: str | Path, uri: str | None = None) -> Transcript:
         Naming the file, the line and the problem, for the first malformed line.
     """
     path = Path(path)
-    recordings: dict[str, list[Utterance]] = {}
+    recordings: dict[str, _Recording] = {}
     for number, fields in field_lines(path):
         if len(fields) < _MIN_FIELDS:
             raise FormatError(
@@ -68,17 +83,60 @@ def read_stm(path: str | Path, uri: str | None = None) -> Transcript:
         start = parse_time_field(fields[3], "start", path, number)
         end = parse_time_field(fields[4], "end", path, number)
         check_span(path, number, None, start, end)
+        recording = recordings.setdefault(fields[0], _Recording())
+        recording.channels.setdefault(fields[1], number)
         words = fields[5:]
         if words and words[0].startswith("<") and words[0].endswith(">"):
+            if words[0].lower() not in _PLAIN_LABELS:
+                recording.labels.setdefault(words[0].lower(), number)
             words = words[1:]
-        utterances = recordings.setdefault(fields[0], [])
         if _is_non_speech(fields[2], words):
+            recording.excluded.append(number)
             continue
-        utterances.append(Utterance(start, end, " ".join(words), speaker_from_name(fields[2])))
+        recording.utterances.append(
+            Utterance(start, end, " ".join(words), speaker_from_name(fields[2]))
+        )
     if not recordings and uri is None:
         return Transcript()
-    uri, utterances = pick_recording(path, recordings, uri)
-    return Transcript(utterances, uri=uri)
+    uri, recording = pick_recording(path, recordings, uri)
+    recording.report(path, uri)
+    return Transcript(recording.utterances, uri=uri)
+
+
+@dataclass
+class _Recording:
+    """What an STM file says about one recording, and where (first line of each)."""
+
+    utterances: list[Utterance] = field(default_factory=list)
+    channels: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, int] = field(default_factory=dict)
+    excluded: list[int] = field(default_factory=list)
+
+    def report(self, path: Path, uri: str) -> None:
+        """Warn about what the transcript of this recording does not keep."""
+        if len(self.channels) > 1:
+            second = list(self.channels.values())[1]
+            warn(
+                path,
+                second,
+                f"recording {uri!r} has {len(self.channels)} channels "
+                f"({', '.join(self.channels)}): read together as one transcript",
+            )
+        if self.labels:
+            shown = ", ".join(list(self.labels)[:3]) + (", ..." if len(self.labels) > 3 else "")
+            warn(
+                path,
+                next(iter(self.labels.values())),
+                f"the label field ({shown}) is not kept",
+            )
+        if self.excluded:
+            warn(
+                path,
+                self.excluded[0],
+                f"{len(self.excluded)} lines marking regions sclite does not score as speech "
+                "(inter_segment_gap, excluded_region, ignore_time_segment_in_scoring) are "
+                "not read: a transcript cannot mark them",
+            )
 
 
 def _is_non_speech(speaker: str, words: list[str]) -> bool:

@@ -1,62 +1,149 @@
-"""SRT (SubRip) subtitles, read and written with the ``srt`` library.
+r"""SRT (SubRip) subtitles: cues found with the ``srt`` library's grammar, written with it.
 
-A cue's speaker is taken from a leading ``<v Speaker>`` voice tag or a ``Speaker: `` prefix;
-its lines are joined with spaces. Times have millisecond precision.
+SubRip has no specification; this reads what subtitle editors, Whisper and players agree on.
+
+Honoured
+    The cue blocks of the ``srt`` library's grammar (``srt.SRT_REGEX``): an optional index
+    line, a timing line, then text up to a blank line (a blank line inside a cue's text is
+    kept when what follows is not a cue), so no text is left between cues unread.
+    Timestamps ``H:MM:SS,mmm`` with any number of hour digits and ``,`` ``.`` or ``:``
+    before the milliseconds. Text lines are joined with spaces; formatting tags (``<i>``,
+    ``<b>``, ``<u>``, ``<s>``, ``<font ...>``) and ASS override codes (``{\an8}``) are
+    removed as players remove them; other text in angle brackets is kept. Speakers: a
+    ``<v Name>`` voice tag, a dialogue cue (``- Ana: ...`` / ``- Bruno: ...``) or a
+    ``Name:`` prefix, as :mod:`~reviewer.model.formats.transcripts.cues` says.
+Read, with a warning
+    A timestamp without hours (``00:01,000``), read as minutes and seconds (the ``srt``
+    library reads one minute); a fraction of other than three digits (``00:00:01,5``),
+    read as a decimal fraction, 1.5 s (ffmpeg and VLC read 1.005 s); a cue holding several
+    speakers; ``Name:`` prefixes the conservative rule does not take for speakers.
+Not kept
+    Cue numbers (players ignore them), position coordinates after the timing
+    (``X1:100 X2:600 ...``) and styling: layout, not words.
+Refused
+    Text that is not a cue (naming its line), a timing that cannot be read, a cue that
+    ends before it starts.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import srt
 
-from reviewer.model.formats.errors import FormatError
-from reviewer.model.formats.files import write_text_atomic
+from reviewer.model.formats.errors import FormatError, warn
+from reviewer.model.formats.files import read_text, write_text_atomic
 from reviewer.model.formats.transcripts.common import (
     check_span,
+    check_time,
     line_of,
-    read_text,
-    split_speaker,
-    ticks_from_timedelta,
     timedelta_from_ticks,
     with_speaker_prefix,
 )
-from reviewer.model.transcript import Transcript, Utterance
+from reviewer.model.formats.transcripts.cues import Cue, SpeakerPrefix, cue_utterances
+from reviewer.model.time import TICKS_PER_SECOND, parse_seconds
+from reviewer.model.transcript import Transcript
+
+_TIMESTAMP = re.compile(r"(\d+)([,:.;])(\d+)([,:.;])(\d+)(?:([,:.;])(\d*))?")
+_FORMATTING = re.compile(r"</?(?:[ibus]|font|v)(?:[\s.][^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
+_MAX_DIGITS = 12
 
 
-def read_srt(path: str | Path) -> Transcript:
-    """Read an SRT file, one utterance per cue.
+def read_srt(path: str | Path, speaker_prefix: SpeakerPrefix = None) -> Transcript:
+    """Read an SRT file, one utterance per cue (one per speaker of a cue with several).
+
+    Parameters
+    ----------
+    path
+        The file: UTF-8, or UTF-16 with a byte order mark.
+    speaker_prefix
+        How ``Name: text`` prefixes are read: True always, False never, None (default)
+        only when the file uses them as speaker marks throughout (see
+        :mod:`~reviewer.model.formats.transcripts.cues`).
 
     Raises
     ------
     FormatError
-        Naming the line of text that is not a cue, or the cue (``cue 3``) that ends before
-        it starts.
+        Naming the line of text that is not a cue, or the cue (``cue 3``) whose timing
+        cannot be read or ends before it starts.
     """
     path = Path(path)
     text = read_text(path)
-    try:
-        subtitles = list(srt.parse(text))
-    except srt.SRTParseError as error:
+    cues = []
+    odd_times: dict[str, list[tuple[Cue, str]]] = {"hours": [], "fraction": []}
+    expected = 0
+    for number, match in enumerate(srt.SRT_REGEX.finditer(text), start=1):
+        _check_contiguous(path, text, expected, match.start())
+        expected = match.end()
+        _, raw_start, raw_end, _, content = match.groups()
+        line = line_of(text, match.start(2))
+        name = f"cue {number}"
+        start = _timestamp(path, line, name, raw_start, odd_times)
+        end = _timestamp(path, line, name, raw_end, odd_times)
+        check_span(path, line, name, start, end)
+        cues.append(Cue(name, line, start, end, content.replace("\r\n", "\n")))
+    _check_contiguous(path, text, expected, len(text))
+    _warn_times(path, odd_times)
+    return Transcript(cue_utterances(path, cues, speaker_prefix, _clean))
+
+
+def _check_contiguous(path: Path, text: str, expected: int, actual: int) -> None:
+    """Refuse text between cues that is not a cue (as ``srt.parse`` does)."""
+    unmatched = text[expected:actual]
+    if unmatched and not unmatched.isspace():
         raise FormatError(
             path,
-            line_of(text, error.expected_start),
-            f"not a valid SRT cue: {error.unmatched_content.strip()[:60]!r}",
-        ) from None
-    except ValueError as error:
-        raise FormatError(path, None, f"not a valid SRT file: {error}") from None
-    utterances = []
-    for number, subtitle in enumerate(subtitles, start=1):
-        start, end = check_span(
-            path,
-            None,
-            f"cue {number}",
-            ticks_from_timedelta(subtitle.start),
-            ticks_from_timedelta(subtitle.end),
+            line_of(text, expected),
+            f"not a valid SRT cue: {unmatched.strip()[:60]!r}",
         )
-        speaker, words = split_speaker(subtitle.content)
-        utterances.append(Utterance(start, end, words, speaker))
-    return Transcript(utterances)
+
+
+def _timestamp(
+    path: Path, line: int, name: str, raw: str, odd: dict[str, list[tuple[Cue, str]]]
+) -> int:
+    """Ticks of an SRT timestamp (see the module docstring for the forms read)."""
+    match = _TIMESTAMP.fullmatch(raw)
+    if match is None:  # srt's grammar and this pattern accept the same strings
+        raise FormatError(path, line, f"{name}: timestamp {raw!r} cannot be read")
+    first, _, second, separator, third, fraction_separator, fraction = match.groups()
+    if fraction_separator is None and separator in ",.":
+        hours, minutes, seconds, fraction = "0", first, second, third
+        odd["hours"].append((Cue(name, line, 0, 0, ""), raw))
+    else:
+        hours, minutes, seconds, fraction = first, second, third, fraction or ""
+    if max(len(hours), len(minutes), len(seconds)) > _MAX_DIGITS or len(fraction) > _MAX_DIGITS:
+        raise FormatError(path, line, f"{name}: timestamp {raw[:40]!r} is too large")
+    if fraction and len(fraction) != 3:
+        odd["fraction"].append((Cue(name, line, 0, 0, ""), raw))
+    whole = (int(hours) * 60 + int(minutes)) * 60 + int(seconds)
+    ticks = whole * TICKS_PER_SECOND + (parse_seconds(f"0.{fraction}") if fraction else 0)
+    return check_time(path, line, name, ticks)
+
+
+def _warn_times(path: Path, odd: dict[str, list[tuple[Cue, str]]]) -> None:
+    for kind, found in odd.items():
+        if not found:
+            continue
+        cue, raw = found[0]
+        others = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        if kind == "hours":
+            problem = (
+                f"{cue.name}: timestamp {raw!r}{others} has no hours: read as "
+                "minutes:seconds,milliseconds"
+            )
+        else:
+            problem = (
+                f"{cue.name}: timestamp {raw!r}{others} has a fraction of other than three "
+                "digits: read as a decimal fraction of a second (',5' is 0.5 s; ffmpeg and "
+                "VLC read 5 ms)"
+            )
+        warn(path, cue.line, problem)
+
+
+def _clean(text: str) -> str:
+    """Cue text as players show it: formatting tags and ASS override codes removed."""
+    return _FORMATTING.sub("", text)
 
 
 def format_srt(transcript: Transcript) -> str:

@@ -1,33 +1,49 @@
-"""Whisper / WhisperX JSON: segments with their text, speaker and words.
+"""Whisper / WhisperX / whisper.cpp JSON: segments with their text, speaker and words.
 
-The file is an object with a list of segments::
+OpenAI Whisper and WhisperX write an object with a list of segments::
 
     {"segments": [{"start": 0.0, "end": 2.5, "text": " Hello there.", "speaker": "SPEAKER_00",
                    "words": [{"word": " Hello", "start": 0.0, "end": 0.4}, ...]}]}
 
-``speaker`` (WhisperX, after diarization) and ``words`` are optional; a word's text is under
-``word`` (Whisper) or ``text``, and a word without times (WhisperX leaves numbers
-unaligned) is kept only in the segment's text. Times are read exactly as written; they are
-written as full-precision decimals, so they are read back exactly.
+``speaker`` (WhisperX, after ``assign_word_speakers``) and ``words`` are optional; a word's
+text is under ``word`` (Whisper, WhisperX) or ``text``. whisper.cpp (``-oj``) writes
+``{"transcription": [{"offsets": {"from": 0, "to": 2500}, "text": ..., "speaker": "0"}]}``
+with times in milliseconds; that form is read too.
+
+Honoured
+    UTF-8 (or UTF-16 with a byte order mark). Times exactly as written. A segment's
+    speaker; WhisperX's word speakers: a segment whose words belong to several speakers is
+    split where the speaker changes, each part spanning its timed words and keeping its
+    stretch of the segment's text (the segment's ``speaker`` is only their majority).
+    whisper.cpp's ``speaker`` (``?`` is no speaker).
+Read, with a warning
+    Words without times (WhisperX leaves numbers and symbols unaligned): kept in their
+    segment's text, but not as timed words; whisper.cpp's ``speaker_turn_next``
+    (tinydiarize) and token timings, which name no speaker and are not read.
+Not kept
+    Scores, probabilities, tokens, ``language``, the top-level ``text``.
+Refused
+    Invalid JSON (with its line), a missing or negative time, a time that is not a number
+    (``NaN``, a string), a segment ending before it starts, naming its JSON path
+    (``segments[3].words[2].end``).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from reviewer.model.formats.errors import FormatError
-from reviewer.model.formats.files import write_text_atomic
-from reviewer.model.formats.transcripts.common import (
-    check_span,
-    element_error,
-    one_line,
-    read_text,
-)
-from reviewer.model.time import parse_seconds, to_seconds
+from reviewer.model.formats.errors import FormatError, warn
+from reviewer.model.formats.files import read_text, seconds_to_ticks, write_text_atomic
+from reviewer.model.formats.transcripts.common import check_span, element_error, one_line
+from reviewer.model.time import to_seconds
 from reviewer.model.transcript import Transcript, Utterance, Word
+
+_NO_SPEAKER = "?"
+"""whisper.cpp's speaker when it cannot tell."""
 
 
 class _NotFinite:
@@ -40,8 +56,25 @@ class _NotFinite:
         return self.name
 
 
+@dataclass
+class _Notes:
+    untimed: list[tuple[str, str]] = field(default_factory=list)
+    turns: list[str] = field(default_factory=list)
+    tokens: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Run:
+    speaker: str | None
+    first: int  # index of its first word
+    words: list[Word] = field(default_factory=list)
+
+
 def read_whisper_json(path: str | Path) -> Transcript:
-    """Read the segments of a Whisper or WhisperX JSON file, one utterance each.
+    """Read a Whisper, WhisperX or whisper.cpp JSON file, one utterance per segment.
+
+    A WhisperX segment whose words belong to several speakers gives one utterance per
+    stretch of one speaker's words.
 
     Raises
     ------
@@ -52,53 +85,164 @@ def read_whisper_json(path: str | Path) -> Transcript:
     path = Path(path)
     text = read_text(path)
     try:
-        document = json.loads(text, parse_float=Decimal, parse_constant=_NotFinite)
+        document = json.loads(
+            text, parse_float=Decimal, parse_int=Decimal, parse_constant=_NotFinite
+        )
     except json.JSONDecodeError as error:
         raise FormatError(
             path, error.lineno, f"not valid JSON: {error.msg} (column {error.colno})"
         ) from None
-    if not isinstance(document, dict) or not isinstance(document.get("segments"), list):
-        raise element_error(path, "segments", 'expected an object with a list "segments"')
-    return Transcript(
-        _segment(path, f"segments[{index}]", segment)
-        for index, segment in enumerate(document["segments"])
-    )
+    except RecursionError:
+        raise FormatError(path, None, "(document): nested too deeply") from None
+    notes = _Notes()
+    if (
+        isinstance(document, dict)
+        and "segments" not in document
+        and isinstance(document.get("transcription"), list)
+    ):
+        utterances = [
+            _whisper_cpp(path, f"transcription[{index}]", segment, notes)
+            for index, segment in enumerate(document["transcription"])
+        ]
+    else:
+        if not isinstance(document, dict) or not isinstance(document.get("segments"), list):
+            raise element_error(path, "segments", 'expected an object with a list "segments"')
+        utterances = [
+            utterance
+            for index, segment in enumerate(document["segments"])
+            for utterance in _segment(path, f"segments[{index}]", segment, notes)
+        ]
+    _report(path, notes)
+    return Transcript(utterances)
 
 
-def _segment(path: Path, where: str, segment: Any) -> Utterance:
+def _segment(path: Path, where: str, segment: Any, notes: _Notes) -> list[Utterance]:
     _require_object(path, where, segment)
     start, end = _span(path, where, segment)
-    speaker = _optional_text(path, f"{where}.speaker", segment.get("speaker"))
+    speaker = _optional_text(path, f"{where}.speaker", segment.get("speaker")) or None
     words_data = segment.get("words", [])
     if words_data is None:
         words_data = []
     if not isinstance(words_data, list):
         raise element_error(path, f"{where}.words", "expected a list")
-    words = []
-    spoken = []
+    texts: list[str] = []
+    timed: list[Word | None] = []
+    speakers: list[str | None] = []
     for index, data in enumerate(words_data):
-        text, word = _word(path, f"{where}.words[{index}]", data)
-        spoken.append(text)
-        if word is not None:
-            words.append(word)
+        at = f"{where}.words[{index}]"
+        text, word, word_speaker = _word(path, at, data)
+        texts.append(text)
+        timed.append(word)
+        speakers.append(word_speaker)
+        if word is None:
+            notes.untimed.append((at, text))
     text = _optional_text(path, f"{where}.text", segment.get("text"))
     if text is None:
-        text = " ".join(spoken)
-    return Utterance(start, end, one_line(text), speaker or None, tuple(words))
+        text = _joined(texts)
+    words = tuple(w for w in timed if w is not None)
+    if len({s for s in speakers if s}) <= 1:
+        speaker = speaker or next((s for s in speakers if s), None)
+        return [Utterance(start, end, one_line(text), speaker, words)]
+    return _by_word_speaker(text, texts, timed, speakers) or [
+        Utterance(start, end, one_line(text), speaker, words)
+    ]
 
 
-def _word(path: Path, where: str, data: Any) -> tuple[str, Word | None]:
-    """The text of the word at ``where``, and the word if it has times."""
+def _by_word_speaker(
+    text: str, texts: list[str], timed: list[Word | None], speakers: list[str | None]
+) -> list[Utterance] | None:
+    """A segment split where its words' speaker changes, or None if a part has no times."""
+    runs: list[_Run] = []
+    for index, (word, speaker) in enumerate(zip(timed, speakers, strict=True)):
+        if not runs or (speaker and speaker != runs[-1].speaker and runs[-1].speaker):
+            runs.append(_Run(speaker, index))
+        elif speaker and runs[-1].speaker is None:
+            runs[-1].speaker = speaker  # words without speaker lead into the first one's
+        if word is not None:
+            runs[-1].words.append(word)
+    if any(not run.words for run in runs):
+        return None
+    offsets = _offsets(text, texts)
+    utterances = []
+    for number, run in enumerate(runs):
+        following = runs[number + 1].first if number + 1 < len(runs) else len(texts)
+        if offsets is not None:
+            stretch = text[offsets[run.first] : offsets[following]]
+        else:
+            stretch = _joined(texts[run.first : following])
+        utterances.append(
+            Utterance(
+                min(w.start for w in run.words),
+                max(w.end for w in run.words),
+                one_line(stretch),
+                run.speaker,
+                tuple(run.words),
+            )
+        )
+    return utterances
+
+
+def _offsets(text: str, texts: list[str]) -> list[int] | None:
+    """Where each word starts in the segment's text (and its end), or None if one is not."""
+    offsets = []
+    position = 0
+    for word in texts:
+        found = text.find(word.strip(), position) if word.strip() else position
+        if found < 0:
+            return None
+        offsets.append(found)
+        position = found + len(word.strip())
+    offsets.append(len(text))
+    return offsets
+
+
+def _joined(texts: list[str]) -> str:
+    """Words as one text: as written when they carry their spaces (Whisper), else spaced."""
+    if any(t[:1].isspace() for t in texts):
+        return "".join(texts)
+    return " ".join(texts)
+
+
+def _word(path: Path, where: str, data: Any) -> tuple[str, Word | None, str | None]:
+    """The text of the word at ``where``, the word if it has times, and its speaker."""
     _require_object(path, where, data)
     key = "word" if "word" in data else "text"
     text = _optional_text(path, f"{where}.{key}", data.get(key))
     if text is None:
         raise element_error(path, where, 'has no "word" (nor "text")')
-    text = text.strip()
+    speaker = _optional_text(path, f"{where}.speaker", data.get("speaker")) or None
     if data.get("start") is None and data.get("end") is None:
-        return text, None
+        return text, None, speaker
     start, end = _span(path, where, data)
-    return text, Word(start, end, text)
+    return text, Word(start, end, text.strip()), speaker
+
+
+def _whisper_cpp(path: Path, where: str, segment: Any, notes: _Notes) -> Utterance:
+    """One segment of whisper.cpp's ``-oj`` output (times in milliseconds)."""
+    _require_object(path, where, segment)
+    offsets = segment.get("offsets")
+    _require_object(path, f"{where}.offsets", offsets)
+    times = []
+    for key in ("from", "to"):
+        value = offsets.get(key)
+        at = f"{where}.offsets.{key}"
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, Decimal)
+            or value != value.to_integral()
+        ):
+            raise element_error(path, at, f"expected whole milliseconds, got {value!r}")
+        times.append(_ticks(path, at, value / 1000))
+    start, end = check_span(path, None, where, *times)
+    text = _optional_text(path, f"{where}.text", segment.get("text")) or ""
+    speaker = _optional_text(path, f"{where}.speaker", segment.get("speaker"))
+    if speaker is not None and speaker.strip() in ("", _NO_SPEAKER):
+        speaker = None
+    if segment.get("speaker_turn_next"):
+        notes.turns.append(where)
+    if segment.get("tokens"):
+        notes.tokens.append(where)
+    return Utterance(start, end, one_line(text), speaker)
 
 
 def _span(path: Path, where: str, data: dict[str, Any]) -> tuple[int, int]:
@@ -110,12 +254,18 @@ def _span(path: Path, where: str, data: dict[str, Any]) -> tuple[int, int]:
 def _seconds(path: Path, where: str, value: Any) -> int:
     if value is None:
         raise element_error(path, where, "is missing")
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+    if isinstance(value, bool) or not isinstance(value, Decimal):
         raise element_error(path, where, f"expected a number of seconds, got {value!r}")
-    ticks = parse_seconds(str(value))
+    return _ticks(path, where, value)
+
+
+def _ticks(path: Path, where: str, value: Decimal) -> int:
     if value < 0:
         raise element_error(path, where, f"is negative ({value})")
-    return ticks
+    try:
+        return seconds_to_ticks(str(value))
+    except ValueError as error:
+        raise element_error(path, where, str(error)) from None
 
 
 def _optional_text(path: Path, where: str, value: Any) -> str | None:
@@ -127,6 +277,34 @@ def _optional_text(path: Path, where: str, value: Any) -> str | None:
 def _require_object(path: Path, where: str, value: Any) -> None:
     if not isinstance(value, dict):
         raise element_error(path, where, f"expected an object, got {type(value).__name__}")
+
+
+def _report(path: Path, notes: _Notes) -> None:
+    if notes.untimed:
+        where, text = notes.untimed[0]
+        others = f" (and {len(notes.untimed) - 1} more)" if len(notes.untimed) > 1 else ""
+        warn(
+            path,
+            None,
+            f"word {text.strip()!r}{others} has no times: kept in its segment's text, not "
+            "among the timed words (word-level scores leave it out)",
+            place=where,
+        )
+    if notes.turns:
+        warn(
+            path,
+            None,
+            f"{len(notes.turns)} speaker turns (whisper.cpp's tinydiarize speaker_turn_next) "
+            "are not read: they name no speaker",
+            place=notes.turns[0],
+        )
+    if notes.tokens:
+        warn(
+            path,
+            None,
+            "whisper.cpp's token timings are not read (tokens are not words)",
+            place=f"{notes.tokens[0]}.tokens",
+        )
 
 
 def format_whisper_json(transcript: Transcript) -> str:
