@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from reviewer.model.formats import FormatError, read_rttm, read_uem, write_rttm
+from reviewer.model.formats.rttm import read_rttm_contents
 from reviewer.model.metrics import CorpusScore, DiarizationScore, score_corpus
 
 COLLAR_HELP = (
@@ -30,7 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run()
     try:
-        return args.run(args)
+        with _warnings_on_stderr():
+            return args.run(args)
     except (FormatError, FileNotFoundError, ValueError) as error:
         print(f"reviewer: error: {error}", file=sys.stderr)
         return 2
@@ -41,6 +44,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = f"{error.filename}: " if error.filename else ""
         print(f"reviewer: error: {name}{error.strerror or error}", file=sys.stderr)
         return 2
+
+
+@contextlib.contextmanager
+def _warnings_on_stderr() -> Iterator[None]:
+    """Print each reader and scoring warning as one line on stderr, every time it occurs."""
+    import warnings
+
+    from reviewer.model.formats import FormatWarning
+    from reviewer.model.metrics.pairing import ScoringWarning
+
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, (FormatWarning, ScoringWarning)):
+            print(f"reviewer: warning: {message}", file=sys.stderr, flush=True)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", FormatWarning)
+        warnings.simplefilter("always", ScoringWarning)
+        warnings.showwarning = show
+        yield
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -294,26 +320,47 @@ def _seconds(text: str) -> float:
 
 def _score(args: argparse.Namespace) -> int:
     uems = read_uem(args.uem) if args.uem else None
+    reference = read_rttm_contents(args.ref)
     _print_scores(
-        read_rttm(args.ref), read_rttm(args.hyp), uems, args.collar, args.skip_overlap, args.json
+        reference.tracks,
+        read_rttm(args.hyp),
+        uems,
+        args.collar,
+        args.skip_overlap,
+        args.json,
+        reference.exclusions,
     )
     return 0
 
 
 def _print_scores(
-    references, hypotheses, uems, collar: float, skip_overlap: bool, as_json: bool
+    references,
+    hypotheses,
+    uems,
+    collar: float,
+    skip_overlap: bool,
+    as_json: bool,
+    exclusions=None,
 ) -> None:
     """Score with md-eval's DER and dscore's JER; print a table or JSON."""
     import warnings
 
+    from reviewer.model.formats.uem import match_uems
     from reviewer.model.metrics.jer import jer_corpus
 
     result = score_corpus(
-        references, hypotheses, uems=uems, collar=collar, skip_overlap=skip_overlap
+        references,
+        hypotheses,
+        uems=uems,
+        collar=collar,
+        skip_overlap=skip_overlap,
+        exclusions=exclusions,
     )
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # dscore's notice about files the UEM leaves out
-        jers, overall = jer_corpus(references, hypotheses, uems=uems)
+        warnings.simplefilter("ignore")  # dscore's notice; the UEM's were given above
+        # JER over the same UEM regions as DER (md-eval's matching of UEM file ids)
+        matched = match_uems(uems, references) if uems else None
+        jers, overall = jer_corpus(references, hypotheses, uems=matched)
     jer = {uri: item.jer for uri, item in jers.items()}
     if as_json:
         data = result.as_dict()
@@ -329,10 +376,12 @@ def _breakdown(args: argparse.Namespace) -> int:
     from reviewer.model.metrics.breakdown import breakdown_corpus
     from reviewer.reports import breakdown_csv, breakdown_json, breakdown_table, plot_breakdown
 
+    reference = read_rttm_contents(args.ref)
     files, total = breakdown_corpus(
-        read_rttm(args.ref),
+        reference.tracks,
         read_rttm(args.hyp),
         uems=read_uem(args.uem) if args.uem else None,
+        exclusions=reference.exclusions,
         collar=args.collar,
         skip_overlap=args.skip_overlap,
         tau=args.tau,

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 
 from reviewer.model.annotation import Span
-from reviewer.model.formats import FormatError, read_uem, write_uem
+from reviewer.model.formats import FormatError, FormatWarning, read_uem, write_uem
 from reviewer.model.time import parse_seconds as t
 
 
 def test_reads_and_merges_regions(tmp_path):
     path = tmp_path / "x.uem"
     path.write_text("a 1 0.00 10.00\n;; comment\na 1 20 30\na 1 5 12\nb 1 0 1.5\n")
-    assert read_uem(path) == {
+    with pytest.warns(FormatWarning, match=r"x.uem:4: region overlaps another of a channel 1"):
+        regions = read_uem(path)
+    assert regions == {
         "a": (Span(t("0"), t("12")), Span(t("20"), t("30"))),
         "b": (Span(t("0"), t("1.5")),),
     }

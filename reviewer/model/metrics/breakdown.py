@@ -23,12 +23,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reviewer.model.metrics.der import ZERO, DiarizationScore, columns, tie_breaker, uem_arrays
+from reviewer.model.metrics.der import (
+    ZERO,
+    DiarizationScore,
+    check_collar,
+    columns,
+    scoring_regions,
+    tie_breaker,
+)
 from reviewer.model.metrics.engine import Columns, covered, intervals
 from reviewer.model.metrics.mapping import speaker_mapping
 from reviewer.model.time import TICKS_PER_SECOND, from_seconds
 
 if TYPE_CHECKING:
+    from reviewer.model.exclusions import Exclusions
     from reviewer.model.metrics.der import TrackLike, UemLike
 
 CLASSES = ("overlap", "near_change", "short_turn", "steady", "non_speech")
@@ -271,6 +279,7 @@ def breakdown(
     tau: float = 0.5,
     short: float = 1.0,
     gap: float = 2.0,
+    exclusions: Exclusions | None = None,
 ) -> ErrorBreakdown:
     """Break one recording's md-eval errors down by cause (see the module docstring).
 
@@ -287,7 +296,15 @@ def breakdown(
     gap
         How recently another speaker must have spoken (or how soon they must speak) for a
         turn start (end) to be a change point.
+    exclusions
+        The reference RTTM's scoring marks, as for :func:`~reviewer.model.metrics.der.score`.
+
+    Raises
+    ------
+    ValueError
+        If ``collar`` is negative or not finite.
     """
+    collar_ticks = check_collar(collar)
     ref, hyp = columns(reference), columns(hypothesis)
     m_starts, m_ends, m_speakers = merged_turns(ref)
     points = change_points(m_starts, m_ends, m_speakers, from_seconds(gap))
@@ -296,9 +313,17 @@ def breakdown(
     extra = np.concatenate(
         [points - tau_ticks, points + tau_ticks, m_starts[is_short], m_ends[is_short]]
     )
-    u_starts, u_ends = uem_arrays(uem, ref)
+    regions = scoring_regions(uem, ref, exclusions, collar_ticks, skip_overlap)
+    u_starts, u_ends = regions.arrays()
     parts = intervals(
-        ref, hyp, u_starts, u_ends, from_seconds(collar), skip_overlap, extra_bounds=extra
+        ref,
+        hyp,
+        u_starts,
+        u_ends,
+        regions.collar,
+        regions.skip_overlap,
+        extra_bounds=extra,
+        no_score=regions.no_score_arrays(),
     )
     if parts is None:
         return _empty(ref, hyp)
@@ -306,7 +331,7 @@ def breakdown(
     r_active, h_active = parts.ref_active, parts.hyp_active
     n_ref, n_hyp = r_active.sum(axis=0), h_active.sum(axis=0)
     cooc = _cooc(r_active, h_active, parts.evaluated)
-    pairs = speaker_mapping(cooc, ref.labels, hyp.labels, tie_breaker(ref, hyp, uem))
+    pairs = speaker_mapping(cooc, ref.labels, hyp.labels, tie_breaker(ref, hyp, regions))
     correct_r = np.zeros_like(r_active)
     for r, h in pairs:
         correct_r[r] = r_active[r] & h_active[h]
@@ -483,18 +508,24 @@ def combine(parts: list[ErrorBreakdown]) -> ErrorBreakdown:
 
 
 def breakdown_corpus(
-    references, hypotheses, *, uems=None, **settings
+    references, hypotheses, *, uems=None, exclusions=None, **settings
 ) -> tuple[dict[str, ErrorBreakdown], ErrorBreakdown]:
     """Breakdowns of every reference recording, and the corpus totals.
 
-    Takes the keyword settings of :func:`breakdown`; recordings are chosen as by
-    :func:`~reviewer.model.metrics.der.score_corpus`.
+    Takes the keyword settings of :func:`breakdown`; recordings, system outputs and UEM
+    regions are paired as by :func:`~reviewer.model.metrics.der.score_corpus`.
     """
-    from reviewer.model.annotation import Track
+    from reviewer.model.metrics.pairing import pair_recordings
 
-    uems = uems or {}
+    exclusions = exclusions or {}
     files = {
-        uri: breakdown(references[uri], hypotheses.get(uri, Track()), uem=uems.get(uri), **settings)
-        for uri in sorted(references)
+        pair.key: breakdown(
+            pair.reference,
+            pair.hypothesis,
+            uem=pair.uem,
+            exclusions=exclusions.get(pair.key),
+            **settings,
+        )
+        for pair in pair_recordings(references, hypotheses, uems)
     }
     return files, combine(list(files.values()))

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reviewer.model.annotation import Span, Track, merge_spans
+from reviewer.model.annotation import Span, Track, merge_spans, subtract_spans
+from reviewer.model.exclusions import Exclusions
 from reviewer.model.metrics.engine import Columns, Sums, accumulate
 from reviewer.model.metrics.mapping import speaker_mapping
 from reviewer.model.metrics.replay import mdeval_cooccurrence
@@ -157,47 +158,173 @@ def _annotation_turns(annotation: Annotation) -> tuple[list[float], list]:
     return seconds, names
 
 
-def uem_arrays(uem: UemLike, reference: Columns) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted, merged, non-empty scored regions as two ``int64`` arrays.
+@dataclass(frozen=True)
+class ScoringRegions:
+    """Where md-eval evaluates a recording and where it scores it, in ticks.
 
-    With no UEM, the scored region is md-eval's default: from the first reference turn's
-    start to the last reference turn's end.
+    Attributes
+    ----------
+    evaluated
+        The UEM (or md-eval's default extent) minus the reference's ``NOSCORE`` zones:
+        speakers are mapped over it and errors counted in it. Sorted, non-empty, merged.
+    no_score
+        Zones inside it that are mapped but not scored: ``NON-LEX`` lines, widened, and,
+        when the reference has such lines, the collars too (md-eval's steps are replayed
+        together, :mod:`~reviewer.model.metrics.zones`).
+    collar
+        The collar (ticks, each side) the engine still has to apply: 0 when it is already
+        in ``no_score``.
+    skip_overlap
+        Whether the engine still has to take out overlapped speech (False when it is
+        already in ``no_score``).
+    as_read
+        ``evaluated`` without merging touching regions, as md-eval cuts its floating-point
+        segments (see :mod:`~reviewer.model.metrics.replay`); None for the default extent.
     """
-    if uem is None:
-        if len(reference.starts) == 0:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        lo, hi = int(reference.starts.min()), int(reference.ends.max())
-        spans: tuple[Span, ...] = (Span(lo, hi),)
-    else:
-        spans = merge_spans(_spans(uem))
-    spans = tuple(span for span in spans if span.end > span.start)
+
+    evaluated: tuple[Span, ...]
+    no_score: tuple[Span, ...] = ()
+    collar: int = 0
+    skip_overlap: bool = False
+    as_read: tuple[Span, ...] | None = None
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """``evaluated`` as ``(starts, ends)`` ``int64`` arrays."""
+        return _arrays(self.evaluated)
+
+    def no_score_arrays(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``no_score`` as ``(starts, ends)`` arrays, or None when there is none."""
+        return _arrays(self.no_score) if self.no_score else None
+
+
+def scoring_regions(
+    uem: UemLike,
+    reference: Columns,
+    exclusions: Exclusions | None = None,
+    collar: int = 0,
+    skip_overlap: bool = False,
+) -> ScoringRegions:
+    """Resolve a UEM, the settings and the reference's scoring marks into md-eval's regions.
+
+    Parameters
+    ----------
+    uem
+        Scored regions (see :func:`score`), or None for md-eval's default: from the first to
+        the last reference turn, stretched to the other timed lines md-eval counts
+        (``exclusions.extent``).
+    reference
+        The reference's turns.
+    exclusions
+        The reference RTTM's ``NOSCORE``, ``NON-LEX`` and ``LEXEME`` lines, if any.
+    collar
+        Ticks on each side of every reference turn edge.
+    skip_overlap
+        Whether overlapped reference speech is not scored.
+
+    Raises
+    ------
+    TypeError
+        If ``uem`` is not a pyannote.core ``Timeline``, ``Segment``, a reviewer ``Span`` or
+        an iterable of segments or spans.
+    """
+    raw: list[Span] | None = None
+    if uem is not None:
+        raw = sorted(span for span in _spans(uem) if span.end > span.start)
+        if any(a.end > b.start for a, b in zip(raw, raw[1:], strict=False)):
+            raw = list(merge_spans(raw))  # md-eval refuses overlapping regions
+    if exclusions and (exclusions.no_score or exclusions.non_lexical):
+        from reviewer.model.metrics.zones import mdeval_regions, to_spans
+
+        evaluated_s, scored_s = mdeval_regions(
+            raw,
+            exclusions,
+            reference.starts,
+            reference.ends,
+            collar / TICKS_PER_SECOND,
+            skip_overlap,
+        )
+        evaluated = to_spans(evaluated_s)
+        no_score = subtract_spans(evaluated, to_spans(scored_s))
+        return ScoringRegions(merge_spans(evaluated), no_score, 0, False, tuple(evaluated))
+    if raw is None:
+        edges = []
+        if len(reference.starts):
+            edges.append((int(reference.starts.min()), int(reference.ends.max())))
+        if exclusions and exclusions.extent is not None:
+            edges.append((exclusions.extent.start, exclusions.extent.end))
+        if not edges:
+            return ScoringRegions((), (), collar, skip_overlap)
+        lo, hi = min(edge[0] for edge in edges), max(edge[1] for edge in edges)
+        return ScoringRegions((Span(lo, hi),) if hi > lo else (), (), collar, skip_overlap)
+    return ScoringRegions(merge_spans(raw), (), collar, skip_overlap, tuple(raw))
+
+
+def _arrays(spans: tuple[Span, ...]) -> tuple[np.ndarray, np.ndarray]:
     return (
         np.array([span.start for span in spans], dtype=np.int64),
         np.array([span.end for span in spans], dtype=np.int64),
     )
 
 
-def tie_breaker(reference: Columns, hypothesis: Columns, uem: UemLike) -> Callable[[], np.ndarray]:
+def uem_arrays(
+    uem: UemLike, reference: Columns, exclusions: Exclusions | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The evaluated regions (:func:`scoring_regions`) as two sorted ``int64`` arrays."""
+    return scoring_regions(uem, reference, exclusions).arrays()
+
+
+def tie_breaker(
+    reference: Columns, hypothesis: Columns, regions: ScoringRegions
+) -> Callable[[], np.ndarray]:
     """md-eval's floating-point co-occurrence of two tracks, computed only when called.
 
     What :func:`~reviewer.model.metrics.mapping.speaker_mapping` needs to pick md-eval's
-    mapping among tied ones. The UEM's regions are taken as given (sorted, not merged), as
-    md-eval reads them; overlapping regions, which md-eval refuses, are merged.
+    mapping among tied ones, over the regions as md-eval reads them.
     """
-    spans = None if uem is None else sorted(_spans(uem))
-    if spans is not None and any(a.end > b.start for a, b in zip(spans, spans[1:], strict=False)):
-        spans = list(merge_spans(spans))
-    return lambda: mdeval_cooccurrence(reference, hypothesis, spans)
+    return lambda: mdeval_cooccurrence(reference, hypothesis, regions.as_read)
 
 
 def _spans(uem: Any) -> list[Span]:
+    """Spans of a UEM given as a Timeline, a Segment, a Span or an iterable of them."""
+    if isinstance(uem, Span) or (hasattr(uem, "start") and hasattr(uem, "end")):
+        uem = [uem]  # one region (a pyannote.core Segment iterates over its two ends)
+    try:
+        items = list(uem)
+    except TypeError:
+        raise TypeError(_UEM_TYPES + f", not {type(uem).__name__}") from None
     spans = []
-    for item in uem:
+    for item in items:
         if isinstance(item, Span):
             spans.append(item)
-        else:
+        elif hasattr(item, "start") and hasattr(item, "end"):
             spans.append(Span(from_seconds(item.start), from_seconds(item.end)))
+        else:
+            raise TypeError(_UEM_TYPES + f"; it holds a {type(item).__name__}")
     return spans
+
+
+_UEM_TYPES = (
+    "uem must be a pyannote.core Timeline (or a Segment, or an iterable of Segments or "
+    "reviewer Spans)"
+)
+
+
+def check_collar(collar: float) -> int:
+    """A collar in seconds (each side, md-eval's ``-c``) as ticks.
+
+    Raises
+    ------
+    ValueError
+        If the collar is negative, NaN or infinite (md-eval-22 refuses a negative collar).
+    """
+    if isinstance(collar, bool) or not isinstance(collar, (int, float)):
+        raise TypeError(f"collar must be a number of seconds, not {type(collar).__name__}")
+    if not collar >= 0 or collar == float("inf"):
+        raise ValueError(
+            f"collar must be a finite, non-negative number of seconds (each side, as "
+            f"md-eval's -c), not {collar!r}"
+        )
+    return from_seconds(collar)
 
 
 def score(
@@ -207,6 +334,7 @@ def score(
     uem: UemLike = None,
     collar: float = 0.0,
     skip_overlap: bool = False,
+    exclusions: Exclusions | None = None,
 ) -> DiarizationScore:
     """Score one recording exactly as NIST md-eval-22 does.
 
@@ -215,25 +343,44 @@ def score(
     reference, hypothesis
         pyannote.core ``Annotation`` or :class:`~reviewer.model.annotation.Track`.
     uem
-        Scored regions (pyannote.core ``Timeline`` or spans); None scores from the first
-        reference turn's start to the last one's end.
+        Scored regions: a pyannote.core ``Timeline``, a single ``Segment``, or spans; None
+        scores from the first reference turn's start to the last one's end.
     collar
         Seconds excluded on EACH side of every reference boundary, as md-eval's ``-c``.
         pyannote.metrics' ``collar`` is the total width: ``collar=0.25`` here equals
         ``collar=0.5`` there.
     skip_overlap
         Do not score regions where two or more reference turns overlap.
+    exclusions
+        The reference RTTM's ``NOSCORE``/``NON-LEX``/``LEXEME`` lines
+        (:func:`~reviewer.model.formats.rttm.read_rttm_contents`), applied as md-eval does.
 
     Returns
     -------
     DiarizationScore
         ``scored``, ``missed``, ``false_alarm``, ``confusion`` (seconds) and ``der``.
+
+    Raises
+    ------
+    ValueError
+        If ``collar`` is negative or not finite.
+    TypeError
+        If ``uem`` is not one of the types above.
     """
     ref = columns(reference)
     hyp = columns(hypothesis)
-    starts, ends = uem_arrays(uem, ref)
-    sums = accumulate(ref, hyp, starts, ends, from_seconds(collar), skip_overlap)
-    return DiarizationScore.from_sums(sums, ref.labels, hyp.labels, tie_breaker(ref, hyp, uem))
+    regions = scoring_regions(uem, ref, exclusions, check_collar(collar), skip_overlap)
+    starts, ends = regions.arrays()
+    sums = accumulate(
+        ref,
+        hyp,
+        starts,
+        ends,
+        regions.collar,
+        regions.skip_overlap,
+        no_score=regions.no_score_arrays(),
+    )
+    return DiarizationScore.from_sums(sums, ref.labels, hyp.labels, tie_breaker(ref, hyp, regions))
 
 
 def score_corpus(
@@ -243,21 +390,46 @@ def score_corpus(
     uems: Mapping[str, UemLike] | None = None,
     collar: float = 0.0,
     skip_overlap: bool = False,
+    exclusions: Mapping[str, Exclusions] | None = None,
 ) -> CorpusScore:
     """Score every recording of the reference, as md-eval does for a list of files.
 
-    A recording missing from the hypotheses is all missed; one only in the hypotheses is
-    ignored; one the UEM does not mention is scored over its default extent.
+    Recordings are paired as md-eval pairs them, by file id and channel
+    (:func:`~reviewer.model.metrics.pairing.pair_recordings`, which warns where that
+    differs from what the files seem to say): a recording missing from the hypotheses is
+    all missed; one only in the hypotheses is ignored; one the UEM does not mention is
+    scored over its default extent.
+
+    Parameters
+    ----------
+    references, hypotheses
+        ``{key: track}``, e.g. from :func:`~reviewer.model.formats.read_rttm`.
+    uems
+        ``{file id: regions}``, e.g. from :func:`~reviewer.model.formats.read_uem`; UEM file
+        ids are matched as md-eval matches them (directory and extension stripped).
+    collar, skip_overlap
+        As for :func:`score`.
+    exclusions
+        The references' scoring marks by key, from
+        :func:`~reviewer.model.formats.rttm.read_rttm_contents`.
+
+    Raises
+    ------
+    ValueError
+        If ``collar`` is negative or not finite.
     """
-    uems = uems or {}
+    from reviewer.model.metrics.pairing import pair_recordings
+
+    check_collar(collar)
+    exclusions = exclusions or {}
     files = {}
-    for uri in sorted(references):
-        hypothesis = hypotheses.get(uri, Track())
-        files[uri] = score(
-            references[uri],
-            hypothesis,
-            uem=uems.get(uri),
+    for pair in pair_recordings(references, hypotheses, uems):
+        files[pair.key] = score(
+            pair.reference,
+            pair.hypothesis,
+            uem=pair.uem,
             collar=collar,
             skip_overlap=skip_overlap,
+            exclusions=exclusions.get(pair.key),
         )
     return CorpusScore(files)

@@ -17,6 +17,7 @@ md-eval-22 rules implemented here (each checked against md-eval on real data):
   removal; pairs that never co-occur are never mapped; among tied mappings, the one
   md-eval's floating-point sums select (:mod:`~reviewer.model.metrics.mapping`);
 - collar ``c``: ``[t - c, t + c]`` around every reference turn start and end is not scored;
+- no-score zones (the reference's ``NON-LEX`` lines, widened: :mod:`.zones`) are not scored;
 - skip-overlap: where two or more reference turns (even of one speaker) are active, nothing
   is scored;
 - per interval of duration ``d`` with ``Nr`` reference and ``Nh`` system speakers and ``Nc``
@@ -149,6 +150,7 @@ def intervals(
     skip_overlap: bool = False,
     window: tuple[int, int] | None = None,
     extra_bounds: np.ndarray | None = None,
+    no_score: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Intervals | None:
     """Split the UEM (or its part inside ``window``) into elementary intervals.
 
@@ -166,6 +168,8 @@ def intervals(
         ``(lo, hi)`` ticks: only the intervals inside it.
     extra_bounds
         More tick positions where intervals must split (edges of analysis zones).
+    no_score
+        ``(starts, ends)`` of zones evaluated (mapped) but not scored, sorted and disjoint.
 
     Returns
     -------
@@ -191,6 +195,9 @@ def intervals(
     if extra_bounds is not None:
         extra = np.asarray(extra_bounds, dtype=np.int64)
         pieces.append(extra[(extra > lo) & (extra < hi)])
+    if no_score is not None:
+        z_starts, z_ends = _clipped(*no_score, lo, hi)
+        pieces += [z_starts, z_ends]
     bounds = np.sort(np.concatenate(pieces))
     bounds = bounds[np.concatenate(([True], bounds[1:] != bounds[:-1]))]
     durations = np.diff(bounds)
@@ -201,6 +208,8 @@ def intervals(
     weights = evaluated
     if collar > 0:
         weights = np.where(covered(bounds, c_starts, c_ends), 0, weights)
+    if no_score is not None and len(z_starts):
+        weights = np.where(covered(bounds, z_starts, z_ends), 0, weights)
     if skip_overlap:
         weights = np.where(ref_counts.sum(axis=0) >= 2, 0, weights)
     return Intervals(bounds, ref_counts > 0, hyp_counts > 0, evaluated, weights)
@@ -214,12 +223,22 @@ def accumulate(
     collar: int = 0,
     skip_overlap: bool = False,
     window: tuple[int, int] | None = None,
+    no_score: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Sums:
     """Compute md-eval's sums over the UEM, or over the part of it inside ``window``.
 
     Takes the parameters of :func:`intervals`.
     """
-    parts = intervals(reference, hypothesis, uem_starts, uem_ends, collar, skip_overlap, window)
+    parts = intervals(
+        reference,
+        hypothesis,
+        uem_starts,
+        uem_ends,
+        collar,
+        skip_overlap,
+        window,
+        no_score=no_score,
+    )
     if parts is None:
         return Sums.zeros(reference.n_speakers, hypothesis.n_speakers)
     weights = parts.weights

@@ -7,12 +7,18 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from reviewer.model.annotation import Track, Turn
-from reviewer.model.metrics.der import DiarizationScore, columns, tie_breaker, uem_arrays
+from reviewer.model.metrics.der import (
+    DiarizationScore,
+    check_collar,
+    columns,
+    scoring_regions,
+    tie_breaker,
+)
 from reviewer.model.metrics.engine import Columns, Sums, accumulate
 from reviewer.model.metrics.mapping import speaker_mapping
-from reviewer.model.time import from_seconds
 
 if TYPE_CHECKING:
+    from reviewer.model.exclusions import Exclusions
     from reviewer.model.metrics.der import UemLike
 
 Side = Literal["reference", "hypothesis"]
@@ -74,6 +80,14 @@ class IncrementalScorer:
         Seconds on EACH side of every reference boundary (md-eval's ``-c``).
     skip_overlap
         Do not score overlapped reference speech.
+    exclusions
+        The reference RTTM's scoring marks (``NOSCORE``, ``NON-LEX``, ``LEXEME``); their
+        zones depend on the reference's turns, so a reference edit then rescores all.
+
+    Raises
+    ------
+    ValueError
+        If ``collar`` is negative or not finite.
     """
 
     def __init__(
@@ -84,17 +98,23 @@ class IncrementalScorer:
         uem: UemLike = None,
         collar: float = 0.0,
         skip_overlap: bool = False,
+        exclusions: Exclusions | None = None,
     ):
         self._sides = {"reference": _Turns(reference), "hypothesis": _Turns(hypothesis)}
         self._uem = uem
-        self._collar = from_seconds(collar)
+        self._exclusions = exclusions or None
+        self._collar = check_collar(collar)
         self._skip_overlap = skip_overlap
         self._mapping_cache: tuple[Sums, list[tuple[int, int]]] | None = None
         self._rescore_all()
 
     def _rescore_all(self) -> None:
         ref = self._sides["reference"].columns()
-        self._uem_starts, self._uem_ends = uem_arrays(self._uem, ref)
+        self._regions = scoring_regions(
+            self._uem, ref, self._exclusions, self._collar, self._skip_overlap
+        )
+        self._uem_starts, self._uem_ends = self._regions.arrays()
+        self._no_score = self._regions.no_score_arrays()
         self._default_extent = self._sides["reference"].extent() if self._uem is None else None
         self._sums = self._accumulate(None)
 
@@ -104,9 +124,10 @@ class IncrementalScorer:
             self._sides["hypothesis"].columns(),
             self._uem_starts,
             self._uem_ends,
-            self._collar,
-            self._skip_overlap,
+            self._regions.collar,
+            self._regions.skip_overlap,
             window,
+            no_score=self._no_score,
         )
 
     def columns(self) -> tuple[Columns, Columns]:
@@ -123,7 +144,7 @@ class IncrementalScorer:
         cached = self._mapping_cache
         if cached is None or cached[0] is not self._sums:
             ref, hyp = self._label_tuples()
-            ties = tie_breaker(*self.columns(), self._uem)
+            ties = tie_breaker(*self.columns(), self._regions)
             cached = (self._sums, speaker_mapping(self._sums.cooccurrence, ref, hyp, ties))
             self._mapping_cache = cached
         return cached[1]
@@ -177,7 +198,10 @@ class IncrementalScorer:
             turns.remove(old)
         if new is not None:
             turns.add(new)
-        if side == "reference" and self._uem is None and turns.extent() != self._default_extent:
+        if side == "reference" and (
+            self._exclusions is not None
+            or (self._uem is None and turns.extent() != self._default_extent)
+        ):
             self._rescore_all()
             return
         self._sums = self._sums - before + self._accumulate(window)

@@ -1,0 +1,327 @@
+"""RTTM and UEM files as people have them, scored as md-eval-22 scores them.
+
+Each case of ``../shared/cases/realworld`` about scoring is a test here, with md-eval-22's
+numbers; where ``../shared`` is absent the same small files are written from this module.
+``tests/data/mdeval-exclusions`` holds md-eval's numbers on references with ``NOSCORE``,
+``NON-LEX`` and ``LEXEME`` lines.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from conftest import SHARED
+
+from reviewer.model.formats import FormatError, FormatWarning, read_rttm, read_uem
+from reviewer.model.formats.rttm import read_rttm_contents
+from reviewer.model.formats.uem import mdeval_file_id
+from reviewer.model.metrics import score, score_corpus
+from reviewer.model.metrics.breakdown import breakdown_corpus
+from reviewer.model.metrics.incremental import IncrementalScorer
+from reviewer.model.metrics.pairing import ScoringWarning
+
+REALWORLD = SHARED / "cases" / "realworld"
+EXCLUSIONS = Path(__file__).parent / "data" / "mdeval-exclusions"
+
+# The files of the shared cases, for a checkout without ../shared.
+FILES = {
+    "rttm-lowercase-type/ref.rttm": "speaker r 1 0.0 5.0 <na> <na> A <na> <na>\n"
+    "speaker r 1 5.0 5.0 <na> <na> B <na> <na>\n",
+    "rttm-lowercase-type/sys.rttm": "SPEAKER r 1 0.0 5.0 <NA> <NA> x <NA> <NA>\n"
+    "SPEAKER r 1 5.0 5.0 <NA> <NA> y <NA> <NA>\n",
+    "rttm-noscore-nonlex/ref_nonlex.rttm": "SPEAKER mtg 1 0.0 10.0 <NA> <NA> A <NA> <NA>\n"
+    "NON-LEX mtg 1 11.0 2.0 <NA> laugh A <NA> <NA>\n"
+    "SPEAKER mtg 1 15.0 10.0 <NA> <NA> B <NA> <NA>\n",
+    "rttm-noscore-nonlex/ref_noscore.rttm": "SPKR-INFO mtg 1 <NA> <NA> <NA> unknown A <NA> <NA>\n"
+    "SPKR-INFO mtg 1 <NA> <NA> <NA> unknown B <NA> <NA>\n"
+    "SPEAKER mtg 1 0.0 10.0 <NA> <NA> A <NA> <NA>\n"
+    "NOSCORE mtg 1 10.0 5.0 <NA> <NA> <NA> <NA> <NA>\n"
+    "SPEAKER mtg 1 15.0 10.0 <NA> <NA> B <NA> <NA>\n",
+    "rttm-noscore-nonlex/sys.rttm": "SPEAKER mtg 1 0.0 15.0 <NA> <NA> x <NA> <NA>\n"
+    "SPEAKER mtg 1 15.0 10.0 <NA> <NA> y <NA> <NA>\n",
+    "rttm-two-channels/ref.rttm": "SPEAKER call 1 0 10 <NA> <NA> A <NA> <NA>\n"
+    "SPEAKER call 2 5 10 <NA> <NA> B <NA> <NA>\n",
+    "rttm-two-channels/sys.rttm": "SPEAKER call 1 0 10 <NA> <NA> x <NA> <NA>\n"
+    "SPEAKER call 2 5 10 <NA> <NA> x <NA> <NA>\n",
+    "rttm-two-channels/ref_ch0.rttm": "SPEAKER mtg 0 0.0 4.0 <NA> <NA> A <NA> <NA>\n"
+    "SPEAKER mtg 0 4.0 6.0 <NA> <NA> B <NA> <NA>\n",
+    "rttm-two-channels/sys_chNA.rttm": "SPEAKER mtg <NA> 0.0 4.5 <NA> <NA> s1 <NA> <NA>\n"
+    "SPEAKER mtg <NA> 4.5 5.5 <NA> <NA> s2 <NA> <NA>\n",
+    "uem-path-extension/ref.rttm": "SPEAKER talk 1 5.00 5.00 <NA> <NA> A <NA> <NA>\n"
+    "SPEAKER talk 1 10.00 10.00 <NA> <NA> B <NA> <NA>\n",
+    "uem-path-extension/sys.rttm": "SPEAKER talk 1 0.00 10.00 <NA> <NA> a <NA> <NA>\n"
+    "SPEAKER talk 1 10.00 10.00 <NA> <NA> b <NA> <NA>\n",
+    "uem-path-extension/ext.uem": "talk.sph 1 0 20\n",
+    "uem-path-extension/path.uem": "/corpus/audio/talk.wav 1 0 20\n",
+    "uem-path-extension/nomatch.uem": "other 1 0 20\n",
+    "rttm-mdeval-lenient/na_duration.rttm": "SPEAKER r 1 0.0 5.0 <NA> <NA> A <NA> <NA>\n"
+    "SPEAKER r 1 5.0 <NA> <NA> <NA> B <NA> <NA>\n"
+    "SPEAKER r 1 6.0 4.0 <NA> <NA> B <NA> <NA>\n",
+    "rttm-mdeval-lenient/star_times.rttm": "SPEAKER r 1 0.0 5.0* <NA> <NA> A <NA> <NA>\n"
+    "SPEAKER r 1 5.0* 5.0 <NA> <NA> B <NA> <NA>\n",
+    "rttm-mdeval-lenient/sys.rttm": "SPEAKER r 1 0.0 5.0 <NA> <NA> x <NA> <NA>\n"
+    "SPEAKER r 1 5.0 5.0 <NA> <NA> y <NA> <NA>\n",
+}
+LATIN1 = b"SPEAKER f 1 0 5 <NA> <NA> <NA> <NA> <NA>\nSPEAKER f 1 5 5 <NA> <NA> Jos\xe9 <NA> <NA>\n"
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    """The path of a shared case file, or of the same file written here."""
+    home = tmp_path_factory.mktemp("realworld")
+
+    def find(name: str) -> Path:
+        shared = REALWORLD / name
+        if shared.exists():
+            return shared
+        path = home / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith("latin1.rttm"):
+            path.write_bytes(LATIN1)
+        else:
+            path.write_text(FILES[name], encoding="utf-8")
+        return path
+
+    return find
+
+
+def test_the_inline_copies_are_the_shared_files():
+    if not REALWORLD.exists():
+        pytest.skip("../shared is absent: the inline copies are what the tests use")
+    for name, text in FILES.items():
+        assert (REALWORLD / name).read_text(encoding="utf-8") == text, name
+
+
+def totals(reference: Path, system: Path, uem: Path | None = None, **settings):
+    contents = read_rttm_contents(reference)
+    return score_corpus(
+        contents.tracks,
+        read_rttm(system),
+        uems=read_uem(uem) if uem else None,
+        exclusions=contents.exclusions,
+        **settings,
+    )
+
+
+def seconds(result):
+    return (result.scored, result.missed, result.false_alarm, result.confusion)
+
+
+def test_line_types_are_case_insensitive(case):
+    """md-eval-22 upper-cases the type: 'speaker' lines are turns (DER 0.00 %, 10 s)."""
+    ref, sys_ = case("rttm-lowercase-type/ref.rttm"), case("rttm-lowercase-type/sys.rttm")
+    assert len(read_rttm(ref)["r"]) == 2
+    assert seconds(totals(ref, sys_).total) == pytest.approx((10, 0, 0, 0))
+    assert seconds(totals(sys_, ref).total) == pytest.approx((10, 0, 0, 0))
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("ref_noscore.rttm", (20.0, 0.0, 0.0, 0.0)),  # NOSCORE: not evaluated, DER 0.00 %
+        ("ref_nonlex.rttm", (20.0, 0.0, 2.0, 0.0)),  # NON-LEX widened by 0.5 s: 10.00 %
+    ],
+)
+def test_noscore_and_nonlex_lines_have_md_evals_effect(case, reference, expected):
+    ref = case(f"rttm-noscore-nonlex/{reference}")
+    sys_ = case("rttm-noscore-nonlex/sys.rttm")
+    result = totals(ref, sys_).total
+    assert seconds(result) == pytest.approx(expected)
+    tracks = read_rttm_contents(ref)
+    scorer = IncrementalScorer(
+        tracks.tracks["mtg"], read_rttm(sys_)["mtg"], exclusions=tracks.exclusions["mtg"]
+    )
+    assert seconds(scorer.score) == pytest.approx(expected)
+    _, total = breakdown_corpus(tracks.tracks, read_rttm(sys_), exclusions=tracks.exclusions)
+    assert seconds(total.total) == pytest.approx(expected)
+
+
+def test_each_channel_is_scored_on_its_own(case):
+    """md-eval-22 scores (file, channel) pairs: 0.00 % here, not 50 % of merged channels."""
+    ref, sys_ = case("rttm-two-channels/ref.rttm"), case("rttm-two-channels/sys.rttm")
+    tracks = read_rttm(ref)
+    assert sorted(tracks) == ["call:1", "call:2"]
+    assert (tracks["call:2"].uri, tracks["call:2"].channel) == ("call", "2")
+    result = totals(ref, sys_)
+    assert sorted(result.files) == ["call:1", "call:2"]
+    assert seconds(result.total) == pytest.approx((20, 0, 0, 0))
+
+
+def test_a_system_in_another_channel_is_all_missed_and_said(case):
+    """md-eval-22: 100 % missed (channel 0 against <NA>); dscore would force channel 1."""
+    ref, sys_ = case("rttm-two-channels/ref_ch0.rttm"), case("rttm-two-channels/sys_chNA.rttm")
+    with pytest.warns(ScoringWarning, match=r"channel '<NA>', the reference in channel '0'"):
+        result = totals(ref, sys_).total
+    assert seconds(result) == pytest.approx((10, 10, 0, 0))
+
+
+@pytest.mark.parametrize("uem", ["ext.uem", "path.uem"])
+def test_uem_file_ids_lose_directory_and_extension_as_in_md_eval(case, uem):
+    """md-eval-22: false alarm 5.0 s, DER 33.33 %."""
+    ref, sys_ = case("uem-path-extension/ref.rttm"), case("uem-path-extension/sys.rttm")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a stripped id is md-eval's rule, not a surprise
+        result = totals(ref, sys_, case(f"uem-path-extension/{uem}")).total
+    assert seconds(result) == pytest.approx((15, 0, 5, 0))
+    assert result.der == pytest.approx(1 / 3)
+
+
+def test_a_uem_that_names_no_recording_is_reported(case):
+    ref, sys_ = case("uem-path-extension/ref.rttm"), case("uem-path-extension/sys.rttm")
+    uem = case("uem-path-extension/nomatch.uem")
+    with pytest.warns(FormatWarning, match=r"nomatch.uem:1: UEM file id 'other' names no scored"):
+        result = totals(ref, sys_, uem).total
+    assert seconds(result) == pytest.approx((15, 0, 0, 0))
+
+
+def test_md_evals_stripping_of_dotted_ids(tmp_path):
+    assert mdeval_file_id("/corpus/audio/talk.wav") == "talk"
+    assert mdeval_file_id("ES2004a.Mix-Headset") == "ES2004a"
+    assert mdeval_file_id("a.b.c") == "a.c"
+    ref = tmp_path / "ref.rttm"
+    ref.write_text("SPEAKER ES2004a.Mix-Headset 1 5 5 <NA> <NA> A <NA> <NA>\n")
+    sys_ = tmp_path / "sys.rttm"
+    sys_.write_text("SPEAKER ES2004a.Mix-Headset 1 0 10 <NA> <NA> a <NA> <NA>\n")
+    uem = tmp_path / "u.uem"
+    uem.write_text("ES2004a.Mix-Headset 1 0 10\n")
+    with pytest.warns(FormatWarning, match="md-eval-22 reads it as 'ES2004a' and would not"):
+        result = totals(ref, sys_, uem).total
+    assert result.false_alarm == pytest.approx(5.0)  # the UEM the user wrote is applied
+
+
+def test_uem_regions_in_another_channel_are_not_applied_and_said(tmp_path):
+    ref = tmp_path / "ref.rttm"
+    ref.write_text("SPEAKER talk 1 5 5 <NA> <NA> A <NA> <NA>\n")
+    sys_ = tmp_path / "sys.rttm"
+    sys_.write_text("SPEAKER talk 1 0 10 <NA> <NA> a <NA> <NA>\n")
+    uem = tmp_path / "u.uem"
+    uem.write_text("talk A 0 10\n")
+    with pytest.warns(FormatWarning, match="in channel 'A', the reference in channel '1'"):
+        result = totals(ref, sys_, uem).total
+    assert result.false_alarm == 0  # md-eval-22 scores 5-10 s only: the UEM is not applied
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "warning"),
+    [
+        ("na_duration.rttm", (9, 0, 1, 0), r"na_duration.rttm:2: duration <NA> read as 0"),
+        ("star_times.rttm", (10, 0, 0, 0), r"star_times.rttm:1: '\*' after a time .* 1 more"),
+    ],
+)
+def test_md_evals_lenient_times_are_read_and_reported(case, name, expected, warning):
+    """md-eval-22: 11.11 % (a <NA> duration is a zero-length turn) and 0.00 %."""
+    with pytest.warns(FormatWarning, match=warning):
+        result = totals(case(f"rttm-mdeval-lenient/{name}"), case("rttm-mdeval-lenient/sys.rttm"))
+    assert seconds(result.total) == pytest.approx(expected)
+
+
+def test_a_file_that_is_not_unicode_text_is_refused_with_its_line(case):
+    """md-eval takes bytes as they are; reviewer needs the characters of speaker names."""
+    with pytest.raises(FormatError) as raised:
+        read_rttm(case("rttm-mdeval-lenient/latin1.rttm"))
+    assert raised.value.line == 2
+    assert "UTF" in raised.value.problem
+
+
+def test_unknown_line_types_are_reported_not_dropped_silently(tmp_path):
+    ref = tmp_path / "ref.rttm"
+    ref.write_text(
+        "SPEAKER r 1 0 5 <NA> <NA> A <NA> <NA>\nSPEKAER r 1 5 5 <NA> <NA> B <NA> <NA>\n"
+        "NON-SPEECH r 1 5 1 <NA> music <NA> <NA> <NA>\n"
+    )
+    with pytest.warns(FormatWarning, match=r"ref.rttm:2: unknown line type 'SPEKAER' ignored"):
+        tracks = read_rttm(ref)
+    assert len(tracks["r"]) == 1
+
+
+def test_the_command_line_says_it_on_stderr(case, tmp_path):
+    ref, sys_ = case("rttm-two-channels/ref_ch0.rttm"), case("rttm-two-channels/sys_chNA.rttm")
+    done = subprocess.run(
+        [sys.executable, "-m", "reviewer", "score", "--ref", str(ref), "--hyp", str(sys_)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reviewer: warning: mtg: the system output")
+    assert "100.00" in done.stdout
+
+
+# --------------------------------------------------- the Python API (api-uem-segment)
+
+
+def test_the_api_refuses_a_negative_collar_and_takes_a_segment_as_uem():
+    from pyannote.core import Annotation, Segment, Timeline
+
+    ref = Annotation(uri="r")
+    ref[Segment(0, 10)] = "A"
+    ref[Segment(10, 20)] = "B"
+    hyp = Annotation(uri="r")
+    hyp[Segment(0, 12)] = "a"
+    hyp[Segment(12, 20)] = "b"
+    for bad in (-0.25, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="collar must be a finite, non-negative"):
+            score(ref, hyp, collar=bad)
+        with pytest.raises(ValueError, match="collar"):
+            IncrementalScorer(*(_tracks(ref, hyp)), collar=bad)
+    one = score(ref, hyp, uem=Segment(0, 20))
+    assert one == score(ref, hyp, uem=Timeline([Segment(0, 20)]))
+    assert one.der == pytest.approx(0.1)
+    with pytest.raises(TypeError, match="uem must be a pyannote.core Timeline"):
+        score(ref, hyp, uem=[1, 2])
+    with pytest.raises(TypeError, match="uem must be a pyannote.core Timeline"):
+        score(ref, hyp, uem=20)
+
+
+def _tracks(*annotations):
+    from reviewer.model.annotation import Track
+
+    return [Track.from_annotation(a) for a in annotations]
+
+
+# --------------------------------------------- md-eval-22 on NOSCORE / NON-LEX / LEXEME
+
+
+def _exclusion_rows():
+    path = EXCLUSIONS / "expected.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_md_eval_numbers_with_scoring_marks():
+    """40 cases x 4 settings, md-eval-22's numbers; score, live scorer and breakdown agree."""
+    rows = _exclusion_rows()
+    assert len(rows) == 160
+    wrong = []
+    for row in rows:
+        folder = EXCLUSIONS / row["case"]
+        uem = folder / "u.uem" if row["uem"] else None
+        settings = {"collar": row["collar"], "skip_overlap": row["skip_overlap"]}
+        contents = read_rttm_contents(folder / "ref.rttm")
+        hypotheses = read_rttm(folder / "hyp.rttm")
+        result = totals(folder / "ref.rttm", folder / "hyp.rttm", uem, **settings).total
+        expected = (row["scored"], row["missed"], row["falarm"], row["confusion"])
+        if seconds(result) != pytest.approx(expected, abs=1e-6):
+            wrong.append((row, seconds(result)))
+        scorer = IncrementalScorer(
+            contents.tracks["f"],
+            hypotheses["f"],
+            uem=read_uem(uem)["f"] if uem else None,
+            exclusions=contents.exclusions.get("f"),
+            **settings,
+        )
+        assert seconds(scorer.score) == pytest.approx(seconds(result), abs=1e-9)
+        _, total = breakdown_corpus(
+            contents.tracks,
+            hypotheses,
+            uems=read_uem(uem) if uem else None,
+            exclusions=contents.exclusions,
+            **settings,
+        )
+        assert seconds(total.total) == pytest.approx(seconds(result), abs=1e-9)
+    assert not wrong
