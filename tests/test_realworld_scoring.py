@@ -325,3 +325,47 @@ def test_md_eval_numbers_with_scoring_marks():
         )
         assert seconds(total.total) == pytest.approx(seconds(result), abs=1e-9)
     assert not wrong
+
+
+# ------------------------------------------------------------ the same numbers in the app
+
+MARKED_REF = """\
+SPEAKER mtg 1 0.0 10.0 <NA> <NA> A <NA> <NA>
+NON-LEX mtg 1 11.0 2.0 <NA> laugh A <NA> <NA>
+SPEAKER mtg 1 15.0 10.0 <NA> <NA> B <NA> <NA>
+SPEAKER mtg 1 26.0 <NA> <NA> <NA> B <NA> <NA>
+"""
+
+
+def test_the_app_scores_a_marked_reference_as_the_command_line(tmp_path, qtbot):
+    """NON-LEX applies in the live score, survives a saved session, and warnings show."""
+    from reviewer.model.document import REFERENCE, SYSTEM
+    from reviewer.ui.app import application, build_window, prepare, prepare_session
+
+    ref = tmp_path / "mtg.rttm"
+    ref.write_text(MARKED_REF)
+    sys_ = tmp_path / "sys.rttm"
+    sys_.write_text(FILES["rttm-noscore-nonlex/sys.rttm"])
+    with pytest.warns(FormatWarning):
+        expected = totals(ref, sys_).total  # md-eval-22: FA 2.0 of 20.0 s, 10.00 %
+    assert seconds(expected) == pytest.approx((20.0, 0.0, 2.0, 0.0))
+
+    application()
+    review = prepare(None, ref, sys_)
+    window = build_window(review, with_player=False)
+    window.confirm_close = False
+    qtbot.addWidget(window)
+    live = window.editor.live
+    live.configure(type(live.setup)(reference=REFERENCE, hypothesis=SYSTEM))
+    assert seconds(live.score) == pytest.approx(seconds(expected))
+    assert any("duration <NA> read as 0" in note for note in review.notes)
+    assert "mtg.rttm:4" in window.statusBar().currentMessage()
+    regions = live.errors()
+    assert len(regions) == 2  # false alarm 10.0-10.5 and 13.5-15.0: the zone is not scored
+
+    path = tmp_path / "s.reviewer.json"
+    window.do_save_session(str(path))
+    reopened = prepare_session(path)
+    reopened.editor.live.configure(type(live.setup)(reference=REFERENCE, hypothesis=SYSTEM))
+    assert reopened.editor.document.exclusions == review.editor.document.exclusions
+    assert seconds(reopened.editor.live.score) == pytest.approx(seconds(expected))

@@ -238,6 +238,11 @@ BAD_SESSION_FIELDS = [
     (("uem",), MISSING, "^uem: missing"),
     (("uem",), {"a": 1}, "^uem: expected null or a list, got an object"),
     (("uem", 0), [5, 1], r"^uem\[0\]: ends \(1\) before it starts \(5\)"),
+    (("reference_marks",), [], "^reference_marks: expected an object, got an empty list"),
+    (("reference_marks", "extent"), MISSING, "^reference_marks.extent: missing"),
+    (("reference_marks", "lexemes"), {}, "^reference_marks.lexemes: expected a list, got an obj"),
+    (("reference_marks", "no_score", 0), [5, 1], r"^reference_marks.no_score\[0\]: ends \(1\)"),
+    (("reference_marks", "colour"), 1, r"^reference_marks.colour: unknown field"),
     (("uem", 0), [0, 1, 2], r"^uem\[0\]: expected \[start, end\], got a list of 3 items"),
     (("uem", 0, 0), 0.5, r"^uem\[0\]\[0\] \(start\): expected a time in ticks .*number 0.5"),
     (("uem", 0, 0), -1, r"^uem\[0\]\[0\] \(start\): expected a time in ticks .*number -1"),
@@ -296,10 +301,21 @@ BAD_SESSION_FIELDS = [
 def full_session() -> Session:
     from reviewer.model.transcript import Transcript, Utterance, Word
 
+    from reviewer.model.exclusions import Exclusions
+
     session = make_session(None)
     words = (Word(0, 4, "hi"), Word(5, 10, "there"))
     session.transcript = Transcript([Utterance(0, 10, "hi there", "A", words)], "meeting-01")
+    session.exclusions = Exclusions((Span(0, 5),), (Span(6, 8),), (Span(1, 2),), Span(0, 9))
     return session
+
+
+def test_reference_marks_round_trip(tmp_path):
+    session = full_session()
+    save_session(tmp_path / "s.reviewer.json", session)
+    loaded = load_session(tmp_path / "s.reviewer.json")
+    assert loaded.exclusions == session.exclusions
+    assert loaded.to_document().exclusions == session.exclusions
 
 
 @pytest.mark.parametrize(("where", "value", "message"), BAD_SESSION_FIELDS)

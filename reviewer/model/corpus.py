@@ -33,8 +33,11 @@ from pathlib import Path
 
 from reviewer.model import validation as check
 from reviewer.model.annotation import Track
+from reviewer.model.exclusions import Exclusions
 from reviewer.model.formats import FormatError, read_rttm, read_uem
 from reviewer.model.formats.files import numbered_lines, write_text_atomic
+from reviewer.model.formats.rttm import RttmContents, read_rttm_contents
+from reviewer.model.formats.uem import lookup_uem
 from reviewer.model.metrics.breakdown import CLASSES, NO_ERRORS, ClassErrors, breakdown
 from reviewer.model.metrics.der import ZERO, DiarizationScore
 from reviewer.model.session import track_from_dict, track_to_dict
@@ -400,24 +403,33 @@ class TrackCache:
     """RTTM and UEM files read once per scoring pass (one file may hold every recording)."""
 
     def __init__(self) -> None:
-        self._rttm: dict[Path, dict[str, Track]] = {}
+        self._rttm: dict[Path, RttmContents] = {}
         self._uem: dict[Path, dict] = {}
+
+    def _contents(self, path: Path) -> RttmContents:
+        if path not in self._rttm:
+            self._rttm[path] = read_rttm_contents(path)
+        return self._rttm[path]
 
     def track(self, path: Path | None, uri: str) -> Track | None:
         """The turns of ``uri`` in an RTTM file, or None without a file."""
         if path is None:
             return None
-        if path not in self._rttm:
-            self._rttm[path] = read_rttm(path)
-        return self._rttm[path].get(uri)
+        return self._contents(path).tracks.get(uri)
 
-    def uem(self, path: Path | None, uri: str):
-        """The scored regions of ``uri`` in a UEM file, or None."""
+    def exclusions(self, path: Path | None, uri: str) -> Exclusions | None:
+        """The scoring marks (``NOSCORE``, ``NON-LEX``...) of ``uri`` in an RTTM file."""
+        if path is None:
+            return None
+        return self._contents(path).exclusions.get(uri)
+
+    def uem(self, path: Path | None, uri: str, channel: str | None = None):
+        """The scored regions of ``uri`` in a UEM file (md-eval's id matching), or None."""
         if path is None:
             return None
         if path not in self._uem:
             self._uem[path] = read_uem(path)
-        return self._uem[path].get(uri)
+        return lookup_uem(self._uem[path], uri, channel)
 
 
 def system_files(system: str | Path | None) -> dict[str, Path]:
@@ -472,13 +484,14 @@ def score_entry(
             path = entry.system if system is True else system or None
             hypothesis = cache.track(path, entry.uri)
         hypothesis = hypothesis or Track(uri=entry.uri)
-        uem = cache.uem(entry.uem, entry.uri)
+        uem = cache.uem(entry.uem, entry.uri, reference.channel)
         result = breakdown(
             reference,
             hypothesis,
             uem=uem,
             collar=settings.collar,
             skip_overlap=settings.skip_overlap,
+            exclusions=cache.exclusions(entry.reference, entry.uri),
         )
     except (FormatError, OSError, ValueError) as error:
         return RecordingRow(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.model.annotation import Span, Track, Turn
+from reviewer.model.exclusions import Exclusions
 from reviewer.model.transcript import Transcript, Utterance
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,9 @@ class Document:
         Scored regions, or None for md-eval's default.
     transcript
         What was said, if known.
+    exclusions
+        The reference file's scoring marks (``NOSCORE``, ``NON-LEX``, ``LEXEME`` lines),
+        applied when the reference track is scored, as md-eval applies them.
     """
 
     def __init__(
@@ -65,14 +69,20 @@ class Document:
         audio: Path | None = None,
         uem: tuple[Span, ...] | None = None,
         transcript: Transcript | None = None,
+        exclusions: Exclusions | None = None,
     ):
         self.uri = uri
         self.audio = audio
         self.uem = uem
         self.transcript = transcript
+        self.exclusions = exclusions or None
         self.transcript_listeners: list[Callable[[], None]] = []
         self._tracks = {name: track.with_uri(uri) for name, track in tracks.items()}
         self._listeners: list[Listener] = []
+
+    def exclusions_of(self, name: str) -> Exclusions | None:
+        """The scoring marks that apply when track ``name`` is the reference scored against."""
+        return self.exclusions if name == REFERENCE else None
 
     @property
     def tracks(self) -> Mapping[str, Track]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.model.annotation import Track
 from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM, Document
-from reviewer.model.formats import FormatError, read_rttm, read_uem
+from reviewer.model.formats import FormatError, read_uem
+from reviewer.model.formats.rttm import read_rttm_contents
+from reviewer.model.formats.uem import lookup_uem
 
 
 @dataclass
@@ -43,41 +46,49 @@ def load_document(
     """
     if audio is None and reference is None and system is None:
         raise ValueError("nothing to open: give audio, a reference or a system output")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        opened = _load(audio, reference, system, uem, correct, transcript, uri)
+    opened.notes[:0] = [str(warning.message) for warning in caught]
+    return opened
+
+
+def _load(audio, reference, system, uem, correct, transcript, uri) -> Opened:
     notes: list[str] = []
     known = uri is not None
     if uri is None and audio:
         uri = Path(audio).name.split(".")[0]
     tracks: dict[str, Track] = {}
+    exclusions = None
     for name, path in ((REFERENCE, reference), (SYSTEM, system)):
         if path is None:
             continue
-        found = read_rttm(path)
+        contents = read_rttm_contents(path)
+        found = contents.tracks
         if known and uri not in found:  # the corpus knows the id: no turns is no turns
             notes.append(f"{path} has no turns for {uri}")
             tracks[name] = Track(uri=uri)
             continue
-        track, uri = _pick(found, uri, Path(path), notes)
-        tracks[name] = track
+        key, uri = _pick(found, uri, Path(path), notes)
+        tracks[name] = found[key].with_uri(uri) if key in found else Track(uri=uri)
+        if name == REFERENCE:
+            exclusions = contents.exclusions.get(key)
     correct = correct or (SYSTEM if SYSTEM in tracks else REFERENCE)
     if correct in tracks:
-        tracks[CORRECTED] = Track(tracks[correct].turns, uri=uri)
+        tracks[CORRECTED] = tracks[correct].with_uri(uri)
     else:  # audio only: annotate from scratch
         tracks[CORRECTED] = Track(uri=uri)
     regions = None
     if uem is not None:
-        regions = read_uem(uem).get(uri or "")
+        channel = tracks[REFERENCE].channel if REFERENCE in tracks else None
+        regions = lookup_uem(read_uem(uem), uri or "", channel)
         if regions is None:
             notes.append(f"{uem} has no region for {uri}: scoring the reference's extent")
     words = None
     if transcript is not None:
-        import warnings
-
         from reviewer.model.formats.transcripts import read_transcript
 
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            words = read_transcript(transcript)
-        notes.extend(str(warning.message) for warning in caught)
+        words = read_transcript(transcript)
         if words.uri and uri and words.uri != uri:
             notes.append(f"{transcript} is about {words.uri!r}, not {uri!r}: using it anyway")
     document = Document(
@@ -86,23 +97,42 @@ def load_document(
         audio=Path(audio) if audio else None,
         uem=regions,
         transcript=words,
+        exclusions=exclusions,
     )
     return Opened(document, notes)
 
 
-def _pick(tracks: dict[str, Track], uri: str | None, path: Path, notes: list[str]):
+def _pick(
+    tracks: dict[str, Track], uri: str | None, path: Path, notes: list[str]
+) -> tuple[str | None, str | None]:
+    """The key of the recording to show, and its file id."""
     if not tracks:
         notes.append(f"{path} has no SPEAKER line")
-        return Track(uri=uri), uri
+        return None, uri
     if uri is None:
-        uri = next(iter(tracks))
-        if len(tracks) > 1:
-            notes.append(f"{path} holds {len(tracks)} recordings; showing {uri}")
-        return tracks[uri], uri
-    if uri in tracks:
-        return tracks[uri], uri
-    if len(tracks) == 1:
-        ((other, track),) = tracks.items()
-        notes.append(f"{path} is about {other!r}, not {uri!r}: using it anyway")
-        return track.with_uri(uri), uri
-    raise FormatError(path, None, f"no turns for recording {uri!r} (it has {', '.join(tracks)})")
+        key = next(iter(tracks))
+        uri = tracks[key].uri or key
+        others = len({track.uri for track in tracks.values()})
+        if others > 1:
+            notes.append(f"{path} holds {others} recordings; showing {uri}")
+    elif uri in tracks:
+        return uri, uri
+    else:
+        channels = [key for key, track in tracks.items() if track.uri == uri]
+        if not channels:
+            if len(tracks) == 1:
+                ((other, _),) = tracks.items()
+                notes.append(f"{path} is about {other!r}, not {uri!r}: using it anyway")
+                return other, uri
+            raise FormatError(
+                path, None, f"no turns for recording {uri!r} (it has {', '.join(tracks)})"
+            )
+        key = channels[0]
+    channels = [k for k, track in tracks.items() if track.uri == tracks[key].uri]
+    if len(channels) > 1:
+        notes.append(
+            f"{path} holds {uri} in channels "
+            f"{', '.join(tracks[k].channel for k in channels)}: showing channel "
+            f"{tracks[key].channel} (md-eval scores each channel on its own)"
+        )
+    return key, uri

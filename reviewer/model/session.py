@@ -24,7 +24,10 @@ missing one not marked optional; nothing is converted or defaulted):
 - ``view``: an object with any of ``start``, ``end`` (finite numbers, seconds: the view may
   begin before 0) and ``active_track`` (a non-empty string);
 - ``transcript`` (optional): null or a list of ``[start, end, speaker, text, words]``,
-  speaker a string or null, text a string, words a list of ``[start, end, text]``.
+  speaker a string or null, text a string, words a list of ``[start, end, text]``;
+- ``reference_marks`` (optional): the reference RTTM's scoring marks, an object with
+  ``no_score``, ``non_lexical`` and ``lexemes`` (lists of ``[start, end]`` as in ``uem``)
+  and ``extent`` (``[start, end]`` or null): see :class:`~reviewer.model.exclusions.Exclusions`.
 
 Errors name the field's path: ``tracks["system"].turns[3][0] (start): expected a time in
 ticks ...``.
@@ -42,6 +45,7 @@ from typing import Any
 from reviewer.model import validation as check
 from reviewer.model.annotation import Span, Track, Turn
 from reviewer.model.document import Document
+from reviewer.model.exclusions import Exclusions
 from reviewer.model.formats.errors import FormatError
 from reviewer.model.formats.files import write_text_atomic
 from reviewer.model.time import TICKS_PER_SECOND
@@ -55,7 +59,7 @@ SESSION_SUFFIX = ".reviewer.json"
 
 _FIELDS = ("format", "version", "ticks_per_second", "uri", "audio", "uem", "tracks")
 _FIELDS += ("settings", "view")
-_OPTIONAL_FIELDS = ("audio_absolute", "transcript")
+_OPTIONAL_FIELDS = ("audio_absolute", "transcript", "reference_marks")
 
 Check = Callable[[Any, str], Any]
 
@@ -113,6 +117,7 @@ class Session:
     settings: dict[str, Any] = field(default_factory=dict)
     view: dict[str, Any] = field(default_factory=dict)
     transcript: Transcript | None = None
+    exclusions: Exclusions | None = None
 
     @classmethod
     def from_document(
@@ -130,11 +135,14 @@ class Session:
             dict(settings or {}),
             dict(view or {}),
             document.transcript,
+            document.exclusions,
         )
 
     def to_document(self) -> Document:
         """A new document holding this session's recording, tracks and transcript."""
-        return Document(self.uri, self.tracks, self.audio, self.uem, self.transcript)
+        return Document(
+            self.uri, self.tracks, self.audio, self.uem, self.transcript, self.exclusions
+        )
 
 
 def save_session(path: str | Path, session: Session) -> None:
@@ -215,7 +223,39 @@ def session_to_dict(session: Session, relative_to: Path | None = None) -> dict[s
     data["view"] = _checked(_plain(session.view, "view"), "view", VIEW)
     if session.transcript is not None:
         data["transcript"] = [utterance_to_json(u) for u in session.transcript]
+    if session.exclusions:
+        data["reference_marks"] = _marks_to_dict(session.exclusions)
     return data
+
+
+_MARK_LISTS = ("no_score", "non_lexical", "lexemes")
+
+
+def _marks_to_dict(marks: Exclusions) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        name: [[span.start, span.end] for span in getattr(marks, name)] for name in _MARK_LISTS
+    }
+    data["extent"] = None if marks.extent is None else [marks.extent.start, marks.extent.end]
+    return data
+
+
+def _marks_from_dict(value: Any, where: str) -> Exclusions | None:
+    if value is None:
+        return None
+    check.obj(value, where, (*_MARK_LISTS, "extent"), ())
+    lists = {}
+    for name in _MARK_LISTS:
+        here = check.field(where, name)
+        items = value[name]
+        if not isinstance(items, list):
+            raise check.FieldError(here, f"expected a list, got {check.describe(items)}")
+        lists[name] = tuple(
+            Span(*check.span(item, check.index(here, i))) for i, item in enumerate(items)
+        )
+    extent = value["extent"]
+    if extent is not None:
+        extent = Span(*check.span(extent, check.field(where, "extent")))
+    return Exclusions(**lists, extent=extent)
 
 
 def session_from_dict(data: Any, relative_to: Path | None = None, where: str = "") -> Session:
@@ -263,6 +303,7 @@ def session_from_dict(data: Any, relative_to: Path | None = None, where: str = "
         settings=dict(_checked(data["settings"], at("settings"), SETTINGS)),
         view=dict(_checked(data["view"], at("view"), VIEW)),
         transcript=transcript_from_json(data.get("transcript"), uri, at("transcript")),
+        exclusions=_marks_from_dict(data.get("reference_marks"), at("reference_marks")),
     )
 
 

@@ -195,38 +195,13 @@ def match_uems(
         another channel, ids md-eval reads differently, and ids that match nothing, are in
         the module docstring.
     """
-    by_id: dict[str, list[tuple[str, tuple[Span, ...]]]] = {}
-    by_stripped: dict[str, list[tuple[str, tuple[Span, ...]]]] = {}
-    for key, regions in uems.items():
-        file_id = getattr(regions, "file_id", key)
-        by_id.setdefault(file_id, []).append((key, regions))
-        by_stripped.setdefault(mdeval_file_id(file_id), []).append((key, regions))
     used: set[str] = set()
     matched: dict[str, tuple[Span, ...]] = {}
     for ref_key, reference in references.items():
         uri, channel = _identity(ref_key, reference)
-        for candidates, exact in ((by_id.get(uri, []), True), (by_stripped.get(uri, []), False)):
-            same = [(k, r) for k, r in candidates if _channel(r, channel)]
-            if same:
-                key, regions = same[0]
-                used.add(key)
-                matched[ref_key] = regions
-                if exact and mdeval_file_id(uri) != uri:
-                    _warn_at(
-                        regions,
-                        f"UEM file id {uri!r} is applied to {uri!r}; md-eval-22 reads it as "
-                        f"{mdeval_file_id(uri)!r} and would not apply it (scores differ)",
-                    )
-                break
-        else:
-            for key, regions in by_id.get(uri, []) + by_stripped.get(uri, []):
-                used.add(key)
-                _warn_at(
-                    regions,
-                    f"UEM regions for {uri!r} are in channel {regions.channel!r}, the reference "
-                    f"in channel {channel!r}: md-eval-22 applies a UEM only to its own channel, "
-                    "so neither does reviewer (scored over the reference's extent)",
-                )
+        found = _lookup(uems, uri, channel, used)
+        if found is not None:
+            matched[ref_key] = found
     for key, regions in uems.items():
         if key not in used:
             _warn_at(
@@ -235,6 +210,45 @@ def match_uems(
                 "scored recording: its regions are not used",
             )
     return matched
+
+
+def lookup_uem(
+    uems: Mapping[str, tuple[Span, ...]], uri: str, channel: str | None = None
+) -> tuple[Span, ...] | None:
+    """The UEM regions that apply to one recording, as md-eval applies them, or None.
+
+    Rules 1-3 of the module docstring, with their warnings; takes the ``uems`` of
+    :func:`match_uems`. ``channel`` None matches regions of any channel.
+    """
+    return _lookup(uems, uri, channel, set())
+
+
+def _lookup(
+    uems: Mapping[str, tuple[Span, ...]], uri: str, channel: str | None, used: set[str]
+) -> tuple[Span, ...] | None:
+    exact = [(k, r) for k, r in uems.items() if getattr(r, "file_id", k) == uri]
+    stripped = [(k, r) for k, r in uems.items() if mdeval_file_id(getattr(r, "file_id", k)) == uri]
+    for candidates, is_exact in ((exact, True), (stripped, False)):
+        same = [(k, r) for k, r in candidates if _channel(r, channel)]
+        if same:
+            key, regions = same[0]
+            used.add(key)
+            if is_exact and mdeval_file_id(uri) != uri:
+                _warn_at(
+                    regions,
+                    f"UEM file id {uri!r} is applied to {uri!r}; md-eval-22 reads it as "
+                    f"{mdeval_file_id(uri)!r} and would not apply it (scores differ)",
+                )
+            return regions
+    for key, regions in exact + stripped:
+        used.add(key)
+        _warn_at(
+            regions,
+            f"UEM regions for {uri!r} are in channel {regions.channel!r}, the reference "
+            f"in channel {channel!r}: md-eval-22 applies a UEM only to its own channel, "
+            "so neither does reviewer (scored over the reference's extent)",
+        )
+    return None
 
 
 def _identity(key: str, reference: object) -> tuple[str, str | None]:

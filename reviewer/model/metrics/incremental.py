@@ -9,6 +9,7 @@ import numpy as np
 from reviewer.model.annotation import Track, Turn
 from reviewer.model.metrics.der import (
     DiarizationScore,
+    ScoringRegions,
     check_collar,
     columns,
     scoring_regions,
@@ -133,6 +134,11 @@ class IncrementalScorer:
     def columns(self) -> tuple[Columns, Columns]:
         """The current reference and hypothesis columns."""
         return self._sides["reference"].columns(), self._sides["hypothesis"].columns()
+
+    @property
+    def regions(self) -> ScoringRegions:
+        """Where the recording is evaluated and scored (UEM, scoring marks, settings)."""
+        return self._regions
 
     @property
     def sums(self) -> Sums:

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reviewer.model.document import Change, Document
-from reviewer.model.metrics.der import DiarizationScore, uem_arrays
+from reviewer.model.metrics.der import DiarizationScore
 from reviewer.model.metrics.engine import ErrorRegions, error_regions, intervals
 from reviewer.model.metrics.incremental import IncrementalScorer
-from reviewer.model.time import from_seconds
 
 _REBUILD_ABOVE = 64  # an edit touching more turns than this rescores from scratch
 
@@ -75,15 +74,17 @@ class LiveScore:
         if self._scorer is None:
             return error_regions(None, [])
         ref, hyp = self._scorer.columns()
-        starts, ends = uem_arrays(self.document.uem, ref)
+        regions = self._scorer.regions
+        starts, ends = regions.arrays()
         parts = intervals(
             ref,
             hyp,
             starts,
             ends,
-            from_seconds(self.setup.collar),
-            self.setup.skip_overlap,
+            regions.collar,
+            regions.skip_overlap,
             window,
+            no_score=regions.no_score_arrays(),
         )
         return error_regions(parts, self._scorer.code_mapping())
 
@@ -98,6 +99,7 @@ class LiveScore:
             uem=self.document.uem,
             collar=setup.collar,
             skip_overlap=setup.skip_overlap,
+            exclusions=self.document.exclusions_of(setup.reference),
         )
 
     def _changed(self, change: Change) -> None:
@@ -198,5 +200,6 @@ class LiveBreakdown:
                 skip_overlap=setup.skip_overlap,
                 tau=self.tau,
                 short=self.short,
+                exclusions=document.exclusions_of(setup.reference),
             )
         self._stale = False
