@@ -102,41 +102,17 @@ def perl_sort(items: Sequence[T], cmp: Comparator) -> list[T]:
                             t = p
                         else:
                             b = p + 1
-                    if q == f1:
-                        while True:
-                            L2[tp2] = L1[f2]
-                            tp2 += 1
-                            f2 += 1
-                            if not f2 < t:
-                                break
-                        L2[tp2] = L1[f1]
-                        tp2 += 1
-                        f1 += 1
+                    if q == f1:  # the strictly lower run of list 2, then head 1
+                        f2, tp2 = _copy(L1, f2, t, L2, tp2)
+                        f1, tp2 = _copy(L1, f1, f1 + 1, L2, tp2)
                     else:
-                        while True:
-                            L2[tp2] = L1[f1]
-                            tp2 += 1
-                            f1 += 1
-                            if not f1 < t:
-                                break
-                        L2[tp2] = L1[f2]
-                        tp2 += 1
-                        f2 += 1
+                        f1, tp2 = _copy(L1, f1, t, L2, tp2)
+                        f2, tp2 = _copy(L1, f2, f2 + 1, L2, tp2)
                 if f1 == l1:
                     if f2 < l2:
-                        while True:
-                            L2[tp2] = L1[f2]
-                            tp2 += 1
-                            f2 += 1
-                            if not f2 < l2:
-                                break
+                        f2, tp2 = _copy(L1, f2, l2, L2, tp2)
                 else:
-                    while True:
-                        L2[tp2] = L1[f1]
-                        tp2 += 1
-                        f1 += 1
-                        if not f1 < l1:
-                            break
+                    f1, tp2 = _copy(L1, f1, l1, L2, tp2)
                 nxt[list1][p1] = tp2
                 level -= 1
                 if level == 0:
@@ -159,16 +135,10 @@ def perl_sort(items: Sequence[T], cmp: Comparator) -> list[T]:
         iwhich = level & 1
         if runs == 1:
             if iwhich:
-                f1 = b = offset
-                f2 = offset
-                t = nxt[AUX][f2]
+                b = offset
+                t = nxt[AUX][offset]
+                _copy(data[BASE], offset, t, data[AUX], offset)
                 offset = t
-                while True:
-                    data[AUX][f2] = data[BASE][f1]
-                    f2 += 1
-                    f1 += 1
-                    if not f1 < t:
-                        break
                 nxt[BASE][b] = t
             elif level == 0:
                 return data[BASE]
@@ -180,20 +150,23 @@ def perl_sort(items: Sequence[T], cmp: Comparator) -> list[T]:
             stack[sp][1] = offset
             stack[sp][0] = 0
             if not iwhich:
-                f1 = b = offset
-                f2 = offset
-                t = nxt[AUX][f2]
-                offset = t
-                p = offset
-                t = nxt[AUX][t]
-                while True:
-                    data[AUX][f2] = data[BASE][f1]
-                    f2 += 1
-                    f1 += 1
-                    if not f1 < t:
-                        break
+                b = offset
+                p = nxt[AUX][offset]
+                t = nxt[AUX][p]
+                _copy(data[BASE], offset, t, data[AUX], offset)
+                offset = p
                 nxt[BASE][b] = p
                 nxt[BASE][p] = t
+
+
+def _copy(source: list, start: int, stop: int, target: list, at: int) -> tuple[int, int]:
+    """Perl's ``FROMTOUPTO``: copy ``source[start:stop]`` to ``target[at:]``, at least one.
+
+    Returns the new ``start`` and ``at``.
+    """
+    count = max(stop - start, 1)
+    target[at : at + count] = source[start : start + count]
+    return start + count, at + count
 
 
 def _dynprep(L1: list, nxt2: dict[int, int], n: int, cmp: Comparator) -> int:
