@@ -226,6 +226,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FORMAT",
         help="output format: rttm, stm, ctm, srt, vtt, textgrid, eaf, json, txt",
     )
+    convert.add_argument(
+        "--speaker-prefix",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="SRT/WebVTT input: read 'Name: text' as spoken by Name always (yes), never (no), "
+        "or only when the file uses such prefixes throughout, the same few names recurring "
+        "in most cues (auto, the default); <v Name> tags are always read",
+    )
     convert.set_defaults(run=_convert)
 
     demo = commands.add_parser(
@@ -561,7 +569,8 @@ def _convert(args: argparse.Namespace) -> int:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        transcript = convert(args.source, args.target, to=args.to)
+        speaker_prefix = {"auto": None, "yes": True, "no": False}[args.speaker_prefix]
+        transcript = convert(args.source, args.target, to=args.to, speaker_prefix=speaker_prefix)
     for warning in caught:
         print(f"reviewer: note: {warning.message}", file=sys.stderr)
     print(f"wrote {args.target}: {len(transcript)} utterances, {len(transcript.speakers)} speakers")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
+import warnings
 from pathlib import Path
 
 import pytest
@@ -267,9 +269,8 @@ def test_stm_skips_non_speech_lines(tmp_path):
         "s 1 A 2 3 IGNORE_TIME_SEGMENT_IN_SCORING\n"
         "s 1 unknown 3 4 <o,f0,male> hello  there\n",
     )
-    assert rows(read_transcript(path)) == [
-        (3 * TICKS_PER_SECOND, 4 * TICKS_PER_SECOND, "hello there", None)
-    ]
+    transcript = read_warned(path, "label field", r"x.stm:1: 3 lines marking regions")
+    assert rows(transcript) == [(3 * TICKS_PER_SECOND, 4 * TICKS_PER_SECOND, "hello there", None)]
 
 
 @pytest.mark.parametrize(
@@ -444,7 +445,9 @@ def test_whisperx_words_without_times_stay_in_the_text(tmp_path):
             {"start": 3, "end": 4, "words": [{"word": " Bye", "start": 3, "end": 4}]},
         ]
     }
-    transcript = read_whisper_json(put(tmp_path, "x.json", json.dumps(document)))
+    path = put(tmp_path, "x.json", json.dumps(document))
+    with pytest.warns(FormatWarning, match=r"\(segments\[0\].words\[2\]\): word '20' has no"):
+        transcript = read_whisper_json(path)
     first, second = transcript.utterances
     assert (first.text, first.speaker, first.start) == (
         "It costs 20 dollars.",
@@ -493,3 +496,275 @@ def test_tier_writers_refuse_what_a_tier_cannot_hold(tmp_path, writer):
 def test_srt_refuses_a_speaker_it_could_not_read_back(tmp_path):
     with pytest.raises(ValueError, match="prefix"):
         write_transcript(tmp_path / "x.srt", Transcript([Utterance(0, MS, "a", "A: B")]))
+
+
+# -- each reader beside its format's specification and its tool ---------------------------------
+
+
+def read_warned(path: Path, *patterns: str, **options) -> Transcript:
+    """Read, checking that exactly the warnings matching ``patterns`` (in order) come."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        transcript = read_transcript(path, **options)
+    messages = [str(w.message) for w in caught]
+    assert all(issubclass(w.category, FormatWarning) for w in caught), messages
+    assert len(messages) == len(patterns), messages
+    for message, pattern in zip(messages, patterns, strict=True):
+        assert re.search(pattern, message), (pattern, message)
+    return transcript
+
+
+def test_stm_reports_channels_labels_and_regions_it_cannot_keep(tmp_path):
+    path = put(
+        tmp_path,
+        "x.stm",
+        ';; CATEGORY "0" "" ""\n'
+        "sw A Ana 0 1 <o,f0,female> hello\n"
+        "sw B Bruno 0.5 2 <o,f0,male> hi there\n"
+        "sw A excluded_region 2 3 ignore_time_segment_in_scoring\n"
+        "sw A inter_segment_gap 3 4 <o,f0,unknown>\n",
+    )
+    transcript = read_warned(
+        path,
+        r"x.stm:3: recording 'sw' has 2 channels \(A, B\): read together",
+        r"x.stm:2: the label field \(<o,f0,female>, <o,f0,male>, <o,f0,unknown>\) is not kept",
+        r"x.stm:4: 2 lines marking regions sclite does not score",
+    )
+    assert rows(transcript) == [
+        (0, TICKS_PER_SECOND, "hello", "Ana"),
+        (TICKS_PER_SECOND // 2, 2 * TICKS_PER_SECOND, "hi there", "Bruno"),
+    ]
+
+
+def test_ctm_reports_channels_and_confidences(tmp_path):
+    path = put(tmp_path, "x.ctm", "sw A 0 0.5 hello 0.93\nsw B 0.6 0.4 hi NA\n")
+    transcript = read_warned(
+        path, r"x.ctm:2: recording 'sw' has 2 channels", r"x.ctm:1: word confidences"
+    )
+    assert [w.text for w in transcript.utterances[0].words] == ["hello", "hi"]
+    assert read_warned(put(tmp_path, "y.ctm", "sw A 0 0.5 hello NA\n")).uri == "sw"
+    assert_error(put(tmp_path, "z.ctm", "sw A 1e400000 1 hello\n"), ":1: start", "too large")
+
+
+def test_srt_timestamps_as_editors_write_them(tmp_path):
+    path = put(
+        tmp_path,
+        "x.srt",
+        "1\n00:00:01.000 --> 00:00:02:500 X1:100 X2:600 Y1:20 Y2:50\n{\\an8}<i>top</i>\n\n"
+        '2\n00:03,000 --> 00:04,250\n<font color="red">no hours</font> <laugh>\n\n'
+        "3\n0:00:05,5 --> 0:00:06,25\nshort\n\nfractions\n",
+    )
+    transcript = read_warned(
+        path,
+        r"x.srt:6: cue 2: timestamp '00:03,000' \(and 1 more\) has no hours",
+        r"x.srt:10: cue 3: timestamp '0:00:05,5' \(and 1 more\) has a fraction",
+    )
+    assert rows(transcript) == [
+        (TICKS_PER_SECOND, parse_seconds("2.5"), "top", None),
+        (3 * TICKS_PER_SECOND, parse_seconds("4.25"), "no hours <laugh>", None),
+        (parse_seconds("5.5"), parse_seconds("6.25"), "short fractions", None),
+    ]
+
+
+def test_vtt_blocks_header_and_cue_text_as_the_specification_reads_them(tmp_path):
+    path = put(
+        tmp_path,
+        "x.vtt",
+        "WEBVTT - with a title\nKind: captions\nX-TIMESTAMP-MAP=MPEGTS:900000,LOCAL:00:00:00.000\n"
+        "\nSTYLE\n::cue { color: lime }\n\nREGION\nid:left\n\nNOTE two\nlines\n\n"
+        "intro\n00:01.000-->00:02.000 align:start position:10%\n<c.yellow>Fish</c> &amp; "
+        "<i>chips</i>\n\n"
+        "0:00:02.000 --> 0:00:03.000\n<v Ana>one <00:00:02.500>two</v>\n\n"
+        "\n\nnot in a cue\n\n"
+        "00:00:03.000 --> 00:00:04.000\n<ruby>漢<rt>kan</rt></ruby>字 a < b\n",
+    )
+    transcript = read_warned(
+        path,
+        r"x.vtt:3: X-TIMESTAMP-MAP puts the cues 10.000 s later",
+        r"x.vtt:23: text outside any cue is not read: 'not in a cue'",
+        r"x.vtt:18: cue 2: timestamps inside the cue text",
+        r"x.vtt:25: cue 3: ruby annotations",
+    )
+    assert rows(transcript) == [
+        (TICKS_PER_SECOND, 2 * TICKS_PER_SECOND, "Fish & chips", None),
+        (2 * TICKS_PER_SECOND, 3 * TICKS_PER_SECOND, "one two", "Ana"),
+        (3 * TICKS_PER_SECOND, 4 * TICKS_PER_SECOND, "漢字 a < b", None),
+    ]
+    map_zero = put(tmp_path, "y.vtt", "WEBVTT\nX-TIMESTAMP-MAP=LOCAL:00:00:10.000,MPEGTS:900000\n")
+    assert len(read_warned(map_zero)) == 0  # LOCAL 10 s is MPEG-TS 10 s: nothing moves
+    assert_error(
+        put(tmp_path, "z.vtt", "WEBVTT\n\n00:01.5 --> 00:02.000\nhi\n"),
+        ":3: cue 1: '00:01.5' is not a WebVTT timestamp",
+    )
+    assert_error(
+        put(tmp_path, "w.vtt", "WEBVTT\n\n00:61.000 --> 01:02:00.000\nhi\n"),
+        ":3: cue 1: '00:61.000' has more than 59",
+    )
+
+
+SHORT_TEXTGRID = '''File type = "ooTextFile"
+Object class = "TextGrid"
+
+-0.5 ! a negative time domain, as Praat allows
+6
+<exists>
+3
+"IntervalTier"
+"Ana ""A"" Silva"
+-0.5
+6
+3
+-0.5
+1e-05
+""
+1e-05
+4
+"olá ""você"""
+4
+6
+"multi
+line"
+"TextTier"
+"events"
+0
+6
+1
+2.5
+"laugh"
+"IntervalTier"
+"Ana ""A"" Silva"
+0
+6
+2
+3
+5
+"overlaps"
+4.5
+6
+"again"
+'''
+
+
+def test_textgrid_short_form_read_as_praat_reads_it(tmp_path):
+    path = put(tmp_path, "x.TextGrid", SHORT_TEXTGRID)
+    transcript = read_warned(
+        path,
+        r"x.TextGrid:8: 2 interval tiers are named 'Ana \"A\" Silva'",
+        r"x.TextGrid:23: tier 2 'events' is a point tier: its 1 labelled points are not read",
+        r"x.TextGrid:38: tier 3 'Ana \"A\" Silva': interval 1 and interval 2 overlap",
+    )
+    speaker = 'Ana "A" Silva'
+    assert rows(transcript) == [
+        (parse_seconds("1e-05"), 4 * TICKS_PER_SECOND, 'olá "você"', speaker),
+        (3 * TICKS_PER_SECOND, 5 * TICKS_PER_SECOND, "overlaps", speaker),
+        (4 * TICKS_PER_SECOND, 6 * TICKS_PER_SECOND, "multi\nline", speaker),
+        (parse_seconds("4.5"), 6 * TICKS_PER_SECOND, "again", speaker),
+    ]
+    trailing = put(tmp_path, "y.TextGrid", TEXTGRID.format(end="1.5") + '    item [2]:\n "B"\n')
+    read_warned(trailing, r"y.TextGrid:24: text after the last of the 1 tiers")
+    negative = SHORT_TEXTGRID.replace('"olá', '"neg').replace("\n1e-05\n4\n", "\n1e-05\n-4\n")
+    with pytest.warns(FormatWarning, match="2 interval tiers are named"):
+        assert_error(put(tmp_path, "z.TextGrid", negative), ":16: tier 1", "before it starts")
+    unquoted = TEXTGRID.format(end="1.5").replace('"hi"', '"h"i"')
+    assert_error(put(tmp_path, "q.TextGrid", unquoted), ":18:", "character 'i' after a closing")
+    binary = tmp_path / "b.TextGrid"
+    binary.write_bytes(b"ooBinaryFile\x08TextGrid\x00\x00")
+    assert_error(binary, ":1: a binary TextGrid")
+
+
+EAF_FULL = """<?xml version="1.0" encoding="ISO-8859-1"?>
+<ANNOTATION_DOCUMENT AUTHOR="" DATE="2024-01-01T00:00:00+00:00" FORMAT="3.0" VERSION="3.0">
+  <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds">
+    <MEDIA_DESCRIPTOR MEDIA_URL="file:///v/call.mp4" MIME_TYPE="video/mp4" TIME_ORIGIN="9000"/>
+    <MEDIA_DESCRIPTOR MEDIA_URL="file:///a/call.wav" MIME_TYPE="audio/x-wav" TIME_ORIGIN="1500"/>
+  </HEADER>
+  <TIME_ORDER>
+    <TIME_SLOT TIME_SLOT_ID="t1" TIME_VALUE="0"/>
+    <TIME_SLOT TIME_SLOT_ID="t2"/>
+    <TIME_SLOT TIME_SLOT_ID="t3" TIME_VALUE="1000"/>
+    <TIME_SLOT TIME_SLOT_ID="t4" TIME_VALUE="2000"/>
+    <TIME_SLOT TIME_SLOT_ID="t5" TIME_VALUE="3000"/>
+  </TIME_ORDER>
+  <TIER LINGUISTIC_TYPE_REF="ut" PARTICIPANT="Ana Silva" TIER_ID="A">
+    <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="t1" TIME_SLOT_REF2="t2">
+      <ANNOTATION_VALUE>olá</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>
+    <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a2" TIME_SLOT_REF1="t2" TIME_SLOT_REF2="t3">
+      <ANNOTATION_VALUE>tudo</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>
+  </TIER>
+  <TIER LINGUISTIC_TYPE_REF="ut" PARTICIPANT="Ana Silva" TIER_ID="A-noise">
+    <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a3" TIME_SLOT_REF1="t4" TIME_SLOT_REF2="t5">
+      <ANNOTATION_VALUE/></ALIGNABLE_ANNOTATION></ANNOTATION>
+  </TIER>
+  <TIER LINGUISTIC_TYPE_REF="tr" PARENT_REF="A" TIER_ID="A-en">
+    <ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a4" ANNOTATION_REF="a1">
+      <ANNOTATION_VALUE>hello</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>
+  </TIER>
+  <LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="ut" TIME_ALIGNABLE="true"/>
+  <LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Association" LINGUISTIC_TYPE_ID="tr"/>
+</ANNOTATION_DOCUMENT>
+"""
+
+
+def test_eaf_media_offset_participants_and_dependent_tiers(tmp_path):
+    path = tmp_path / "x.eaf"
+    path.write_bytes(EAF_FULL.encode("iso-8859-1"))  # as its XML declaration says
+    transcript = read_warned(
+        path,
+        r"x.eaf \(tier 'A-en'\): dependent tier \(Symbolic Association of 'A'\): its 1 ",
+        r"x.eaf \(MEDIA_DESCRIPTOR\): the media 'file:///a/call.wav' has TIME_ORIGIN 1500 ms",
+        r"x.eaf \(tier 'A', annotation 'a1'\): a boundary is not aligned to a time .and 1 more.",
+        r"x.eaf \(tier 'A-noise'\): independent tiers 'A', 'A-noise' all belong to 'Ana Silva'",
+    )
+    ms = TICKS_PER_SECOND // 1000
+    assert transcript.uri == "call"
+    assert rows(transcript) == [
+        (1500 * ms, 2000 * ms, "olá", "Ana Silva"),  # t2 placed halfway between t1 and t3
+        (2000 * ms, 2500 * ms, "tudo", "Ana Silva"),
+        (3500 * ms, 4500 * ms, "", "Ana Silva"),
+    ]
+    frames = put(tmp_path, "f.eaf", EAF_FULL.replace('"milliseconds"', '"PAL-frames"'))
+    assert_error(frames, "HEADER: TIME_UNITS 'PAL-frames'")
+    missing = put(tmp_path, "m.eaf", EAF_FULL.replace('REF2="t3"', 'REF2="t9"'))
+    assert_error(missing, "tier 'A', annotation 'a2': TIME_SLOT_REF2 't9' is not a time slot")
+
+
+def test_whisperx_word_speakers_split_a_segment(tmp_path):
+    segment = {
+        "start": 0.5,
+        "end": 4.0,
+        "text": " Yes, it is. No way!",
+        "speaker": "SPEAKER_00",
+        "words": [
+            {"word": "Yes,", "start": 0.5, "end": 0.8, "speaker": "SPEAKER_00"},
+            {"word": "it", "start": 0.9, "end": 1.0, "speaker": "SPEAKER_00"},
+            {"word": "is.", "start": 1.0, "end": 1.2},
+            {"word": "No", "start": 2.0, "end": 2.5, "speaker": "SPEAKER_01"},
+            {"word": "way!", "start": 2.6, "end": 4.0, "speaker": "SPEAKER_01"},
+        ],
+    }
+    path = put(tmp_path, "x.json", json.dumps({"segments": [segment]}))
+    transcript = read_warned(path)
+    assert rows(transcript) == [
+        (parse_seconds("0.5"), parse_seconds("1.2"), "Yes, it is.", "SPEAKER_00"),
+        (2 * TICKS_PER_SECOND, 4 * TICKS_PER_SECOND, "No way!", "SPEAKER_01"),
+    ]
+    assert [w.text for w in transcript.utterances[1].words] == ["No", "way!"]
+
+
+def test_whisper_cpp_json(tmp_path):
+    document = {
+        "transcription": [
+            {"offsets": {"from": 0, "to": 2500}, "text": " Hello.", "speaker": "0"},
+            {"offsets": {"from": 2500, "to": 4000}, "text": " Hi.", "speaker": "?",
+             "speaker_turn_next": True},
+        ]
+    }  # fmt: skip
+    path = put(tmp_path, "x.json", json.dumps(document))
+    transcript = read_warned(path, r"x.json \(transcription\[1\]\): 1 speaker turns")
+    assert rows(transcript) == [
+        (0, parse_seconds("2.5"), "Hello.", "0"),
+        (parse_seconds("2.5"), 4 * TICKS_PER_SECOND, "Hi.", None),
+    ]
+    document["transcription"][0]["offsets"]["to"] = 2.5
+    path = put(tmp_path, "y.json", json.dumps(document))
+    assert_error(path, "transcription[0].offsets.to: expected whole milliseconds")

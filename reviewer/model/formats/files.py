@@ -308,7 +308,7 @@ def seconds_to_ticks(text: str) -> int:
         raise ValueError(f"{text!r} is not a number") from None
     if not value.is_finite():
         raise ValueError(f"{text!r} is not a finite number")
-    if abs(value) > MAX_SECONDS:
+    if value.copy_abs() > MAX_SECONDS:  # abs() would overflow the context for 1e9999999
         raise ValueError(f"{text[:30]!r} is too large (more than {MAX_SECONDS:.0f} s)")
     return parse_seconds(text)
 

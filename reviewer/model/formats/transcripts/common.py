@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TypeVar
 
@@ -112,6 +113,31 @@ def speaker_from_name(name: str) -> str | None:
 def speaker_name(speaker: str | None) -> str:
     """The name written for a speaker: :data:`UNKNOWN_SPEAKER` when it is not known."""
     return speaker if speaker else UNKNOWN_SPEAKER
+
+
+class NotFinite:
+    """``NaN``, ``Infinity`` or an unreadable number in the JSON text, refused where used.
+
+    An unreadable number is one whose exponent Python's decimals cannot hold
+    (``1e-99999999999999999999``).
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name[:40]
+
+
+def json_number(text: str) -> Decimal | NotFinite:
+    """A JSON number read exactly, or a :class:`NotFinite` if decimals cannot hold it.
+
+    For ``json.loads(parse_float=json_number, parse_int=json_number)``.
+    """
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return NotFinite(text)
 
 
 # -- writing ------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ Refused
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
@@ -48,6 +49,8 @@ from reviewer.model.transcript import Transcript
 _TIMESTAMP = re.compile(r"(\d+)([,:.;])(\d+)([,:.;])(\d+)(?:([,:.;])(\d*))?")
 _FORMATTING = re.compile(r"</?(?:[ibus]|font|v)(?:[\s.][^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
 _MAX_DIGITS = 12
+_LONG_RUN = 25
+_LONG_DIGITS = re.compile(rf"\d{{{_LONG_RUN},}}")
 
 
 def read_srt(path: str | Path, speaker_prefix: SpeakerPrefix = None) -> Transcript:
@@ -69,34 +72,67 @@ def read_srt(path: str | Path, speaker_prefix: SpeakerPrefix = None) -> Transcri
         cannot be read or ends before it starts.
     """
     path = Path(path)
-    text = read_text(path)
+    text, shield = _Shield.of(read_text(path))
     cues = []
     odd_times: dict[str, list[tuple[Cue, str]]] = {"hours": [], "fraction": []}
-    expected = 0
-    for number, match in enumerate(srt.SRT_REGEX.finditer(text), start=1):
-        _check_contiguous(path, text, expected, match.start())
-        expected = match.end()
+    position = 0
+    while (match := srt.SRT_REGEX.match(text, position)) is not None:
+        position = match.end()
         _, raw_start, raw_end, _, content = match.groups()
         line = line_of(text, match.start(2))
-        name = f"cue {number}"
+        name = f"cue {len(cues) + 1}"
         start = _timestamp(path, line, name, raw_start, odd_times)
         end = _timestamp(path, line, name, raw_end, odd_times)
         check_span(path, line, name, start, end)
+        content = shield.restored(content, match.start(5))
         cues.append(Cue(name, line, start, end, content.replace("\r\n", "\n")))
-    _check_contiguous(path, text, expected, len(text))
+    rest = text[position:]
+    if rest and not rest.isspace():  # what srt.parse refuses as not contiguous
+        raise FormatError(
+            path,
+            line_of(text, position),
+            f"not a valid SRT cue: {shield.restored(rest, position).strip()[:60]!r}",
+        )
     _warn_times(path, odd_times)
     return Transcript(cue_utterances(path, cues, speaker_prefix, _clean))
 
 
-def _check_contiguous(path: Path, text: str, expected: int, actual: int) -> None:
-    """Refuse text between cues that is not a cue (as ``srt.parse`` does)."""
-    unmatched = text[expected:actual]
-    if unmatched and not unmatched.isspace():
-        raise FormatError(
-            path,
-            line_of(text, expected),
-            f"not a valid SRT cue: {unmatched.strip()[:60]!r}",
-        )
+class _Shield:
+    """Long digit runs set aside while ``srt``'s grammar reads the text.
+
+    ``srt.SRT_REGEX`` takes time cubic in the length of a run of digits where no cue can
+    start (5,000 digits: minutes), as fuzzing found. No index or timestamp field has
+    :data:`_LONG_RUN` digits, so such a run can only be text: each is replaced by one
+    noncharacter (never in a text file) and put back in the text read.
+    """
+
+    MARK = "\ufdd0"
+
+    def __init__(self, runs: list[str], marks: list[int]):
+        self.runs = runs
+        self.marks = marks
+
+    @classmethod
+    def of(cls, text: str) -> tuple[str, _Shield]:
+        if cls.MARK in text:
+            return text, cls([], [])
+        runs: list[str] = []
+
+        def keep(found: re.Match[str]) -> str:
+            runs.append(found.group())
+            return cls.MARK
+
+        shielded = _LONG_DIGITS.sub(keep, text)
+        marks = [i for i, c in enumerate(shielded) if c == cls.MARK] if runs else []
+        return shielded, cls(runs, marks)
+
+    def restored(self, piece: str, start: int) -> str:
+        """``piece`` (found at ``start`` in the shielded text) with its digit runs back."""
+        if not self.runs or self.MARK not in piece:
+            return piece
+        first = bisect.bisect_left(self.marks, start)
+        runs = iter(self.runs[first:])
+        return re.sub(self.MARK, lambda _: next(runs), piece)
 
 
 def _timestamp(

@@ -52,6 +52,7 @@ from reviewer.model.formats.transcripts.common import (
     by_tier,
     check_span,
     end_of,
+    json_number,
     speaker_from_name,
 )
 from reviewer.model.time import format_seconds, to_seconds
@@ -63,6 +64,10 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d{1,18}")
 _MAX_TOKEN = 40  # Praat's own limit on a number's length
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_SPACE = re.compile(r"\s*")
+_WORD = re.compile(r"\S*")
+_TOKEN_KINDS = {"+": "number", "-": "number", '"': "string", "<": "flag"}
+"""What a token starting with this character is (and digits start numbers), as in Praat."""
 
 
 @dataclass
@@ -183,38 +188,26 @@ class _PraatText:
         return FormatError(self.path, self.line(position), problem)
 
     def _seek(self, kind: str, what: str) -> int:
-        """Move to the next token of ``kind`` (number, string, flag), skipping words."""
+        """Move to the next token of ``kind`` (number, string, flag, any), skipping words."""
         text = self.text
-        size = len(text)
         while True:
-            while self.position < size and text[self.position].isspace():
-                self.position += 1
-            if self.position >= size:
+            self.position = _SPACE.match(text, self.position).end()
+            if self.position >= len(text):
                 raise self.error(f"the text ends while looking for {what}")
             c = text[self.position]
             if c == "!":
                 self.position = _end_of_line(text, self.position)
                 continue
-            found = (
-                "number"
-                if c in "+-" or "0" <= c <= "9"
-                else "string"
-                if c == '"'
-                else "flag"
-                if c == "<"
-                else None
-            )
-            if found == kind or (found is not None and kind == "any"):
+            found = _TOKEN_KINDS.get(c, "number" if "0" <= c <= "9" else None)
+            if found is not None and kind in (found, "any"):
                 return self.position
             if found is not None:
                 raise self.error(f"found a {found} while looking for {what}")
-            while self.position < size and not text[self.position].isspace():
-                self.position += 1
+            self.position = _WORD.match(text, self.position).end()
 
     def _word(self) -> str:
         start = self.position
-        while self.position < len(self.text) and not self.text[self.position].isspace():
-            self.position += 1
+        self.position = _WORD.match(self.text, start).end()
         return self.text[start : self.position]
 
     def number(self, what: str) -> tuple[int, int]:
@@ -342,11 +335,11 @@ def _end_of_line(text: str, position: int) -> int:
 def _json_tiers(path: Path, text: str) -> list[_Tier]:
     """The tiers of praatio's JSON TextGrid (full or "start/end" form)."""
     try:
-        document = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        document = json.loads(text, parse_float=json_number, parse_int=json_number)
     except json.JSONDecodeError as error:
         raise FormatError(path, error.lineno, f"not valid JSON: {error.msg}") from None
-    except ValueError as error:  # a number too long to read
-        raise FormatError(path, None, f"JSON TextGrid: {error}") from None
+    except RecursionError:
+        raise FormatError(path, None, "JSON TextGrid: nested too deeply") from None
     if not isinstance(document, dict):
         raise FormatError(path, None, 'JSON TextGrid: expected an object with "tiers"')
     raw = document.get("tiers")

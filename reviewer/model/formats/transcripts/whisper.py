@@ -38,22 +38,18 @@ from typing import Any
 
 from reviewer.model.formats.errors import FormatError, warn
 from reviewer.model.formats.files import read_text, seconds_to_ticks, write_text_atomic
-from reviewer.model.formats.transcripts.common import check_span, element_error, one_line
+from reviewer.model.formats.transcripts.common import (
+    NotFinite,
+    check_span,
+    element_error,
+    json_number,
+    one_line,
+)
 from reviewer.model.time import to_seconds
 from reviewer.model.transcript import Transcript, Utterance, Word
 
 _NO_SPEAKER = "?"
 """whisper.cpp's speaker when it cannot tell."""
-
-
-class _NotFinite:
-    """``NaN`` or ``Infinity`` in the JSON text: read, then refused wherever it stands."""
-
-    def __init__(self, name: str):
-        self.name = name
-
-    def __repr__(self) -> str:
-        return self.name
 
 
 @dataclass
@@ -86,7 +82,7 @@ def read_whisper_json(path: str | Path) -> Transcript:
     text = read_text(path)
     try:
         document = json.loads(
-            text, parse_float=Decimal, parse_int=Decimal, parse_constant=_NotFinite
+            text, parse_float=json_number, parse_int=json_number, parse_constant=NotFinite
         )
     except json.JSONDecodeError as error:
         raise FormatError(
@@ -232,7 +228,8 @@ def _whisper_cpp(path: Path, where: str, segment: Any, notes: _Notes) -> Utteran
             or value != value.to_integral()
         ):
             raise element_error(path, at, f"expected whole milliseconds, got {value!r}")
-        times.append(_ticks(path, at, value / 1000))
+        sign, digits, exponent = value.as_tuple()
+        times.append(_ticks(path, at, Decimal((sign, digits, int(exponent) - 3))))  # ms to s
     start, end = check_span(path, None, where, *times)
     text = _optional_text(path, f"{where}.text", segment.get("text")) or ""
     speaker = _optional_text(path, f"{where}.speaker", segment.get("speaker"))
