@@ -2,37 +2,95 @@
 
 Every reader returns a :class:`~reviewer.model.transcript.Transcript` (times in ticks) or
 raises :class:`~reviewer.model.formats.FormatError` naming the file and the line (or the
-element: cue, tier, JSON path) and the problem, before anything is returned. Every writer
-writes atomically (a temporary file, then a rename) and raises ``ValueError`` before writing
-if the format cannot hold the transcript. RTTM takes part too, as utterances without text.
+element: cue, tier, JSON path) and the problem, before anything is returned. What a reader
+honours in its own way or cannot represent is reported with a
+:class:`~reviewer.model.formats.FormatWarning` (file and line or place): no reader silently
+drops, merges, shifts or invents what a file says. Every writer writes atomically (a
+temporary file, then a rename) and raises ``ValueError`` before writing if the format
+cannot hold the transcript. RTTM takes part too, as utterances without text.
+
+Every text is decoded by :func:`reviewer.model.formats.files.decode_text`: UTF-8 with or
+without byte order mark, UTF-16 (LE or BE) or UTF-32 with one, leading invisible marks
+(byte order mark, U+200E, U+200F, U+061C) skipped; anything else is refused naming the line
+and the byte ("not valid UTF-8 or UTF-16 text (byte 0xE9 at line 3)"), except where the
+format's tool reads it (TextGrid: 8-bit text as Windows-1252, with a warning, as Praat's
+"try UTF-8, then Latin-1"; EAF: the encoding its XML declaration names). No time beyond
+about 82 years (``MAX_TICKS``) is accepted.
 
 What each format keeps and loses
 --------------------------------
 ========  ===========  ==================  =================  ==============  ==================
 Format    Times        Speakers            Words              File id (uri)   Lost on the way
 ========  ===========  ==================  =================  ==============  ==================
-STM       ms written,  a field; none is    no                 yes             channel, labels,
+STM       ms written,  a field; none is    no                 yes             channels, labels,
           exact read   ``unknown``                                            non-speech lines
+                                                                              (all reported)
 CTM       ms           no                  yes, a line each   yes             speakers,
                                                                               utterance bounds,
+                                                                              channels and
                                                                               confidences
-SRT       ms           ``Speaker:`` prefix no                 no              layout, styling
-                       (``<v>`` read too)
+                                                                              (reported)
+SRT       ms           ``<v>`` tag, dash   no                 no              layout, styling
+                       dialogue, or
+                       ``Name:`` prefix
+                       (see below)
 WebVTT    ms           ``<v Speaker>``     no                 no              cue settings,
-                       voice tag                                              styles, tags
-TextGrid  exact        a tier each; none   no                 no              empty-text
-                       is ``unknown``                                         utterances, point
-                                                                              tiers
-EAF       ms           a tier each; none   no                 read from the   dependent tiers
-                       is ``unknown``                         media file
-JSON      exact        segment             yes (timed ones)   no              word speakers,
-                       ``speaker``                                            scores, language
+                       voice tag, or                                          styles, tags;
+                       ``Name:`` prefix                                       inline timestamps
+                                                                              (reported)
+TextGrid  exact        a tier each; none   no                 no              empty intervals,
+                       is ``unknown``                                         point tiers
+                                                                              (reported)
+EAF       ms           a tier's            no                 read from the   dependent tiers
+                       participant, else                      media file      (reported)
+                       the tier
+JSON      exact        segment or word     yes (timed ones)   no              scores, language,
+                       ``speaker``                                            untimed words'
+                                                                              times (reported)
 RTTM      ms           yes                 no                 yes             texts, words,
                                                                               unattributed
                                                                               utterances
 Text      none         ``Speaker:`` prefix no                 no              times (export
                                                                               only, not read)
 ========  ===========  ==================  =================  ==============  ==================
+
+What each reader honours, warns about and refuses
+-------------------------------------------------
+Each module's docstring is the full account; in short:
+
+- **STM** (sclite): honours comments, ``unknown`` speakers, several recordings (the first,
+  or ``uri=``). Warns: several recordings; several channels of one recording (read
+  together); the label field (``<o,f0,male>``), not kept; non-speech lines
+  (``inter_segment_gap``, ``excluded_region``, ``ignore_time_segment_in_scoring``), not
+  read. Refuses fewer than five fields, a bad, negative or backwards time.
+- **CTM** (sclite): words grouped into utterances at silences of 0.5 s or more. Warns:
+  several recordings, several channels, confidences (not kept). Refuses other than 5 or 6
+  fields, bad times, a confidence that is neither a number nor ``NA``.
+- **SRT**: cue blocks by the ``srt`` library's grammar; formatting tags and ASS codes
+  removed; timestamps parsed by reviewer. Warns: a timestamp without hours (read as
+  minutes:seconds, where ``srt`` reads a minute), a fraction of other than three digits
+  (read as a decimal fraction), cues holding several speakers, prefixes not taken for
+  speakers. Refuses text that is not a cue, a bad timing, a backwards cue.
+- **WebVTT**: parsed by the W3C rules (header, identifiers, hour-less timestamps, cue
+  settings, ``NOTE`` / ``STYLE`` / ``REGION`` blocks, tags and character references).
+  Warns: ``X-TIMESTAMP-MAP`` (times read as written, not moved to the MPEG-TS clock),
+  inline timestamps and ruby text (not read), text outside any cue, cues holding several
+  speakers, prefixes not taken for speakers. Refuses a missing ``WEBVTT`` signature, a
+  timing line or timestamp the specification does not allow, a backwards cue.
+- **TextGrid**: read by Praat's own token rules (long and short forms, ``!`` comments,
+  ``""`` in texts, exponents, negative time domains), or praatio's JSON form. Warns: 8-bit
+  text, point tiers (not read), overlapping intervals in a tier, tiers sharing a name,
+  text after the declared tiers. Refuses a binary TextGrid, a malformed token or count,
+  an interval with text that runs backwards or before 0.
+- **EAF**: ELAN's format read with the standard XML parser. Honours a media's
+  ``TIME_ORIGIN`` (times moved to the recording's clock), ``PARTICIPANT`` as the speaker.
+  Warns: that media offset, unaligned time slots (placed evenly between aligned ones),
+  dependent tiers (not read), several tiers of one participant. Refuses malformed XML,
+  ``TIME_UNITS`` other than milliseconds, missing time slots, backwards annotations.
+- **JSON** (Whisper, WhisperX, whisper.cpp ``-oj``): a WhisperX segment whose words have
+  several speakers is split where the speaker changes. Warns: words without times (kept in
+  the text only), whisper.cpp speaker turns and tokens (not read). Refuses invalid JSON
+  (with its line) and bad values (with their JSON path).
 
 In detail:
 
@@ -44,8 +102,16 @@ In detail:
 - CTM: an utterance without word timings is written as its words sharing its time evenly;
   on reading, words are grouped into utterances at silences of 0.5 s or more, so utterances
   closer than that are merged. An utterance without text writes nothing.
-- SRT / WebVTT: a cue without speaker mark whose text starts like ``Name: ...`` is read as
-  spoken by ``Name``.
+- SRT / WebVTT speakers (:mod:`~reviewer.model.formats.transcripts.cues`): a ``<v Name>``
+  voice tag is always read. A ``Name: text`` prefix is read as a speaker only when the file
+  uses prefixes throughout (``speaker_prefix=None``, the default: at least half of the
+  cues start with a short name-like prefix and the same few names recur), always
+  (``speaker_prefix=True``) or never (``False``); otherwise it stays in the text, with a
+  warning. A cue with several speakers (``- Ana: ...`` / ``- Bruno: ...`` dialogue lines,
+  several voices) gives one utterance per speaker, each spanning the whole cue, since the
+  cue does not say who speaks when (reported as overlap, never split into invented
+  times). SRT is written with ``Name:`` prefixes, read back as speakers when the file is
+  read with ``speaker_prefix=True`` (or when its names recur); WebVTT with voice tags.
 - TextGrid / EAF: a tier cannot hold a zero-length utterance (EAF: under a millisecond) nor
   two overlapping utterances of one speaker; the writer refuses them (``ValueError``).
 - STM / CTM / RTTM files can hold several recordings: the registry reads the first (with a
