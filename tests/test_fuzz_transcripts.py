@@ -5,7 +5,7 @@ and fields, inserted random and special bytes, huge and odd numbers, other encod
 only outcomes allowed are a read that holds together or a ``FormatError`` naming the file
 and a line or a place. Warnings must be ``FormatWarning``. Every example runs ``MUTATIONS``
 single mutations and their running composition, so a reader gets ``2 * MUTATIONS *
-EXAMPLES`` inputs (10,000 with the defaults) in a few seconds; ``REVIEWER_FUZZ_EXAMPLES``
+EXAMPLES`` inputs (10,000 with the defaults) in about 5 s; ``REVIEWER_FUZZ_EXAMPLES``
 raises the number of examples for a longer run.
 
 A second property writes generated transcripts in every format, re-encodes the file as the
@@ -194,6 +194,7 @@ SPECIAL = [
     b"99999999999999999999999", b"9" * 5000, b"NaN", b"Infinity", b"null", b"[", b"]", b"{",
     b"}", b"&amp;", b"&", b"<?xml", b"<!DOCTYPE a [<!ENTITY x 'y'>]>", b"]]>", b"\\", b"\\u0000",
     b"<exists>", b"<absent>", b"size = 99", b"NOTE", b"WEBVTT", b"STYLE", b"\xd8\x00",
+    "¹".encode(), "١٢".encode(), "\u2028".encode(), b"\x0b", b"1_0",
 ]  # fmt: skip
 
 

@@ -749,6 +749,12 @@ def test_whisperx_word_speakers_split_a_segment(tmp_path):
         (2 * TICKS_PER_SECOND, 4 * TICKS_PER_SECOND, "No way!", "SPEAKER_01"),
     ]
     assert [w.text for w in transcript.utterances[1].words] == ["No", "way!"]
+    segment["words"] = [dict(w, speaker="SPEAKER_01") for w in segment["words"]]
+    path = put(tmp_path, "y.json", json.dumps({"segments": [segment]}))
+    transcript = read_warned(
+        path, r"\(segments\[0\]\): the segment's speaker 'SPEAKER_00' is not its words'"
+    )
+    assert [u.speaker for u in transcript] == ["SPEAKER_00"]
 
 
 def test_whisper_cpp_json(tmp_path):

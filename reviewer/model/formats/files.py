@@ -55,6 +55,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
 )
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _XML_ENCODING = re.compile(rb"""\A<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
 _UNICODE_CODECS = frozenset({"utf-8", "utf-16", "utf-32", "utf-16-le", "utf-16-be"})
 
@@ -124,24 +125,26 @@ def decode_text(path: Path, data: bytes, *, fallback: str | None = None, xml: bo
     else:
         if xml:
             codec, name = _xml_codec(path, data)
+    eight_bit: tuple[int, int] | None = None  # (line, byte) of the first non-UTF-8 byte
     try:
         text = body.decode(codec)
     except UnicodeDecodeError as error:
-        if codec == "utf-8" and fallback is not None and body is data:
-            text = _decode_8bit(data, fallback)
-            line = _line_of(body[: error.start].decode("utf-8"))
-            warn(
-                path,
-                line,
-                f"not UTF-8 text (byte 0x{body[error.start]:02X}): read as {fallback}, "
-                "as its tool does; check its accented letters",
-            )
-        else:
+        if codec != "utf-8" or fallback is None or body is not data:
             raise _decode_error(path, body, codec, name, error) from None
+        text = _decode_8bit(data, fallback)
+        eight_bit = (_line_of(body[: error.start].decode("utf-8")), body[error.start])
     text = text.lstrip(INVISIBLE_MARKS)
     nul = text.find("\0")
     if nul >= 0:
         raise FormatError(path, _line_of(text[:nul]), _nul_problem(data))
+    if eight_bit is not None:
+        line, byte = eight_bit
+        warn(
+            path,
+            line,
+            f"not UTF-8 text (byte 0x{byte:02X}): read as {fallback}, as its tool does; "
+            "check its accented letters",
+        )
     return text
 
 
@@ -305,9 +308,11 @@ def seconds_to_ticks(text: str) -> int:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number") from None
+        raise ValueError(f"{text[:30]!r} is not a number") from None
     if not value.is_finite():
-        raise ValueError(f"{text!r} is not a finite number")
+        raise ValueError(f"{text[:30]!r} is not a finite number")
+    if not _DECIMAL.fullmatch(text):  # Decimal also takes '1_000', '١٢' and blanks
+        raise ValueError(f"{text[:30]!r} is not a number")
     if value.copy_abs() > MAX_SECONDS:  # abs() would overflow the context for 1e9999999
         raise ValueError(f"{text[:30]!r} is too large (more than {MAX_SECONDS:.0f} s)")
     return parse_seconds(text)

@@ -147,7 +147,8 @@ def writable_prefix(speaker: str) -> bool:
 def _prefixes_are_speakers(cues: Sequence[Sequence[_Line]]) -> bool:
     """Whether this file's ``Name:`` prefixes mark speakers, by the conservative rule.
 
-    A turn is a cue, or one dash line of a dialogue cue. Prefixes are speakers when all of:
+    A turn is a cue's first line, a dash line of a dialogue cue, or a later line starting
+    with a name-like prefix. Prefixes are speakers when all of:
 
     - at least two turns start with a :func:`name_like` prefix, and at least half of the
       turns that have text do ("most cues prefixed");

@@ -51,7 +51,7 @@ from reviewer.model.time import format_seconds, to_milliseconds
 from reviewer.model.transcript import Transcript, Utterance
 
 _XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
-_MILLISECONDS = re.compile(r"-?\d{1,15}")
+_MILLISECONDS = re.compile(r"-?[0-9]{1,15}")
 
 
 @dataclass(frozen=True)

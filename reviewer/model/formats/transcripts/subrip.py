@@ -46,7 +46,7 @@ from reviewer.model.formats.transcripts.cues import Cue, SpeakerPrefix, cue_utte
 from reviewer.model.time import TICKS_PER_SECOND, parse_seconds
 from reviewer.model.transcript import Transcript
 
-_TIMESTAMP = re.compile(r"(\d+)([,:.;])(\d+)([,:.;])(\d+)(?:([,:.;])(\d*))?")
+_TIMESTAMP = re.compile(r"([0-9]+)([,:.;])([0-9]+)([,:.;])([0-9]+)(?:([,:.;])([0-9]*))?")
 _FORMATTING = re.compile(r"</?(?:[ibus]|font|v)(?:[\s.][^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
 _MAX_DIGITS = 12
 _LONG_RUN = 25

@@ -48,10 +48,10 @@ from reviewer.model.time import TICKS_PER_SECOND, format_clock, format_seconds
 from reviewer.model.transcript import Transcript
 
 _SIGNATURE = re.compile(r"WEBVTT(?:[ \t]|$)")
-_TIMESTAMP = re.compile(r"(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})")
+_TIMESTAMP = re.compile(r"(?:([0-9]+):)?([0-9]{2}):([0-9]{2})\.([0-9]{3})")
 _TIMING = re.compile(r"[ \t\f]*(\S+?)[ \t\f]*-->[ \t\f]*(\S+?)(?:[ \t\f]+.*)?")
 _TIMESTAMP_MAP = re.compile(r"X-TIMESTAMP-MAP=(.*)")
-_INNER_TIMESTAMP = re.compile(r"<\d[\d:.]*>")
+_INNER_TIMESTAMP = re.compile(r"<[0-9][0-9:.]*>")
 _RUBY_TEXT = re.compile(r"<rt(?:[.\s][^>]*)?>.*?(?:</rt\s*>|(?=</ruby)|$)", re.DOTALL)
 _TAG = re.compile(r"<[^>\n]*>")
 _MPEGTS_RATE = 90_000
@@ -186,7 +186,7 @@ def _check_timestamp_map(path: Path, header: list[str]) -> None:
             local = _timestamp(path, number, "X-TIMESTAMP-MAP", fields.get("LOCAL", "").strip())
         except FormatError:
             local = None
-        if local is None or not mpegts.isdigit() or len(mpegts) > _MAX_HOUR_DIGITS:
+        if local is None or not re.fullmatch(f"[0-9]{{1,{_MAX_HOUR_DIGITS}}}", mpegts):
             warn(path, number, f"X-TIMESTAMP-MAP not understood: {line[:60]!r}")
             continue
         offset = int(mpegts) * TICKS_PER_SECOND // _MPEGTS_RATE - local

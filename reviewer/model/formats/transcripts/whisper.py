@@ -18,7 +18,8 @@ Honoured
     whisper.cpp's ``speaker`` (``?`` is no speaker).
 Read, with a warning
     Words without times (WhisperX leaves numbers and symbols unaligned): kept in their
-    segment's text, but not as timed words; whisper.cpp's ``speaker_turn_next``
+    segment's text, but not as timed words; a segment whose speaker is not the one its
+    words name (the segment's is read); whisper.cpp's ``speaker_turn_next``
     (tinydiarize) and token timings, which name no speaker and are not read.
 Not kept
     Scores, probabilities, tokens, ``language``, the top-level ``text``.
@@ -57,6 +58,7 @@ class _Notes:
     untimed: list[tuple[str, str]] = field(default_factory=list)
     turns: list[str] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
+    disagreeing: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -137,8 +139,10 @@ def _segment(path: Path, where: str, segment: Any, notes: _Notes) -> list[Uttera
         text = _joined(texts)
     words = tuple(w for w in timed if w is not None)
     if len({s for s in speakers if s}) <= 1:
-        speaker = speaker or next((s for s in speakers if s), None)
-        return [Utterance(start, end, one_line(text), speaker, words)]
+        said = next((s for s in speakers if s), None)
+        if speaker and said and said != speaker:
+            notes.disagreeing.append((where, speaker, said))
+        return [Utterance(start, end, one_line(text), speaker or said, words)]
     return _by_word_speaker(text, texts, timed, speakers) or [
         Utterance(start, end, one_line(text), speaker, words)
     ]
@@ -285,6 +289,16 @@ def _report(path: Path, notes: _Notes) -> None:
             None,
             f"word {text.strip()!r}{others} has no times: kept in its segment's text, not "
             "among the timed words (word-level scores leave it out)",
+            place=where,
+        )
+    if notes.disagreeing:
+        where, segment, words = notes.disagreeing[0]
+        others = f" (and {len(notes.disagreeing) - 1} more)" if len(notes.disagreeing) > 1 else ""
+        warn(
+            path,
+            None,
+            f"the segment's speaker {segment!r} is not its words' {words!r}{others}: the "
+            "segment's is read",
             place=where,
         )
     if notes.turns:
