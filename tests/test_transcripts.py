@@ -566,6 +566,18 @@ def test_srt_timestamps_as_editors_write_them(tmp_path):
     ]
 
 
+def test_srt_and_vtt_with_any_line_ends(tmp_path):
+    cues = "1\n00:00:01,000 --> 00:00:02,000\nhi\nthere\n\n2\n00:00:03,000 --> 00:00:04,000\nbye\n"
+    for end in ("\r\n", "\r"):
+        path = put(tmp_path, "x.srt", cues.replace("\n", end))
+        assert [u.text for u in read_warned(path)] == ["hi there", "bye"]
+        vtt = "WEBVTT\n\n" + cues.replace(",", ".").replace("1\n00", "00").replace("2\n00", "00")
+        assert [u.text for u in read_warned(put(tmp_path, "x.vtt", vtt.replace("\n", end)))] == [
+            "hi there",
+            "bye",
+        ]
+
+
 def test_vtt_blocks_header_and_cue_text_as_the_specification_reads_them(tmp_path):
     path = put(
         tmp_path,

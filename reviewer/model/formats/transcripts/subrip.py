@@ -72,7 +72,8 @@ def read_srt(path: str | Path, speaker_prefix: SpeakerPrefix = None) -> Transcri
         cannot be read or ends before it starts.
     """
     path = Path(path)
-    text, shield = _Shield.of(read_text(path))
+    # srt's grammar knows LF and CR LF; old Mac files end lines with CR alone
+    text, shield = _Shield.of(re.sub(r"\r\n?", "\n", read_text(path)))
     cues = []
     odd_times: dict[str, list[tuple[Cue, str]]] = {"hours": [], "fraction": []}
     position = 0
@@ -85,7 +86,7 @@ def read_srt(path: str | Path, speaker_prefix: SpeakerPrefix = None) -> Transcri
         end = _timestamp(path, line, name, raw_end, odd_times)
         check_span(path, line, name, start, end)
         content = shield.restored(content, match.start(5))
-        cues.append(Cue(name, line, start, end, content.replace("\r\n", "\n")))
+        cues.append(Cue(name, line, start, end, content))
     rest = text[position:]
     if rest and not rest.isspace():  # what srt.parse refuses as not contiguous
         raise FormatError(

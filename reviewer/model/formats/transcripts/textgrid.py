@@ -6,8 +6,9 @@ skipped, and ``!`` starts a comment to the end of the line (Praat's ``abcio.cpp`
 reader follows those rules, so both forms, any layout and comments read as in Praat, and
 each error names its line. ``praatio`` (6.2) is not used for reading: it drops the minus of
 a negative time (``-1`` is read as 1), refuses the exponent notation Praat writes for small
-times (``1e-05``), stops a short-form tier silently at its first malformed interval and
-refuses tiers sharing a name, which Praat allows.
+times (``1e-05``), misreads a malformed short-form tier without a word (an unclosed quote
+swallows the next interval, which is lost) and refuses tiers sharing a name, which Praat
+allows.
 
 Honoured
     UTF-8, UTF-16 with a byte order mark (what Praat writes for any text that is not
