@@ -40,6 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (NoDisplay, ProjectBusy) as error:
         print(f"reviewer: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `reviewer score --json | head`: the reader has gone
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as error:
         name = f"{error.filename}: " if error.filename else ""
         print(f"reviewer: error: {name}{error.strerror or error}", file=sys.stderr)

@@ -27,6 +27,7 @@ from reviewer.model.metrics.pairing import ScoringWarning
 
 REALWORLD = SHARED / "cases" / "realworld"
 EXCLUSIONS = Path(__file__).parent / "data" / "mdeval-exclusions"
+WALKS = Path(__file__).parent / "data" / "mdeval-walks"
 
 # The files of the shared cases, for a checkout without ../shared.
 FILES = {
@@ -288,23 +289,25 @@ def _tracks(*annotations):
 # --------------------------------------------- md-eval-22 on NOSCORE / NON-LEX / LEXEME
 
 
-def _exclusion_rows():
-    path = EXCLUSIONS / "expected.jsonl"
+def _rows(folder: Path) -> list[dict]:
+    path = folder / "expected.jsonl"
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def test_md_eval_numbers_with_scoring_marks():
-    """40 cases x 4 settings, md-eval-22's numbers; score, live scorer and breakdown agree."""
-    rows = _exclusion_rows()
-    assert len(rows) == 160
+@pytest.mark.parametrize(("folder", "count"), [(EXCLUSIONS, 160), (WALKS, 180)])
+def test_md_eval_numbers_where_its_walks_decide(folder, count):
+    """md-eval-22's numbers (marks: 40 cases x 4 settings; coinciding edges: 30 x 6);
+    score, the live scorer and the breakdown agree with them."""
+    rows = _rows(folder)
+    assert len(rows) == count
     wrong = []
     for row in rows:
-        folder = EXCLUSIONS / row["case"]
-        uem = folder / "u.uem" if row["uem"] else None
+        case = folder / row["case"]
+        uem = case / "u.uem" if row["uem"] else None
         settings = {"collar": row["collar"], "skip_overlap": row["skip_overlap"]}
-        contents = read_rttm_contents(folder / "ref.rttm")
-        hypotheses = read_rttm(folder / "hyp.rttm")
-        result = totals(folder / "ref.rttm", folder / "hyp.rttm", uem, **settings).total
+        contents = read_rttm_contents(case / "ref.rttm")
+        hypotheses = read_rttm(case / "hyp.rttm")
+        result = totals(case / "ref.rttm", case / "hyp.rttm", uem, **settings).total
         expected = (row["scored"], row["missed"], row["falarm"], row["confusion"])
         if seconds(result) != pytest.approx(expected, abs=1e-6):
             wrong.append((row, seconds(result)))
@@ -369,3 +372,128 @@ def test_the_app_scores_a_marked_reference_as_the_command_line(tmp_path, qtbot):
     reopened.editor.live.configure(type(live.setup)(reference=REFERENCE, hypothesis=SYSTEM))
     assert reopened.editor.document.exclusions == review.editor.document.exclusions
     assert seconds(reopened.editor.live.score) == pytest.approx(seconds(expected))
+
+
+# ------------------------------------------------ found by trying to break it as a user
+
+
+def test_unicode_spaces_belong_to_speaker_names(tmp_path):
+    """md-eval splits on ASCII blanks: 'Ana<NBSP>Maria' and 'Ana<NBSP>Lopez' are two speakers."""
+    ref = tmp_path / "ref.rttm"
+    ref.write_text(
+        "SPEAKER mtg 1 0.0 5.0 <NA> <NA> Ana\u00a0Maria <NA>\n"
+        "SPEAKER mtg 1 5.0 5.0 <NA> <NA> \u5c71\u7530\u3000\u592a\u90ce <NA>\n",
+        encoding="utf-8",
+    )
+    sys_ = tmp_path / "sys.rttm"
+    sys_.write_text(
+        "SPEAKER mtg 1 0.0 5.0 <NA> <NA> s1 <NA> <NA>\n"
+        "SPEAKER mtg 1 5.0 5.0 <NA> <NA> s2 <NA> <NA>\n"
+    )
+    assert read_rttm(ref)["mtg"].labels == ("Ana\u00a0Maria", "\u5c71\u7530\u3000\u592a\u90ce")
+    assert seconds(totals(ref, sys_).total) == pytest.approx((10, 0, 0, 0))  # md-eval: 0.00 %
+
+
+def test_a_recording_without_speaker_lines_is_not_scored(tmp_path):
+    """md-eval scores a (file, channel) only where the reference has SPEAKER lines."""
+    ref = tmp_path / "ref.rttm"
+    ref.write_text(
+        "SPEAKER talk 1 1.0 4.0 <NA> <NA> A <NA> <NA>\n"
+        "SEGMENT quiet 1 0.0 10.0 <NA> eval <NA> <NA> <NA>\n"
+    )
+    sys_ = tmp_path / "sys.rttm"
+    sys_.write_text(
+        "SPEAKER talk 1 1.0 4.0 <NA> <NA> x <NA> <NA>\n"
+        "SPEAKER quiet 1 2.0 3.0 <NA> <NA> x <NA> <NA>\n"
+    )
+    with pytest.warns(FormatWarning, match="'quiet' channel '1' has lines but no SPEAKER line"):
+        result = totals(ref, sys_)
+    assert list(result.files) == ["talk"]
+    assert result.total.false_alarm == 0  # md-eval-22: 0.00 %
+
+
+def test_uem_lines_md_eval_reads_as_one_recording_are_gathered(tmp_path):
+    """md-eval-22 applies both lines (scored 6, false alarm 4, confusion 2)."""
+    ref = tmp_path / "ref.rttm"
+    ref.write_text(
+        "SPEAKER ES2004a 1 1 4 <NA> <NA> A <NA> <NA>\nSPEAKER ES2004a 1 6 4 <NA> <NA> B <NA> <NA>\n"
+    )
+    sys_ = tmp_path / "sys.rttm"
+    sys_.write_text("SPEAKER ES2004a 1 0 12 <NA> <NA> x <NA> <NA>\n")
+    uem = tmp_path / "u.uem"
+    uem.write_text("ES2004a 1 0 3\nES2004a.wav 1 5 15\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = totals(ref, sys_, uem).total
+    assert seconds(result) == pytest.approx((6, 0, 4, 2))
+
+
+def test_recordings_missing_from_the_system_output_are_named(tmp_path):
+    ref = tmp_path / "ref.rttm"
+    ref.write_text("SPEAKER abjxc 1 0 5 <NA> <NA> A <NA> <NA>\n")
+    sys_ = tmp_path / "sys.rttm"
+    sys_.write_text("SPEAKER abjxc.wav 1 0 5 <NA> <NA> x <NA> <NA>\n")
+    with pytest.warns(ScoringWarning, match=r"no system output for 1 of 1 .*'abjxc.wav'"):
+        result = totals(ref, sys_).total
+    assert result.missed == 5
+
+
+def test_an_empty_reference_is_said(tmp_path):
+    ref = tmp_path / "ref.rttm"
+    ref.write_text("# nothing\n")
+    with pytest.warns(ScoringWarning, match="the reference holds no recording"):
+        result = totals(ref, ref)
+    assert result.files == {}
+
+
+def test_the_api_refuses_what_it_would_misread():
+    from decimal import Decimal
+
+    import numpy as np
+    from pyannote.core import Annotation, Segment, Timeline
+
+    ref = Annotation(uri="r")
+    ref[Segment(0, 10)] = "A"
+    ref[Segment(5, 20)] = "B"
+    hyp = Annotation(uri="r")
+    hyp[Segment(0, 20)] = "a"
+    for flag in ("false", "no", "0", 1):
+        with pytest.raises(TypeError, match="skip_overlap must be True or False"):
+            score(ref, hyp, skip_overlap=flag)
+    for huge in (1e20, 1e300):
+        with pytest.raises(ValueError, match="collar must be a finite, non-negative"):
+            score(ref, hyp, collar=huge)
+    assert score(ref, hyp, collar=np.float32(0.25)) == score(ref, hyp, collar=0.25)
+    assert score(ref, hyp, collar=Decimal("0.25")) == score(ref, hyp, collar=0.25)
+    for bad in (None, Timeline(), {}):
+        with pytest.raises(TypeError, match="must be a pyannote.core Annotation or a reviewer"):
+            score(bad, hyp)
+    with pytest.warns(ScoringWarning, match="the UEM is about 'other', the reference about 'r'"):
+        score(ref, hyp, uem=Timeline([Segment(0, 20)], uri="other"))
+    negative = Annotation(uri="r")
+    negative[Segment(-1, 2)] = "A"
+    with pytest.raises(ValueError, match="times must not be negative"):
+        score(negative, hyp)
+
+
+def test_json_times_print_as_the_times_they_are(tmp_path):
+    ref = tmp_path / "ref.rttm"
+    ref.write_text(
+        "".join(
+            f"SPEAKER f{i} 1 0 {t} <NA> <NA> A <NA> <NA>\n"
+            for i, t in enumerate(["20.17", "20.17", "20.171"])
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "reviewer", "score", "--ref", str(ref), "--hyp", str(ref), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(done.stdout)["total"]["scored"] == 60.511
+    piped = subprocess.run(
+        f"{sys.executable} -m reviewer score --ref {ref} --hyp {ref} --json | head -c 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "Broken pipe" not in piped.stderr and "Traceback" not in piped.stderr

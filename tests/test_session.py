@@ -299,9 +299,8 @@ BAD_SESSION_FIELDS = [
 
 
 def full_session() -> Session:
-    from reviewer.model.transcript import Transcript, Utterance, Word
-
     from reviewer.model.exclusions import Exclusions
+    from reviewer.model.transcript import Transcript, Utterance, Word
 
     session = make_session(None)
     words = (Word(0, 4, "hi"), Word(5, 10, "there"))

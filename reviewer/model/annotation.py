@@ -265,25 +265,6 @@ def merge_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
     return tuple(merged)
 
 
-def subtract_spans(spans: Iterable[Span], holes: Iterable[Span]) -> tuple[Span, ...]:
-    """``spans`` minus ``holes``: the parts left, sorted, merged and non-empty."""
-    holes = merge_spans(holes)
-    result: list[Span] = []
-    for span in merge_spans(spans):
-        start = span.start
-        for hole in holes:
-            if hole.end <= start or hole.start >= span.end:
-                continue
-            if hole.start > start:
-                result.append(Span(start, hole.start))
-            start = max(start, hole.end)
-            if start >= span.end:
-                break
-        if start < span.end:
-            result.append(Span(start, span.end))
-    return tuple(result)
-
-
 @dataclass(frozen=True)
 class Recording:
     """One recording: its file id, named tracks of speaker turns, and its scored regions.

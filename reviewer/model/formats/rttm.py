@@ -28,6 +28,7 @@ What reviewer reads, following md-eval-22.pl (``get_rttm_file``, lines 500-611):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,10 @@ from reviewer.model.formats.files import (
 from reviewer.model.time import format_milliseconds, to_milliseconds
 
 _FIELDS = 10
+# md-eval splits on Perl's \s over bytes: ASCII blanks only. A no-break space (U+00A0) or an
+# ideographic space (U+3000) inside a speaker name is part of the name.
+_ASCII_BLANK = " \t\n\r\f\v"
+_ASCII_BLANKS = re.compile(f"[{re.escape(_ASCII_BLANK)}]+")
 
 #: Line types md-eval-22 knows (``%rttm_datatypes``, line 113); it refuses any other.
 KNOWN_TYPES = frozenset(
@@ -88,6 +93,7 @@ class _Recording:
     non_lexical: list[Span] = field(default_factory=list)
     lexemes: list[Span] = field(default_factory=list)
     extent: Span | None = None
+    speaker_lines: int = 0
 
     def stretch(self, span: Span) -> None:
         if self.extent is None:
@@ -139,6 +145,16 @@ def read_rttm_contents(path: str | Path) -> RttmContents:
     recordings: dict[tuple[str, str], _Recording] = {}
     for file in input_files(path, ".rttm"):
         _read_file(file, recordings)
+    silent = [key for key, recording in recordings.items() if not recording.speaker_lines]
+    for uri, channel in silent:  # md-eval scores a (file, channel) only with SPEAKER lines
+        warn(
+            path,
+            None,
+            f"file id {uri!r} channel {recordings[(uri, channel)].channel!r} has lines but no "
+            "SPEAKER line: it is not a recording to score (md-eval-22 skips it too)",
+            stacklevel=3,
+        )
+        del recordings[(uri, channel)]
     channels: dict[str, int] = {}
     for uri, _ in recordings:
         channels[uri] = channels.get(uri, 0) + 1
@@ -161,8 +177,8 @@ def _read_file(file: Path, recordings: dict[tuple[str, str], _Recording]) -> Non
     """Add one file's lines to ``recordings`` (keyed by file id and lower-case channel)."""
     lenient: dict[str, list[int]] = {}  # what md-eval accepts and reviewer reports, by kind
     for number, line in numbered_lines(file):
-        fields = line.split()
-        if not fields or fields[0].startswith(("#", ";")):
+        fields = _ASCII_BLANKS.split(line.strip(_ASCII_BLANK))
+        if not fields[0] or fields[0].startswith(("#", ";")):
             continue
         kind = fields[0].upper()
         if kind == "SPKR-INFO":
@@ -186,6 +202,13 @@ def _read_file(file: Path, recordings: dict[tuple[str, str], _Recording]) -> Non
             recording = recordings[(uri, channel.lower())] = _Recording(uri, channel)
         if kind == "SPEAKER":
             recording.turns.append(Turn(span.start, span.end, fields[7]))
+            recording.speaker_lines += 1
+            if fields[6].lower() != "<na>":
+                lenient.setdefault(
+                    f"SPEAKER subtype {fields[6]!r} is not <NA> (md-eval-22 refuses it); "
+                    "the turn is read",
+                    [],
+                ).append(number)
             continue
         if kind == "NOSCORE":
             recording.no_score.append(span)

@@ -227,19 +227,32 @@ def _lookup(
     uems: Mapping[str, tuple[Span, ...]], uri: str, channel: str | None, used: set[str]
 ) -> tuple[Span, ...] | None:
     exact = [(k, r) for k, r in uems.items() if getattr(r, "file_id", k) == uri]
-    stripped = [(k, r) for k, r in uems.items() if mdeval_file_id(getattr(r, "file_id", k)) == uri]
-    for candidates, is_exact in ((exact, True), (stripped, False)):
-        same = [(k, r) for k, r in candidates if _channel(r, channel)]
-        if same:
-            key, regions = same[0]
-            used.add(key)
-            if is_exact and mdeval_file_id(uri) != uri:
-                _warn_at(
-                    regions,
-                    f"UEM file id {uri!r} is applied to {uri!r}; md-eval-22 reads it as "
-                    f"{mdeval_file_id(uri)!r} and would not apply it (scores differ)",
-                )
-            return regions
+    stripped = [
+        (k, r)
+        for k, r in uems.items()
+        if mdeval_file_id(getattr(r, "file_id", k)) == uri and getattr(r, "file_id", k) != uri
+    ]
+    same = [(k, r) for k, r in exact + stripped if _channel(r, channel)]
+    if same:  # md-eval gathers every line whose stripped id is the recording's
+        if exact and mdeval_file_id(uri) != uri:
+            _warn_at(
+                exact[0][1],
+                f"UEM file id {uri!r} is applied to {uri!r}; md-eval-22 reads it as "
+                f"{mdeval_file_id(uri)!r} and would not apply it (scores differ)",
+            )
+        used.update(k for k, _ in same)
+        if len(same) == 1:
+            return same[0][1]
+        first = same[0][1]
+        spans = sorted(span for _, regions in same for span in regions)
+        merged = _merged(spans, getattr(first, "path", None), getattr(first, "line", None), uri)
+        return UemRegions(
+            merged,
+            uri,
+            getattr(first, "channel", "1"),
+            getattr(first, "path", None),
+            getattr(first, "line", None),
+        )
     for key, regions in exact + stripped:
         used.add(key)
         _warn_at(
@@ -249,6 +262,19 @@ def _lookup(
             "so neither does reviewer (scored over the reference's extent)",
         )
     return None
+
+
+def _merged(spans: list[Span], path: Path | None, line: int | None, uri: str) -> list[Span]:
+    """Regions gathered from several UEM ids, overlapping ones merged (and reported)."""
+    merged: list[Span] = []
+    for span in spans:
+        if merged and span.start < merged[-1].end:
+            if path is not None:
+                warn(path, line, f"UEM regions for {uri!r} overlap: merged (md-eval refuses)")
+            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return merged
 
 
 def _identity(key: str, reference: object) -> tuple[str, str | None]:

@@ -27,6 +27,7 @@ from reviewer.model.metrics.der import (
     ZERO,
     DiarizationScore,
     check_collar,
+    check_flag,
     columns,
     scoring_regions,
     tie_breaker,
@@ -305,6 +306,7 @@ def breakdown(
         If ``collar`` is negative or not finite.
     """
     collar_ticks = check_collar(collar)
+    skip_overlap = check_flag(skip_overlap, "skip_overlap")
     ref, hyp = columns(reference), columns(hypothesis)
     m_starts, m_ends, m_speakers = merged_turns(ref)
     points = change_points(m_starts, m_ends, m_speakers, from_seconds(gap))
@@ -323,7 +325,7 @@ def breakdown(
         regions.collar,
         regions.skip_overlap,
         extra_bounds=extra,
-        no_score=regions.no_score_arrays(),
+        scored=regions.scored_arrays(),
     )
     if parts is None:
         return _empty(ref, hyp)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from reviewer.model.annotation import Span, Track, merge_spans, subtract_spans
+from reviewer.model.annotation import Span, Track, merge_spans
 from reviewer.model.exclusions import Exclusions
-from reviewer.model.metrics.engine import Columns, Sums, accumulate
+from reviewer.model.metrics.engine import Columns, Sums, accumulate, covered
 from reviewer.model.metrics.mapping import speaker_mapping
 from reviewer.model.metrics.replay import mdeval_cooccurrence
 from reviewer.model.time import TICKS_PER_SECOND, from_seconds
@@ -80,12 +82,16 @@ class DiarizationScore:
         return type(self)(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
 
     def as_dict(self) -> dict[str, float | None]:
-        """``{"scored", "missed", "false_alarm", "confusion", "der"}``: seconds and a ratio."""
+        """``{"scored", "missed", "false_alarm", "confusion", "der"}``: seconds and a ratio.
+
+        Seconds are rounded to the nanosecond, so sums of floats print as the times they are
+        (``60.511``, not ``60.510999999999996``).
+        """
         return {
-            "scored": self.scored,
-            "missed": self.missed,
-            "false_alarm": self.false_alarm,
-            "confusion": self.confusion,
+            "scored": round(self.scored, 9),
+            "missed": round(self.missed, 9),
+            "false_alarm": round(self.false_alarm, 9),
+            "confusion": round(self.confusion, 9),
             "der": self.der,
         }
 
@@ -126,6 +132,11 @@ def columns(track: TrackLike, labels: dict[str, int] | None = None) -> Columns:
         arrays = track.arrays
         return Columns(arrays.starts, arrays.ends, arrays.speakers, arrays.labels)
     labels = {} if labels is None else labels
+    if not isinstance(track, Track) and not hasattr(track, "itertracks"):
+        raise TypeError(
+            "a reference or system output must be a pyannote.core Annotation or a reviewer "
+            f"Track, not {type(track).__name__}"
+        )
     if isinstance(track, Track):
         turns = track.turns
         starts = np.fromiter((turn.start for turn in turns), np.int64, len(turns))
@@ -135,6 +146,11 @@ def columns(track: TrackLike, labels: dict[str, int] | None = None) -> Columns:
         seconds, names = _annotation_turns(track)
         ticks = np.rint(np.array(seconds, dtype=np.float64).reshape(-1, 2) * TICKS_PER_SECOND)
         starts, ends = ticks.astype(np.int64).T
+        if len(starts) and starts.min() < 0:
+            raise ValueError(
+                f"annotation {getattr(track, 'uri', None)!r} has a segment starting at "
+                f"{starts.min() / TICKS_PER_SECOND} s: times must not be negative"
+            )
     speakers = np.fromiter(
         (labels.setdefault(name, len(labels)) for name in names), np.int64, len(names)
     )
@@ -166,24 +182,23 @@ class ScoringRegions:
     ----------
     evaluated
         The UEM (or md-eval's default extent) minus the reference's ``NOSCORE`` zones:
-        speakers are mapped over it and errors counted in it. Sorted, non-empty, merged.
-    no_score
-        Zones inside it that are mapped but not scored: ``NON-LEX`` lines, widened, and,
-        when the reference has such lines, the collars too (md-eval's steps are replayed
-        together, :mod:`~reviewer.model.metrics.zones`).
+        speakers are mapped over it. Sorted, non-empty, merged.
+    scored
+        ``(starts, ends)`` ``int64`` arrays: the scored region as md-eval's own walks
+        computed it, when set arithmetic would differ (:mod:`~reviewer.model.metrics.zones`);
+        None when it is ``evaluated`` minus the collars and, with ``skip_overlap``,
+        overlapped speech, which the engine computes.
     collar
-        The collar (ticks, each side) the engine still has to apply: 0 when it is already
-        in ``no_score``.
+        Ticks on each side of every reference edge, for the engine (0 with ``scored``).
     skip_overlap
-        Whether the engine still has to take out overlapped speech (False when it is
-        already in ``no_score``).
+        Whether the engine takes out overlapped speech (False with ``scored``).
     as_read
         ``evaluated`` without merging touching regions, as md-eval cuts its floating-point
         segments (see :mod:`~reviewer.model.metrics.replay`); None for the default extent.
     """
 
     evaluated: tuple[Span, ...]
-    no_score: tuple[Span, ...] = ()
+    scored: tuple[np.ndarray, np.ndarray] | None = None
     collar: int = 0
     skip_overlap: bool = False
     as_read: tuple[Span, ...] | None = None
@@ -192,9 +207,9 @@ class ScoringRegions:
         """``evaluated`` as ``(starts, ends)`` ``int64`` arrays."""
         return _arrays(self.evaluated)
 
-    def no_score_arrays(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """``no_score`` as ``(starts, ends)`` arrays, or None when there is none."""
-        return _arrays(self.no_score) if self.no_score else None
+    def scored_arrays(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``scored`` (``(starts, ends)`` arrays), or None when the engine computes it."""
+        return self.scored
 
 
 def scoring_regions(
@@ -205,6 +220,12 @@ def scoring_regions(
     skip_overlap: bool = False,
 ) -> ScoringRegions:
     """Resolve a UEM, the settings and the reference's scoring marks into md-eval's regions.
+
+    md-eval's walks are replayed (:func:`~reviewer.model.metrics.zones.mdeval_regions`)
+    when the reference has ``NOSCORE``/``NON-LEX`` lines, or when overlapped speech is
+    skipped and an overlap edge falls exactly on an edge of the UEM or of a collar: there
+    md-eval's walk can keep or drop a stretch that set arithmetic would not. Otherwise the
+    engine's set arithmetic gives md-eval's numbers and costs far less.
 
     Parameters
     ----------
@@ -232,20 +253,22 @@ def scoring_regions(
         raw = sorted(span for span in _spans(uem) if span.end > span.start)
         if any(a.end > b.start for a, b in zip(raw, raw[1:], strict=False)):
             raw = list(merge_spans(raw))  # md-eval refuses overlapping regions
-    if exclusions and (exclusions.no_score or exclusions.non_lexical):
-        from reviewer.model.metrics.zones import mdeval_regions, to_spans
+    marked = bool(exclusions and (exclusions.no_score or exclusions.non_lexical))
+    if marked or (skip_overlap and _edges_meet(raw, reference, collar)):
+        from reviewer.model.metrics.zones import mdeval_regions, to_arrays, to_spans
 
         evaluated_s, scored_s = mdeval_regions(
             raw,
-            exclusions,
+            exclusions or Exclusions(),
             reference.starts,
             reference.ends,
             collar / TICKS_PER_SECOND,
             skip_overlap,
         )
         evaluated = to_spans(evaluated_s)
-        no_score = subtract_spans(evaluated, to_spans(scored_s))
-        return ScoringRegions(merge_spans(evaluated), no_score, 0, False, tuple(evaluated))
+        return ScoringRegions(
+            merge_spans(evaluated), to_arrays(scored_s), 0, False, tuple(evaluated)
+        )
     if raw is None:
         edges = []
         if len(reference.starts):
@@ -253,10 +276,56 @@ def scoring_regions(
         if exclusions and exclusions.extent is not None:
             edges.append((exclusions.extent.start, exclusions.extent.end))
         if not edges:
-            return ScoringRegions((), (), collar, skip_overlap)
+            return ScoringRegions((), None, collar, skip_overlap)
         lo, hi = min(edge[0] for edge in edges), max(edge[1] for edge in edges)
-        return ScoringRegions((Span(lo, hi),) if hi > lo else (), (), collar, skip_overlap)
-    return ScoringRegions(merge_spans(raw), (), collar, skip_overlap, tuple(raw))
+        return ScoringRegions((Span(lo, hi),) if hi > lo else (), None, collar, skip_overlap)
+    return ScoringRegions(merge_spans(raw), None, collar, skip_overlap, tuple(raw))
+
+
+def _edges_meet(raw: list[Span] | None, reference: Columns, collar: int) -> bool:
+    """Whether an edge of overlapped reference speech meets another edge md-eval walks over.
+
+    Only then can md-eval's walk in ``exclude_overlapping_speech_from_uem`` (lines
+    2099-2127) differ from set arithmetic: when a scored stretch begins and ends at the same
+    time (an overlap ends where the UEM or a collar ends, or where the next overlap begins),
+    md-eval keeps "scoring" from that time until its next event.
+    """
+    starts, ends = reference.starts, reference.ends
+    keep = ends > starts
+    if keep.sum() < 2:
+        return False
+    edges = np.concatenate([starts[keep], ends[keep]])
+    steps = np.concatenate([np.ones(keep.sum(), np.int64), -np.ones(keep.sum(), np.int64)])
+    order = np.lexsort((steps, edges))  # ends before begins at one time, as md-eval
+    depth = np.cumsum(steps[order])
+    before = np.concatenate(([0], depth[:-1]))
+    crossing = ((before < 2) & (depth >= 2)) | ((before >= 2) & (depth < 2))
+    overlap_edges = edges[order][crossing]
+    if len(overlap_edges) == 0:
+        return False
+    if len(np.unique(overlap_edges)) < len(overlap_edges):
+        return True  # one overlap ends where the next begins
+    if raw is None:
+        u_starts, u_ends = np.array([starts.min()]), np.array([ends.max()])
+    else:
+        u_starts, u_ends = _arrays(tuple(raw))
+    if collar > 0:  # the scored segments md-eval walks: the UEM minus the collars
+        turn_edges = np.concatenate([starts, ends])
+        u_starts, u_ends = _minus(u_starts, u_ends, turn_edges - collar, turn_edges + collar)
+    region_edges = [u_starts, u_ends]
+    return bool(np.intersect1d(overlap_edges, np.concatenate(region_edges)).size)
+
+
+def _minus(
+    starts: np.ndarray, ends: np.ndarray, holes_from: np.ndarray, holes_to: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Intervals minus holes (all ``[start, end)`` ticks), as sorted disjoint arrays."""
+    bounds = np.unique(np.concatenate([starts, ends, holes_from, holes_to]))
+    if len(bounds) < 2:
+        return bounds[:0], bounds[:0]
+    keep = covered(bounds, starts, ends) & ~covered(bounds, holes_from, holes_to)
+    change = np.diff(np.concatenate(([False], keep, [False])).astype(np.int8))
+    return bounds[np.flatnonzero(change == 1)], bounds[np.flatnonzero(change == -1)]
 
 
 def _arrays(spans: tuple[Span, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -282,6 +351,20 @@ def tie_breaker(
     mapping among tied ones, over the regions as md-eval reads them.
     """
     return lambda: mdeval_cooccurrence(reference, hypothesis, regions.as_read)
+
+
+def _check_uem_uri(uem: Any, reference: Any) -> None:
+    """Warn when a Timeline used as the UEM names another recording than the reference."""
+    own, theirs = getattr(uem, "uri", None), getattr(reference, "uri", None)
+    if own and theirs and own != theirs:
+        import warnings
+
+        from reviewer.model.metrics.pairing import ScoringWarning
+
+        warnings.warn(
+            ScoringWarning(f"the UEM is about {own!r}, the reference about {theirs!r}"),
+            stacklevel=3,
+        )
 
 
 def _spans(uem: Any) -> list[Span]:
@@ -317,14 +400,30 @@ def check_collar(collar: float) -> int:
     ValueError
         If the collar is negative, NaN or infinite (md-eval-22 refuses a negative collar).
     """
-    if isinstance(collar, bool) or not isinstance(collar, (int, float)):
+    if isinstance(collar, (bool, np.bool_)) or not isinstance(collar, numbers.Real | Decimal):
         raise TypeError(f"collar must be a number of seconds, not {type(collar).__name__}")
-    if not collar >= 0 or collar == float("inf"):
+    if not collar >= 0 or not collar <= _LONGEST_COLLAR:
         raise ValueError(
             f"collar must be a finite, non-negative number of seconds (each side, as "
-            f"md-eval's -c), not {collar!r}"
+            f"md-eval's -c) of at most {_LONGEST_COLLAR:.0f}, not {collar!r}"
         )
-    return from_seconds(collar)
+    return from_seconds(Decimal(collar) if isinstance(collar, Decimal) else float(collar))
+
+
+_LONGEST_COLLAR = 1e6  # seconds: 11 days on each side, more than any recording
+
+
+def check_flag(value: object, name: str) -> bool:
+    """A true/false setting, refusing strings such as ``"false"`` that Python finds true.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a bool.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, not {value!r}")
+    return bool(value)
 
 
 def score(
@@ -369,7 +468,10 @@ def score(
     """
     ref = columns(reference)
     hyp = columns(hypothesis)
-    regions = scoring_regions(uem, ref, exclusions, check_collar(collar), skip_overlap)
+    _check_uem_uri(uem, reference)
+    regions = scoring_regions(
+        uem, ref, exclusions, check_collar(collar), check_flag(skip_overlap, "skip_overlap")
+    )
     starts, ends = regions.arrays()
     sums = accumulate(
         ref,
@@ -378,7 +480,7 @@ def score(
         ends,
         regions.collar,
         regions.skip_overlap,
-        no_score=regions.no_score_arrays(),
+        scored=regions.scored_arrays(),
     )
     return DiarizationScore.from_sums(sums, ref.labels, hyp.labels, tie_breaker(ref, hyp, regions))
 

@@ -17,7 +17,9 @@ md-eval-22 rules implemented here (each checked against md-eval on real data):
   removal; pairs that never co-occur are never mapped; among tied mappings, the one
   md-eval's floating-point sums select (:mod:`~reviewer.model.metrics.mapping`);
 - collar ``c``: ``[t - c, t + c]`` around every reference turn start and end is not scored;
-- no-score zones (the reference's ``NON-LEX`` lines, widened: :mod:`.zones`) are not scored;
+- where md-eval's own walks give a scored region that set arithmetic would not (the
+  reference's ``NOSCORE``/``NON-LEX`` lines, or edges that coincide: :mod:`.zones`), that
+  region is given explicitly and used as it is;
 - skip-overlap: where two or more reference turns (even of one speaker) are active, nothing
   is scored;
 - per interval of duration ``d`` with ``Nr`` reference and ``Nh`` system speakers and ``Nc``
@@ -150,7 +152,7 @@ def intervals(
     skip_overlap: bool = False,
     window: tuple[int, int] | None = None,
     extra_bounds: np.ndarray | None = None,
-    no_score: tuple[np.ndarray, np.ndarray] | None = None,
+    scored: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Intervals | None:
     """Split the UEM (or its part inside ``window``) into elementary intervals.
 
@@ -168,17 +170,23 @@ def intervals(
         ``(lo, hi)`` ticks: only the intervals inside it.
     extra_bounds
         More tick positions where intervals must split (edges of analysis zones).
-    no_score
-        ``(starts, ends)`` of zones evaluated (mapped) but not scored, sorted and disjoint.
+    scored
+        ``(starts, ends)``, sorted and disjoint: the scored region as md-eval computed it
+        (:func:`~reviewer.model.metrics.zones.mdeval_regions`), used instead of the UEM
+        minus collars and overlap (``collar`` and ``skip_overlap`` are then not applied).
+        It may reach outside the UEM, as md-eval's may.
 
     Returns
     -------
     Intervals or None
         None when the stretch is empty.
     """
-    if len(uem_starts) == 0:
+    outer = [(int(uem_starts[0]), int(uem_ends[-1]))] if len(uem_starts) else []
+    if scored is not None and len(scored[0]):
+        outer.append((int(scored[0][0]), int(scored[1][-1])))
+    if not outer:
         return None
-    lo, hi = int(uem_starts[0]), int(uem_ends[-1])
+    lo, hi = min(a for a, _ in outer), max(b for _, b in outer)
     if window is not None:
         lo, hi = max(lo, window[0]), min(hi, window[1])
     if lo >= hi:
@@ -195,9 +203,9 @@ def intervals(
     if extra_bounds is not None:
         extra = np.asarray(extra_bounds, dtype=np.int64)
         pieces.append(extra[(extra > lo) & (extra < hi)])
-    if no_score is not None:
-        z_starts, z_ends = _clipped(*no_score, lo, hi)
-        pieces += [z_starts, z_ends]
+    if scored is not None:
+        s_starts, s_ends = _clipped(*scored, lo, hi)
+        pieces += [s_starts, s_ends]
     bounds = np.sort(np.concatenate(pieces))
     bounds = bounds[np.concatenate(([True], bounds[1:] != bounds[:-1]))]
     durations = np.diff(bounds)
@@ -205,11 +213,12 @@ def intervals(
     ref_counts = _counts(bounds, r_starts, r_ends, r_speakers, reference.n_speakers)
     hyp_counts = _counts(bounds, h_starts, h_ends, h_speakers, hypothesis.n_speakers)
     evaluated = np.where(covered(bounds, u_starts, u_ends), durations, 0)
+    if scored is not None:
+        weights = np.where(covered(bounds, s_starts, s_ends), durations, 0)
+        return Intervals(bounds, ref_counts > 0, hyp_counts > 0, evaluated, weights)
     weights = evaluated
     if collar > 0:
         weights = np.where(covered(bounds, c_starts, c_ends), 0, weights)
-    if no_score is not None and len(z_starts):
-        weights = np.where(covered(bounds, z_starts, z_ends), 0, weights)
     if skip_overlap:
         weights = np.where(ref_counts.sum(axis=0) >= 2, 0, weights)
     return Intervals(bounds, ref_counts > 0, hyp_counts > 0, evaluated, weights)
@@ -223,7 +232,7 @@ def accumulate(
     collar: int = 0,
     skip_overlap: bool = False,
     window: tuple[int, int] | None = None,
-    no_score: tuple[np.ndarray, np.ndarray] | None = None,
+    scored: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Sums:
     """Compute md-eval's sums over the UEM, or over the part of it inside ``window``.
 
@@ -237,7 +246,7 @@ def accumulate(
         collar,
         skip_overlap,
         window,
-        no_score=no_score,
+        scored=scored,
     )
     if parts is None:
         return Sums.zeros(reference.n_speakers, hypothesis.n_speakers)

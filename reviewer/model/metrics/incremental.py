@@ -11,6 +11,7 @@ from reviewer.model.metrics.der import (
     DiarizationScore,
     ScoringRegions,
     check_collar,
+    check_flag,
     columns,
     scoring_regions,
     tie_breaker,
@@ -105,7 +106,7 @@ class IncrementalScorer:
         self._uem = uem
         self._exclusions = exclusions or None
         self._collar = check_collar(collar)
-        self._skip_overlap = skip_overlap
+        self._skip_overlap = check_flag(skip_overlap, "skip_overlap")
         self._mapping_cache: tuple[Sums, list[tuple[int, int]]] | None = None
         self._rescore_all()
 
@@ -115,7 +116,7 @@ class IncrementalScorer:
             self._uem, ref, self._exclusions, self._collar, self._skip_overlap
         )
         self._uem_starts, self._uem_ends = self._regions.arrays()
-        self._no_score = self._regions.no_score_arrays()
+        self._scored = self._regions.scored_arrays()
         self._default_extent = self._sides["reference"].extent() if self._uem is None else None
         self._sums = self._accumulate(None)
 
@@ -128,7 +129,7 @@ class IncrementalScorer:
             self._regions.collar,
             self._regions.skip_overlap,
             window,
-            no_score=self._no_score,
+            scored=self._scored,
         )
 
     def columns(self) -> tuple[Columns, Columns]:
@@ -204,13 +205,26 @@ class IncrementalScorer:
             turns.remove(old)
         if new is not None:
             turns.add(new)
-        if side == "reference" and (
-            self._exclusions is not None
-            or (self._uem is None and turns.extent() != self._default_extent)
-        ):
+        if side == "reference" and self._regions_moved():
             self._rescore_all()
             return
         self._sums = self._sums - before + self._accumulate(window)
+
+    def _regions_moved(self) -> bool:
+        """Whether a reference edit changed more than the window it touched.
+
+        The default extent follows the reference's; md-eval's replayed walks (scoring marks,
+        or overlap edges that meet other edges) depend on every reference turn.
+        """
+        if self._exclusions is not None or self._regions.scored is not None:
+            return True
+        if self._uem is None and self._sides["reference"].extent() != self._default_extent:
+            return True
+        if self._skip_overlap:
+            ref = self._sides["reference"].columns()
+            regions = scoring_regions(self._uem, ref, None, self._collar, True)
+            return regions.scored is not None
+        return False
 
     def _resize(self) -> None:
         self._sums = self._sums.resized(

@@ -84,7 +84,7 @@ class LiveScore:
             regions.collar,
             regions.skip_overlap,
             window,
-            no_score=regions.no_score_arrays(),
+            scored=regions.scored_arrays(),
         )
         return error_regions(parts, self._scorer.code_mapping())
 

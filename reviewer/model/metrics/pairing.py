@@ -80,6 +80,7 @@ def pair_recordings(
         if channel is not None:
             channels.setdefault(uri, []).append(track.channel)
     pairs = []
+    unmatched = []
     for key in sorted(references):
         reference = references[key]
         uri, channel = _identity(key, reference)
@@ -99,12 +100,31 @@ def pair_recordings(
                 ),
                 stacklevel=2,
             )
-        pairs.append(
-            Pair(
-                key, reference, Track() if hypothesis is None else hypothesis, matched_uems.get(key)
-            )
+        elif hypothesis is None:
+            unmatched.append(uri)
+        hypothesis = Track() if hypothesis is None else hypothesis
+        pairs.append(Pair(key, reference, hypothesis, matched_uems.get(key)))
+    if unmatched and hypotheses:
+        names = sorted({uri for uri, _ in by_identity})
+        warnings.warn(
+            ScoringWarning(
+                f"no system output for {len(unmatched)} of {len(references)} reference "
+                f"recordings ({_listed(unmatched)}): scored as all missed, as md-eval-22 "
+                f"does; the system output's file ids are {_listed(names)}"
+            ),
+            stacklevel=2,
+        )
+    if not references:
+        warnings.warn(
+            ScoringWarning("the reference holds no recording: nothing is scored"), stacklevel=2
         )
     return pairs
+
+
+def _listed(names: list[str], most: int = 5) -> str:
+    """``'a', 'b', 'c'`` or ``'a', 'b', ... (12 in all)``."""
+    shown = ", ".join(map(repr, names[:most]))
+    return shown if len(names) <= most else f"{shown}, ... ({len(names)} in all)"
 
 
 def _identity(key: str, track: Any) -> tuple[str, str | None]:
