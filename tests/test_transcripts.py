@@ -786,3 +786,23 @@ def test_whisper_cpp_json(tmp_path):
     document["transcription"][0]["offsets"]["to"] = 2.5
     path = put(tmp_path, "y.json", json.dumps(document))
     assert_error(path, "transcription[0].offsets.to: expected whole milliseconds")
+
+
+def test_what_fuzzing_found_reads_or_fails_cleanly(tmp_path):
+    # each of these took minutes to hours (backtracking patterns) or raised a raw exception
+    cue = "1\n00:00:01,000 --> 00:00:02,000\n"
+    voice = put(tmp_path, "v.srt", cue + "<v" + "." * 40 + "x\n")
+    assert [u.text for u in read_warned(voice)] == ["<v" + "." * 40 + "x"]
+    assert_error(put(tmp_path, "d.srt", "9" * 5000 + "\n" + cue), ":1: not a valid SRT cue")
+    digits = put(tmp_path, "e.srt", cue + "hi\n\n" + "9" * 5000)  # text: no cue follows
+    assert [u.text for u in read_warned(digits)] == ["hi " + "9" * 5000]
+    assert_error(
+        put(tmp_path, "n.stm", f"s 1 A 0 {'1' * 100_000}_1 hi\n"), ":1: end", "not a number"
+    )
+    assert_error(put(tmp_path, "o.stm", "s 1 A 0 1e9999999 hi\n"), ":1: end", "too large")
+    assert_error(put(tmp_path, "j.json", '{"segments": [{"start": 1e-99999999999999999999}]}'),
+                 "segments[0].start: expected a number of seconds")  # fmt: skip
+    superscript = "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:\u00b900000,LOCAL:00:00:00.000\n"
+    read_warned(put(tmp_path, "m.vtt", superscript), "X-TIMESTAMP-MAP not understood")
+    eaf = EAF.format(start=1, end='TIME_VALUE="2"').replace("file:///data", "file://[A]: ")
+    assert read_transcript(put(tmp_path, "u.eaf", eaf)).uri == "call-17"

@@ -58,7 +58,7 @@ MAX_NAME_LENGTH = 32
 
 _PREFIX = re.compile(r"^\s*([^\s:<>][^:<>\n]{0,63}?)\s*:(?:\s+|$)")
 _DASH = re.compile(r"^\s*[-\u2010\u2013\u2014]\s*")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)*(?:[ \t\n\f]+([^>]*))?>|</v\s*>")
+_VOICE = re.compile(r"<v(?:\.[^\s.>]*)*(?:[ \t\n\f]+([^>]*))?>|</v\s*>")  # unambiguous: linear
 _NAME_PUNCTUATION = frozenset("_.'\u2019-")
 
 

@@ -259,7 +259,11 @@ def _media_uri(media: ElementTree.Element | None) -> str | None:
         return None
     for url in (media.get("RELATIVE_MEDIA_URL"), media.get("MEDIA_URL")):
         if url:
-            return PurePosixPath(urlparse(url).path).stem or None
+            try:
+                path = urlparse(url).path
+            except ValueError:  # not a URL ("file://[A]/x.wav"): read it as a path
+                path = url
+            return PurePosixPath(path.replace("\\", "/")).stem or None
     return None
 
 

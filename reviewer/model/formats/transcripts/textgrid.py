@@ -61,7 +61,7 @@ from reviewer.model.transcript import Transcript, Utterance
 
 _INTERVAL_TIER = "IntervalTier"
 _POINT_TIER = "TextTier"
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 _MAX_TOKEN = 40  # Praat's own limit on a number's length
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
