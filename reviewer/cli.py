@@ -255,6 +255,13 @@ def _parser() -> argparse.ArgumentParser:
 
     open_ = commands.add_parser("open", help="open a recording for review")
     _review_inputs(open_)
+    open_.add_argument(
+        "--speaker-prefix",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="SRT/WebVTT transcript: read 'Name: text' as spoken by Name always (yes), never "
+        "(no), or only when the file uses such prefixes throughout (auto, the default)",
+    )
     open_.set_defaults(run=_open)
 
     render = commands.add_parser(
@@ -568,17 +575,11 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    import warnings
-
     from reviewer.model.formats.transcripts import convert
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        speaker_prefix = {"auto": None, "yes": True, "no": False}[args.speaker_prefix]
-        transcript = convert(args.source, args.target, to=args.to, speaker_prefix=speaker_prefix)
-    for warning in caught:
-        print(f"reviewer: note: {warning.message}", file=sys.stderr)
-    print(f"wrote {args.target}: {len(transcript)} utterances, {len(transcript.speakers)} speakers")
+    speaker_prefix = {"auto": None, "yes": True, "no": False}[args.speaker_prefix]
+    written = convert(args.source, args.target, to=args.to, speaker_prefix=speaker_prefix)
+    print(written.summary())  # the reader's and writer's warnings are on stderr
     return 0
 
 
@@ -610,9 +611,15 @@ def _open(args: argparse.Namespace) -> int:
     if args.audio.endswith(".reviewer.json"):
         load_session(args.audio)  # bad input fails here, with a clear message
         return run(OpenRequest(session=args.audio))
-    load_document(args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript)
+    prefix = {"auto": None, "yes": True, "no": False}[args.speaker_prefix]
+    load_document(
+        args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript, speaker_prefix=prefix
+    )
     AudioSource.open(args.audio).close()
-    return run(OpenRequest(args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript))
+    request = OpenRequest(
+        args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript, speaker_prefix=prefix
+    )
+    return run(request)
 
 
 def _render(args: argparse.Namespace) -> int:

@@ -128,7 +128,7 @@ def test_textgrid_utf16_reads_like_utf8(tmp_path, name, encode):
     out = tmp_path / "out.stm"
     result = run("convert", str(path), str(out))
     assert result.returncode == 0, result.stderr
-    assert "3 utterances, 2 speakers" in result.stdout
+    assert result.stdout == f"wrote {out}: 3 utterances of 2 speakers\n"
     assert "olá, tudo bem?" in out.read_text(encoding="utf-8")
 
 
@@ -156,9 +156,10 @@ EXTENSIONS = {"stm": ".stm", "ctm": ".ctm", "srt": ".srt", "vtt": ".vtt",
 def test_every_reader_takes_the_encodings_tools_write(tmp_path, name, encoding):
     path = tmp_path / f"x{EXTENSIONS[name]}"
     write_transcript(path, SAMPLE)
-    expected = rows(read_transcript(path))
+    options = {"speaker_prefix": True} if FORMATS[name].prefixes else {}
+    expected = rows(read_transcript(path, **options))
     path.write_bytes(ENCODINGS[encoding](path.read_text(encoding="utf-8")))
-    assert rows(quiet(read_transcript, path)) == expected
+    assert rows(quiet(read_transcript, path, **options)) == expected
 
 
 def test_rttm_and_uem_share_the_decoder(tmp_path):
@@ -247,7 +248,7 @@ def test_srt_colon_speaker_keeps_every_word(tmp_path):
     ]
     out = tmp_path / "out.stm"
     result = run("convert", str(path), str(out))
-    assert result.returncode == 0 and "3 utterances, 0 speakers" in result.stdout
+    assert result.returncode == 0 and result.stdout == f"wrote {out}: 3 utterances, no speaker\n"
     assert result.stderr == ""
     assert "unknown 1.000 4.000 The agenda for today: budget and hiring." in out.read_text()
 
@@ -267,28 +268,45 @@ DIARIZED = "".join(
 )
 
 
+TAKEN = "x.srt:2: 'Name:' prefixes read as speakers {}, because the file uses them throughout"
+
+
 def test_recurring_names_in_most_cues_are_speakers(tmp_path):
     path = tmp_path / "x.srt"
     path.write_text(DIARIZED)
-    transcript = quiet(read_srt, path)
+    # the rule's choice is said, with the way to turn it off
+    with pytest.warns(FormatWarning) as caught:
+        transcript = read_srt(path)
+    (warning,) = caught
+    assert str(warning.message).startswith(
+        str(path.parent / TAKEN.format("'Ana' (2 cues), 'Bruno' (2 cues)"))
+    )
+    assert str(warning.message).endswith("read it with --speaker-prefix no")
     assert [(u.speaker, u.text) for u in transcript] == [
         ("Ana", "bom dia"), ("Bruno", "oi"), ("Ana", "tudo bem?"), ("Bruno", "tudo: e você?"),
     ]  # fmt: skip
+    assert quiet(read_srt, path, speaker_prefix=True).speakers == ("Ana", "Bruno")
     assert [u.text for u in quiet(read_srt, path, speaker_prefix=False)][0] == "Ana: bom dia"
     # WhisperX writes its speakers in brackets
     path.write_text(DIARIZED.replace("Ana:", "[SPEAKER_00]:").replace("Bruno:", "[SPEAKER_01]:"))
-    assert quiet(read_transcript, path).speakers == ("SPEAKER_00", "SPEAKER_01")
+    with pytest.warns(FormatWarning, match=r"speakers 'SPEAKER_00' \(2 cues\), 'SPEAKER_01'"):
+        assert read_transcript(path).speakers == ("SPEAKER_00", "SPEAKER_01")
 
 
 def test_speaker_prefix_on_the_command_line(tmp_path):
     path = case("srt-colon-speaker", "whisper_colons.srt", tmp_path, WHISPER_SRT.encode())
     out = tmp_path / "out.rttm"
     result = run("convert", str(path), str(out), "--speaker-prefix", "yes")
-    assert result.returncode == 0 and "3 speakers" in result.stdout
+    assert result.returncode == 0 and "3 turns of 3 speakers" in result.stdout
     diarized = tmp_path / "d.srt"
     diarized.write_text(DIARIZED)
     result = run("convert", str(diarized), str(out), "--speaker-prefix", "no")
-    assert result.returncode == 0 and "4 utterances, 0 speakers" in result.stdout
+    assert result.returncode == 0
+    # nothing is written to RTTM from utterances without speaker, and the summary says so
+    assert result.stdout == (
+        f"wrote {out}: 0 turns, no speaker (4 utterances without speaker not written)\n"
+    )
+    assert "4 utterances without speaker are not written" in result.stderr
 
 
 # -- srt-dialog-dash: one cue, two speakers -----------------------------------------------------
@@ -306,7 +324,7 @@ def test_srt_dialog_dash_gives_one_utterance_per_speaker(tmp_path):
     out = tmp_path / "out.stm"
     result = run("convert", str(path), str(out))
     assert result.returncode == 0, result.stderr
-    assert "2 utterances, 2 speakers" in result.stdout
+    assert result.stdout == f"wrote {out}: 2 utterances of 2 speakers\n"
     assert "cue 1 (Ana, Bruno) holds several speakers" in result.stderr
     assert "-_Ana" not in out.read_text() and " Ana 1.000 3.000 bom dia" in out.read_text()
     assert rows(quiet(read_srt, path, speaker_prefix=False)) == [
@@ -322,3 +340,44 @@ def test_dialogue_without_names_and_several_voices(tmp_path):
     vtt.write_text("WEBVTT\n\n00:01.000 --> 00:03.000\n<v Ana>bom dia</v>\n<v.loud Bruno>oi\n")
     with pytest.warns(FormatWarning, match="cue 1 .Ana, Bruno. holds several speakers"):
         assert rows(read_vtt(vtt)) == [(S, 3 * S, "bom dia", "Ana"), (S, 3 * S, "oi", "Bruno")]
+
+
+# -- the rule says when it takes prefixes for speakers (found by a user) -----------------------
+
+WARNING_SRT = (
+    "1\n00:00:01,000 --> 00:00:02,000\nWARNING: High voltage.\n\n"
+    "2\n00:00:03,000 --> 00:00:04,000\nWARNING: Keep out.\n"
+)
+
+
+def test_prefixes_taken_for_speakers_are_said(tmp_path):
+    # before: speaker 'WARNING' invented, the word removed from the text, nothing said
+    path = tmp_path / "w.srt"
+    path.write_text(WARNING_SRT)
+    with pytest.warns(FormatWarning) as caught:
+        transcript = read_srt(path)
+    assert [str(w.message) for w in caught] == [
+        f"{path}:2: 'Name:' prefixes read as speakers 'WARNING' (2 cues), because the file "
+        "uses them throughout (the same few names starting most cues); if they are part of "
+        "the text, read it with --speaker-prefix no"
+    ]
+    assert [(u.speaker, u.text) for u in transcript] == [
+        ("WARNING", "High voltage."), ("WARNING", "Keep out."),
+    ]  # fmt: skip
+    assert [u.text for u in quiet(read_srt, path, speaker_prefix=False)] == [
+        "WARNING: High voltage.", "WARNING: Keep out.",
+    ]  # fmt: skip
+    out = tmp_path / "w.stm"
+    result = run("convert", str(path), str(out))
+    assert result.returncode == 0 and result.stdout == f"wrote {out}: 2 utterances of 1 speaker\n"
+    assert result.stderr == f"reviewer: warning: {caught[0].message}\n"
+    result = run("convert", str(path), str(out), "--speaker-prefix", "no")
+    assert result.stderr == "" and "WARNING: Keep out." in out.read_text()
+    # a dialogue cue read as two speakers by the rule is said too
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\n- Ana: bom dia\n- Bruno: oi\n")
+    with pytest.warns(FormatWarning) as caught:
+        read_srt(path)
+    assert str(caught[0].message).startswith(
+        f"{path}:2: 'Name:' prefixes read as speakers 'Ana' (1 cue), 'Bruno' (1 cue), because "
+        "each is a dialogue cue"
+    )

@@ -185,7 +185,7 @@ def test_convert_between_every_pair(tmp_path, source, target):
     source_path = tmp_path / f"meeting{EXTENSIONS[source]}"
     write_transcript(source_path, SAMPLE)
     target_path = tmp_path / f"out{EXTENSIONS[target]}"
-    transcript = convert(source_path, target_path)
+    transcript = convert(source_path, target_path).transcript
     assert rows(transcript) == project(rows(SAMPLE), source)
     if target == "txt":
         assert len(target_path.read_text().splitlines()) == len(transcript)
@@ -210,7 +210,7 @@ def test_convert_rttm_reads_the_first_recording_with_a_warning(tmp_path):
         "SPEAKER b 1 1.0 2.0 <NA> <NA> B <NA> <NA>\nSPEAKER a 1 0.5 1.0 <NA> <NA> A <NA> <NA>\n",
     )
     with pytest.warns(UserWarning, match="2 recordings"):
-        transcript = convert(rttm, tmp_path / "x.eaf")
+        transcript = convert(rttm, tmp_path / "x.eaf").transcript
     assert transcript.uri == "b"
     assert rows(read_transcript(tmp_path / "x.eaf")) == [
         (TICKS_PER_SECOND, 3 * TICKS_PER_SECOND, "", "B")
@@ -603,7 +603,8 @@ def test_vtt_blocks_header_and_cue_text_as_the_specification_reads_them(tmp_path
         (3 * TICKS_PER_SECOND, 4 * TICKS_PER_SECOND, "漢字 a < b", None),
     ]
     map_zero = put(tmp_path, "y.vtt", "WEBVTT\nX-TIMESTAMP-MAP=LOCAL:00:00:10.000,MPEGTS:900000\n")
-    assert len(read_warned(map_zero)) == 0  # LOCAL 10 s is MPEG-TS 10 s: nothing moves
+    # LOCAL 10 s is MPEG-TS 10 s: nothing moves (and there is no cue)
+    assert len(read_warned(map_zero, "holds no utterance")) == 0
     assert_error(
         put(tmp_path, "z.vtt", "WEBVTT\n\n00:01.5 --> 00:02.000\nhi\n"),
         ":3: cue 1: '00:01.5' is not a WebVTT timestamp",
@@ -803,6 +804,148 @@ def test_what_fuzzing_found_reads_or_fails_cleanly(tmp_path):
     assert_error(put(tmp_path, "j.json", '{"segments": [{"start": 1e-99999999999999999999}]}'),
                  "segments[0].start: expected a number of seconds")  # fmt: skip
     superscript = "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:\u00b900000,LOCAL:00:00:00.000\n"
-    read_warned(put(tmp_path, "m.vtt", superscript), "X-TIMESTAMP-MAP not understood")
+    read_warned(
+        put(tmp_path, "m.vtt", superscript), "X-TIMESTAMP-MAP not understood", "no utterance"
+    )
     eaf = EAF.format(start=1, end='TIME_VALUE="2"').replace("file:///data", "file://[A]: ")
     assert read_transcript(put(tmp_path, "u.eaf", eaf)).uri == "call-17"
+
+
+# -- found by a user testing the tool: readers ----------------------------------------------
+
+NBSP = "\u00a0"
+
+
+def test_whisperx_split_parts_cover_their_segment(tmp_path):
+    # before: the segment 0.5-3.2 s became 0.5-1.7 and 1.8-2.2 s, 2.2-3.2 s lost unsaid
+    segment = {
+        "start": 0.5,
+        "end": 3.2,
+        "text": " Yes it is. No.",
+        "speaker": "SPEAKER_00",
+        "words": [
+            {"word": "Yes", "start": 0.7, "end": 0.9, "speaker": "SPEAKER_00"},
+            {"word": "it", "start": 1.0, "end": 1.2, "speaker": "SPEAKER_00"},
+            {"word": "is.", "start": 1.3, "end": 1.7, "speaker": "SPEAKER_00"},
+            {"word": "No.", "start": 1.8, "end": 2.2, "speaker": "SPEAKER_01"},
+        ],
+    }
+    path = put(tmp_path, "x.json", json.dumps({"segments": [segment]}))
+    transcript = read_warned(path)
+    assert rows(transcript) == [
+        (parse_seconds("0.5"), parse_seconds("1.7"), "Yes it is.", "SPEAKER_00"),
+        (parse_seconds("1.8"), parse_seconds("3.2"), "No.", "SPEAKER_01"),
+    ]
+    assert [w.start for w in transcript.utterances[0].words][0] == parse_seconds("0.7")
+
+
+def test_whisperx_words_outside_their_segment_or_unsplittable_are_said(tmp_path):
+    # before: both read without a word
+    segments = [
+        {"start": 4, "end": 5, "text": " Late.", "words": [
+            {"word": "Late.", "start": 4.5, "end": 5.6}]},
+        {"start": 6, "end": 7, "text": " Ok 20", "speaker": "A", "words": [
+            {"word": "Ok", "start": 6, "end": 6.5, "speaker": "A"},
+            {"word": "20", "speaker": "B"}]},
+    ]  # fmt: skip
+    path = put(tmp_path, "x.json", json.dumps({"segments": segments}))
+    transcript = read_warned(
+        path,
+        r"\(segments\[1\].words\[1\]\): word '20' has no times: kept in its segment's text "
+        "only",
+        r"\(segments\[0\].words\[0\]\): word 'Late.' \(4.500-5.600 s\) lies outside its "
+        r"segment \(4.000-5.000 s\): read with its times as written",
+        r"\(segments\[1\]\): the segment's words name several speakers, but a stretch of one "
+        r"speaker's words has no times: not split, read as one utterance of the segment's "
+        r"speaker \(A\)",
+    )
+    assert rows(transcript) == [
+        (4 * TICKS_PER_SECOND, 5 * TICKS_PER_SECOND, "Late.", None),
+        (6 * TICKS_PER_SECOND, 7 * TICKS_PER_SECOND, "Ok 20", "A"),
+    ]
+    assert transcript.utterances[0].words[0].end == parse_seconds("5.6")
+    # the format table says what the reader does with word speakers
+    import reviewer.model.formats.transcripts as package
+
+    assert "segment is split" in package.__doc__ and "word speakers" not in package.__doc__
+    lone = put(tmp_path, "l.json", '{"segments": [{"start": 0, "end": 1, "text": "\\ud800"}]}')
+    assert_error(lone, "segments[0].text: holds \\ud800, half of a UTF-16 pair")
+
+
+def test_nist_fields_split_on_ascii_blanks_only(tmp_path):
+    # before: a no-break or ideographic space split a name or word in two (STM: 'Maria' was
+    # read as the start time and refused)
+    from reviewer.model.formats import read_uem
+    from reviewer.model.formats.files import split_fields
+
+    assert split_fields(f" a{NBSP}b\tc\x0bd\u3000e\f") == [f"a{NBSP}b", "c", "d\u3000e"]
+    assert split_fields(" \t ") == []
+    stm = put(tmp_path, "x.stm", f"rec 1 Ana{NBSP}Maria 0 1 bom\u3000dia  tudo\n")
+    assert rows(read_warned(stm)) == [(0, TICKS_PER_SECOND, "bom\u3000dia tudo", f"Ana{NBSP}Maria")]
+    ctm = put(tmp_path, "x.ctm", f"rec 1 0 0.5 New{NBSP}York\nrec 1 0.5 0.5 City\n")
+    assert [w.text for w in read_warned(ctm).utterances[0].words] == [f"New{NBSP}York", "City"]
+    uem = put(tmp_path, "x.uem", f"rec{NBSP}1 1 0 10\n")
+    assert list(read_uem(uem)) == [f"rec{NBSP}1"]
+    rttm = put(tmp_path, "x.rttm", f"SPEAKER r 1 0 1 <NA> <NA> Ana{NBSP}Maria <NA> <NA>\n")
+    assert read_rttm(rttm)["r"].turns[0].speaker == f"Ana{NBSP}Maria"
+    # written back, the names are kept as they are
+    write_stm(tmp_path / "y.stm", read_transcript(stm))
+    assert read_transcript(tmp_path / "y.stm").speakers == (f"Ana{NBSP}Maria",)
+
+
+def test_directory_inputs_match_suffixes_in_any_case(tmp_path):
+    # before: "directory holds no *.rttm file" for A.RTTM
+    from reviewer.model.formats import read_uem
+
+    put(tmp_path, "A.RTTM", "SPEAKER a 1 0 1 <NA> <NA> X <NA> <NA>\n")
+    put(tmp_path, "b.Rttm", "SPEAKER b 1 0 1 <NA> <NA> Y <NA> <NA>\n")
+    put(tmp_path, "A.UEM", "a 1 0 10\n")
+    put(tmp_path, "notes.txt", "not read\n")
+    assert list(read_rttm(tmp_path)) == ["a", "b"]
+    assert list(read_uem(tmp_path)) == ["a"]
+
+
+def test_srt_timestamps_cut_short_or_past_sixty_are_said(tmp_path):
+    # before: '00:00:1' read as 1 s (a zero-length cue) and 60 s / 99 min accepted, unsaid
+    path = put(
+        tmp_path,
+        "t.srt",
+        "1\n00:00:01,000 --> 00:00:1\nhi\n\n2\n00:00:60,000 --> 00:99:04,000\nyo\n",
+    )
+    transcript = read_warned(
+        path,
+        r"t.srt:2: cue 1: timestamp '00:00:1' has no milliseconds \(a timestamp cut short\?\)",
+        r"t.srt:6: cue 2: timestamp '00:00:60,000' \(and 1 more\) has 60 or more minutes or "
+        "seconds",
+    )
+    assert rows(transcript) == [
+        (TICKS_PER_SECOND, TICKS_PER_SECOND, "hi", None),
+        (60 * TICKS_PER_SECOND, 5944 * TICKS_PER_SECOND, "yo", None),
+    ]
+    vtt = put(tmp_path, "t.vtt", "WEBVTT\n\n00:00:60.000 --> 00:01:01.000\nyo\n")
+    assert_error(vtt, "t.vtt:3: cue 1: '00:00:60.000' has more than 59 minutes or seconds")
+    # the full-width separators the srt library takes (Chinese subtitles)
+    wide = put(tmp_path, "w.srt", "1\n00：00：01，000 --> 00：00：02，500\n你好\n")
+    assert rows(read_warned(wide)) == [(TICKS_PER_SECOND, parse_seconds("2.5"), "你好", None)]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("x.srt", ""),
+        ("x.srt", "\n\n"),
+        ("x.stm", ";; a comment only\n"),
+        ("x.stm", ""),
+        ("x.ctm", ""),
+        ("x.ctm", "# a comment only\n"),
+        ("x.vtt", "WEBVTT\n\nNOTE nothing\n"),
+        ("x.json", '{"segments": []}'),
+        ("x.eaf", "<ANNOTATION_DOCUMENT><HEADER/></ANNOTATION_DOCUMENT>"),
+        ("x.TextGrid", 'File type = "ooTextFile"\nObject class = "TextGrid"\n0\n1\n<absent>\n'),
+        ("x.rttm", ""),
+    ],
+)  # fmt: skip
+def test_a_file_without_utterance_is_said(tmp_path, name, text):
+    # before: an empty transcript, without a word
+    path = put(tmp_path, name, text)
+    assert len(read_warned(path, rf"{name}: holds no utterance")) == 0

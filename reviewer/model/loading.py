@@ -29,10 +29,13 @@ def load_document(
     correct: str | None = None,
     transcript: Path | None = None,
     uri: str | None = None,
+    speaker_prefix: bool | None = None,
 ) -> Opened:
     """Build the document for one recording.
 
-    The transcript, if given, may be in any format ``read_transcript`` knows.
+    The transcript, if given, may be in any format ``read_transcript`` knows;
+    ``speaker_prefix`` says how its ``Name: text`` prefixes are read if it is SRT or WebVTT
+    (True always, False never, None when the file uses them throughout).
     The recording's file id is ``uri`` if given (a corpus knows it), else the audio file's
     name without extension; an RTTM holding several recordings contributes the one with
     that id (or its only one). The corrected track starts as a copy of ``correct``
@@ -48,12 +51,12 @@ def load_document(
         raise ValueError("nothing to open: give audio, a reference or a system output")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        opened = _load(audio, reference, system, uem, correct, transcript, uri)
+        opened = _load(audio, reference, system, uem, correct, transcript, uri, speaker_prefix)
     opened.notes[:0] = [str(warning.message) for warning in caught]
     return opened
 
 
-def _load(audio, reference, system, uem, correct, transcript, uri) -> Opened:
+def _load(audio, reference, system, uem, correct, transcript, uri, speaker_prefix) -> Opened:
     notes: list[str] = []
     known = uri is not None
     if uri is None and audio:
@@ -88,7 +91,7 @@ def _load(audio, reference, system, uem, correct, transcript, uri) -> Opened:
     if transcript is not None:
         from reviewer.model.formats.transcripts import read_transcript
 
-        words = read_transcript(transcript)
+        words = read_transcript(transcript, speaker_prefix=speaker_prefix)
         if words.uri and uri and words.uri != uri:
             notes.append(f"{transcript} is about {words.uri!r}, not {uri!r}: using it anyway")
     document = Document(

@@ -31,11 +31,19 @@ class Review:
 
 
 def prepare(
-    audio=None, reference=None, system=None, uem=None, transcript=None, uri=None, correct=None
+    audio=None,
+    reference=None,
+    system=None,
+    uem=None,
+    transcript=None,
+    uri=None,
+    correct=None,
+    speaker_prefix=None,
 ) -> Review:
     """Load the files and start building the waveform (no window yet).
 
-    ``uri`` and ``correct`` are as in :func:`~reviewer.model.loading.load_document`.
+    ``uri``, ``correct`` and ``speaker_prefix`` are as in
+    :func:`~reviewer.model.loading.load_document`.
 
     Raises
     ------
@@ -43,7 +51,14 @@ def prepare(
         For unreadable input, naming the file and the problem.
     """
     opened = load_document(
-        audio, reference, system, uem, correct=correct, transcript=transcript, uri=uri
+        audio,
+        reference,
+        system,
+        uem,
+        correct=correct,
+        transcript=transcript,
+        uri=uri,
+        speaker_prefix=speaker_prefix,
     )
     return _review(opened.document, opened.notes)
 
@@ -263,6 +278,7 @@ class Controller:
                     request.transcript,
                     request.uri,
                     request.correct,
+                    request.speaker_prefix,
                 )
         except (FormatError, AudioError, ValueError, OSError) as error:
             QMessageBox.critical(parent, "Cannot open", str(error))

@@ -42,6 +42,7 @@ class OpenRequest:
     transcript: str | None = None
     uri: str | None = None  # the recording's id, when a corpus knows it
     correct: str | None = None  # the track the corrected one starts from
+    speaker_prefix: bool | None = None  # how an SRT/WebVTT transcript's 'Name:' is read
 
     @property
     def title(self) -> str:

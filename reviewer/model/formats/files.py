@@ -3,11 +3,14 @@
 Every reader of a text format decodes it here, with :func:`read_text` (whole files: SRT,
 WebVTT, TextGrid, EAF, JSON) or :func:`numbered_lines` (line formats: RTTM, UEM, STM, CTM,
 list files), so they all accept the same encodings and refuse the rest with the same words.
+The line formats split their fields with :func:`split_fields`, on ASCII blanks only, as
+NIST's tools do.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 import tempfile
@@ -22,6 +25,9 @@ from reviewer.model.time import TICKS_PER_SECOND, parse_seconds
 def input_files(path: str | Path, suffix: str) -> list[Path]:
     """The files a path names: itself, or every ``*suffix`` file in a directory (sorted).
 
+    The suffix is matched without regard to case (``.rttm`` takes ``X.RTTM`` too), as the
+    transcript formats are chosen by extension.
+
     Raises
     ------
     FormatError
@@ -29,7 +35,8 @@ def input_files(path: str | Path, suffix: str) -> list[Path]:
     """
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix == suffix and p.is_file())
+        wanted = suffix.lower()
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() == wanted and p.is_file())
         if not files:
             raise FormatError(path, None, f"directory holds no *{suffix} file")
         return files
@@ -242,8 +249,26 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
     yield from enumerate(lines, start=1)
 
 
+ASCII_BLANKS = " \t\n\r\f\v"
+"""The characters that separate fields in the NIST line formats (STM, CTM, RTTM, UEM):
+md-eval and sclite split on Perl's ``\\s`` over bytes, ASCII blanks only. A no-break space
+(U+00A0) or an ideographic space (U+3000) is part of a field, as in those tools."""
+
+_BLANK_RUN = re.compile(f"[{re.escape(ASCII_BLANKS)}]+")
+
+
+def split_fields(line: str) -> list[str]:
+    """The fields of a line, split on runs of :data:`ASCII_BLANKS` (none for a blank line).
+
+    Unlike ``str.split()``, a no-break space or any other non-ASCII blank stays inside its
+    field: ``Ana`` + U+00A0 + ``Maria`` is one speaker name, as md-eval and sclite read it.
+    """
+    stripped = line.strip(ASCII_BLANKS)
+    return _BLANK_RUN.split(stripped) if stripped else []
+
+
 def field_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(line number, whitespace-separated fields)`` of each line that has data.
+    """Yield ``(line number, fields)`` of each line that has data (:func:`split_fields`).
 
     Blank lines and ``#`` / ``;;`` comments are skipped.
 
@@ -253,31 +278,85 @@ def field_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
         As :func:`numbered_lines`.
     """
     for number, line in numbered_lines(path):
-        fields = line.split()
+        fields = split_fields(line)
         if fields and not fields[0].startswith(("#", ";;")):
             yield number, fields
+
+
+class WriteError(OSError):
+    """A file could not be written: names the file asked for and why, never a temporary one.
+
+    An :class:`OSError` (``filename`` is the target, ``strerror`` the problem), so callers
+    that catch write failures as such keep doing so.
+    """
+
+    def __init__(self, path: Path, problem: str, code: int | None = None):
+        super().__init__(code, problem, str(path))
+
+    def __str__(self) -> str:
+        return f"{self.filename}: cannot write: {self.strerror}"
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically: a temporary file beside it, then a rename.
 
     A reader never sees a half-written file, and a failed write leaves the old one intact.
+
+    Raises
+    ------
+    WriteError
+        If the file cannot be written, naming ``path`` (not the temporary file) and the
+        problem: no such directory, not a directory, permission denied, a directory in the
+        way, a full disk.
+    FormatError
+        If ``text`` holds a lone surrogate (half of a UTF-16 pair, which no UTF-8 file can
+        hold), naming ``path``; nothing is written.
     """
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(text[error.start])
+        raise FormatError(
+            path, None, f"cannot write U+{code:04X}: half of a UTF-16 pair, not a character"
+        ) from None
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+        )
+    except OSError as error:
+        raise _write_error(path, error, creating=True) from None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644 & ~_umask())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         try:
             os.unlink(temporary)
         except FileNotFoundError:
             pass
+        if isinstance(error, OSError):
+            raise _write_error(path, error, creating=False) from None
         raise
+
+
+def _write_error(path: Path, error: OSError, creating: bool) -> WriteError:
+    """The problem of a failed write, said of ``path`` and its directory."""
+    directory = path.parent
+    if creating and error.errno == errno.ENOENT and not directory.is_dir():
+        problem = f"no such directory {str(directory)!r}"
+    elif creating and error.errno == errno.ENOTDIR:
+        problem = f"{str(directory)!r} is not a directory"
+    elif creating and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        problem = f"{error.strerror or 'permission denied'} (in directory {str(directory)!r})"
+    elif error.errno == errno.EISDIR or (not creating and path.is_dir()):
+        problem = "it is a directory"
+    else:
+        problem = error.strerror or str(error)
+    return WriteError(path, problem[:1].lower() + problem[1:], error.errno)
 
 
 def _umask() -> int:

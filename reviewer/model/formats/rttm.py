@@ -28,7 +28,6 @@ What reviewer reads, following md-eval-22.pl (``get_rttm_file``, lines 500-611):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,15 +39,14 @@ from reviewer.model.formats.files import (
     input_files,
     numbered_lines,
     parse_time_field,
+    split_fields,
     write_text_atomic,
 )
 from reviewer.model.time import format_milliseconds, to_milliseconds
 
 _FIELDS = 10
-# md-eval splits on Perl's \s over bytes: ASCII blanks only. A no-break space (U+00A0) or an
-# ideographic space (U+3000) inside a speaker name is part of the name.
-_ASCII_BLANK = " \t\n\r\f\v"
-_ASCII_BLANKS = re.compile(f"[{re.escape(_ASCII_BLANK)}]+")
+# md-eval splits on Perl's \s over bytes: ASCII blanks only (split_fields). A no-break space
+# (U+00A0) or an ideographic space (U+3000) inside a speaker name is part of the name.
 
 #: Line types md-eval-22 knows (``%rttm_datatypes``, line 113); it refuses any other.
 KNOWN_TYPES = frozenset(
@@ -177,8 +175,8 @@ def _read_file(file: Path, recordings: dict[tuple[str, str], _Recording]) -> Non
     """Add one file's lines to ``recordings`` (keyed by file id and lower-case channel)."""
     lenient: dict[str, list[int]] = {}  # what md-eval accepts and reviewer reports, by kind
     for number, line in numbered_lines(file):
-        fields = _ASCII_BLANKS.split(line.strip(_ASCII_BLANK))
-        if not fields[0] or fields[0].startswith(("#", ";")):
+        fields = split_fields(line)
+        if not fields or fields[0].startswith(("#", ";")):
             continue
         kind = fields[0].upper()
         if kind == "SPKR-INFO":

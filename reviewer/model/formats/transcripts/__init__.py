@@ -5,9 +5,30 @@ raises :class:`~reviewer.model.formats.FormatError` naming the file and the line
 element: cue, tier, JSON path) and the problem, before anything is returned. What a reader
 honours in its own way or cannot represent is reported with a
 :class:`~reviewer.model.formats.FormatWarning` (file and line or place): no reader silently
-drops, merges, shifts or invents what a file says. Every writer writes atomically (a
-temporary file, then a rename) and raises ``ValueError`` before writing if the format
-cannot hold the transcript. RTTM takes part too, as utterances without text.
+drops, merges, shifts or invents what a file says; a file holding no utterance at all
+(empty, comments only) is read as an empty transcript with a warning. RTTM takes part too,
+as utterances without text.
+
+Every writer writes atomically (a temporary file, then a rename; a failure names the file
+asked for and the problem, :class:`~reviewer.model.formats.files.WriteError`) and returns a
+:class:`Written` saying what it wrote, in the format's own units, which ``reviewer
+convert`` prints (``wrote out.rttm: 6 turns of 2 speakers (1 utterance without speaker not
+written)``). What the format cannot hold is never left out silently: what it cannot hold
+at all is refused before anything is written (a
+:class:`~reviewer.model.formats.FormatError` naming the file: an SRT speaker name holding
+``:``, a zero-length utterance in a TextGrid), and everything else is written as well as
+the format allows and reported with one :class:`~reviewer.model.formats.FormatWarning` per
+kind on the written file (one ``reviewer: warning:`` line each): speakers the format has no
+field for (CTM), texts (RTTM), utterances or words not written (RTTM: utterances without
+speaker; CTM: utterances without text, words without times), word times (every format but
+CTM and JSON), speaker names written changed.
+
+Speaker names are never merged. A name a format cannot hold as written (blanks in an STM,
+CTM or RTTM field, a line break in a subtitle prefix) is written changed (``Ana Maria`` as
+``Ana_Maria``), and when that is another speaker's name, or one the format reserves
+(``unknown``, no speaker, in STM, TextGrid and EAF), a number is added (``Ana_Maria_2``);
+every change is reported, naming the old and the new name. Names the format holds are
+written as they are: a no-break space is a character of the name, not a blank.
 
 Every text is decoded by :func:`reviewer.model.formats.files.decode_text`: UTF-8 with or
 without byte order mark, UTF-16 (LE or BE) or UTF-32 with one, leading invisible marks
@@ -44,39 +65,53 @@ TextGrid  exact        a tier each; none   no                 no              em
 EAF       ms           a tier's            no                 read from the   dependent tiers
                        participant, else                      media file      (reported)
                        the tier
-JSON      exact        segment or word     yes (timed ones)   no              scores, language,
-                       ``speaker``                                            untimed words'
-                                                                              times (reported)
+JSON      exact        the segment's       yes (timed ones)   no              scores, language,
+                       ``speaker``; a                                         untimed words'
+                       segment is split                                       times (reported)
+                       where its words'
+                       ``speaker``
+                       changes
 RTTM      ms           yes                 no                 yes             texts, words,
                                                                               unattributed
                                                                               utterances
+                                                                              (reported)
 Text      none         ``Speaker:`` prefix no                 no              times (export
-                                                                              only, not read)
+                                                                              only, not read;
+                                                                              reported)
 ========  ===========  ==================  =================  ==============  ==================
+
+"Lost on the way" is what a format cannot hold, read or written; on writing, each such
+loss (and each speaker name written changed) is reported on the written file.
 
 What each reader honours, warns about and refuses
 -------------------------------------------------
-Each module's docstring is the full account; in short:
+Each module's docstring is the full account; in short (every reader also warns about a
+file holding no utterance):
 
-- **STM** (sclite): honours comments, ``unknown`` speakers, several recordings (the first,
+- **STM** (sclite): fields split on ASCII blanks, as sclite does (a no-break space is part
+  of a name or word). Honours comments, ``unknown`` speakers, several recordings (the first,
   or ``uri=``). Warns: several recordings; several channels of one recording (read
   together); the label field (``<o,f0,male>``), not kept; non-speech lines
   (``inter_segment_gap``, ``excluded_region``, ``ignore_time_segment_in_scoring``), not
   read. Refuses fewer than five fields, a bad, negative or backwards time.
-- **CTM** (sclite): words grouped into utterances at silences of 0.5 s or more. Warns:
+- **CTM** (sclite): fields split on ASCII blanks; words grouped into utterances at silences
+  of 0.5 s or more. Warns:
   several recordings, several channels, confidences (not kept). Refuses other than 5 or 6
   fields, bad times, a confidence that is neither a number nor ``NA``.
 - **SRT**: cue blocks by the ``srt`` library's grammar; formatting tags and ASS codes
   removed; timestamps parsed by reviewer. Warns: a timestamp without hours (read as
   minutes:seconds, where ``srt`` reads a minute), a fraction of other than three digits
-  (read as a decimal fraction), cues holding several speakers, prefixes not taken for
-  speakers. Refuses text that is not a cue, a bad timing, a backwards cue.
+  (read as a decimal fraction), none (``00:00:1``, read as whole seconds), 60 or more
+  minutes or seconds (added up, as players do), cues holding several speakers, prefixes
+  taken for speakers by the conservative rule (naming them) or not taken. Refuses text
+  that is not a cue, a bad timing, a backwards cue.
 - **WebVTT**: parsed by the W3C rules (header, identifiers, hour-less timestamps, cue
   settings, ``NOTE`` / ``STYLE`` / ``REGION`` blocks, tags and character references).
   Warns: ``X-TIMESTAMP-MAP`` (times read as written, not moved to the MPEG-TS clock),
   inline timestamps and ruby text (not read), text outside any cue, cues holding several
-  speakers, prefixes not taken for speakers. Refuses a missing ``WEBVTT`` signature, a
-  timing line or timestamp the specification does not allow, a backwards cue.
+  speakers, prefixes taken for speakers by the conservative rule (naming them) or not
+  taken. Refuses a missing ``WEBVTT`` signature, a timing line or timestamp the
+  specification does not allow (minutes or seconds of 60 or more too), a backwards cue.
 - **TextGrid**: read by Praat's own token rules (long and short forms, ``!`` comments,
   ``""`` in texts, exponents, negative time domains), or praatio's JSON form. Warns: 8-bit
   text, point tiers (not read), overlapping intervals in a tier, tiers sharing a name,
@@ -88,38 +123,53 @@ Each module's docstring is the full account; in short:
   dependent tiers (not read), several tiers of one participant. Refuses malformed XML,
   ``TIME_UNITS`` other than milliseconds, missing time slots, backwards annotations.
 - **JSON** (Whisper, WhisperX, whisper.cpp ``-oj``): a WhisperX segment whose words have
-  several speakers is split where the speaker changes. Warns: words without times (kept in
-  the text only), whisper.cpp speaker turns and tokens (not read). Refuses invalid JSON
-  (with its line) and bad values (with their JSON path).
+  several speakers is split where the speaker changes, the parts covering the segment
+  (the first from its start, the last to its end). Warns: words without times (kept in the
+  text only), words whose times lie outside their segment (read as written), a segment
+  whose words name several speakers but cannot be split (a stretch without timed words),
+  a segment speaker other than its words', whisper.cpp speaker turns and tokens (not
+  read). Refuses invalid JSON (with its line) and bad values (with their JSON path).
 
 In detail:
 
 - *ms*: written rounded to the millisecond; *exact*: written as full-precision decimals and
   read back to the same tick.
-- Line breaks and runs of blanks inside a text become single spaces in every format but
-  TextGrid, EAF and JSON; blanks inside a speaker name or file id become ``_`` in the
-  whitespace-separated formats (STM, CTM, RTTM).
-- CTM: an utterance without word timings is written as its words sharing its time evenly;
-  on reading, words are grouped into utterances at silences of 0.5 s or more, so utterances
-  closer than that are merged. An utterance without text writes nothing.
+- Line breaks and runs of ASCII blanks inside a text become single spaces in every format
+  but TextGrid, EAF and JSON (a no-break space is kept); ASCII blanks inside a speaker name
+  or file id become ``_`` in the whitespace-separated formats (STM, CTM, RTTM), a number
+  added when the name would then be another speaker's (reported, see above).
+- Word times are written by CTM and JSON only; the other writers report them lost.
+- CTM: an utterance without word timings is written as its words sharing its time evenly
+  (reported); a word without times (in the text only) is not written (reported); speakers
+  are not written (reported); on reading, words are grouped into utterances at silences of
+  0.5 s or more, so utterances closer than that are merged. An utterance without text
+  writes nothing (reported).
+- RTTM: utterances without speaker are not written, nor texts (reported).
 - SRT / WebVTT speakers (:mod:`~reviewer.model.formats.transcripts.cues`): a ``<v Name>``
-  voice tag is always read. A ``Name: text`` prefix is read as a speaker only when the file
-  uses prefixes throughout (``speaker_prefix=None``, the default: at least half of the
-  cues start with a short name-like prefix and the same few names recur), always
-  (``speaker_prefix=True``) or never (``False``); otherwise it stays in the text, with a
-  warning. A cue with several speakers (``- Ana: ...`` / ``- Bruno: ...`` dialogue lines,
-  several voices) gives one utterance per speaker, each spanning the whole cue, since the
-  cue does not say who speaks when (reported as overlap, never split into invented
-  times). SRT is written with ``Name:`` prefixes, read back as speakers when the file is
-  read with ``speaker_prefix=True`` (or when its names recur); WebVTT with voice tags.
+  voice tag is always read. A ``Name: text`` prefix is read as a speaker always
+  (``speaker_prefix=True``), never (``False``), or by default (``None``) only when the file
+  uses prefixes throughout (at least two prefixed turns, at least half of the turns with
+  text prefixed, one name starting two turns or more, at most two names or one for every
+  two prefixed turns; a name is short and capitalised: see the module) or in a dialogue cue
+  whose dash lines each start with a different name. A prefix not read so stays in the
+  text, with a warning saying how to ask for it (``--speaker-prefix yes``); a prefix read so
+  by the default rule is reported too, naming the speakers and how to keep the prefixes as
+  text (``--speaker-prefix no``). A cue with several speakers (``- Ana: ...`` /
+  ``- Bruno: ...`` dialogue lines, several voices) gives one utterance per speaker, each
+  spanning the whole cue, since the cue does not say who speaks when (reported as
+  overlap, never split into invented times). SRT is written with ``Name:`` prefixes, read
+  back as speakers with ``speaker_prefix=True`` (or by the rule when its names recur);
+  WebVTT with voice tags.
 - TextGrid / EAF: a tier cannot hold a zero-length utterance (EAF: under a millisecond) nor
-  two overlapping utterances of one speaker; the writer refuses them (``ValueError``).
+  two overlapping utterances of one speaker; the writer refuses them (a
+  :class:`~reviewer.model.formats.FormatError` naming the file). A TextGrid interval
+  without text is silence: utterances without text are reported lost.
 - STM / CTM / RTTM files can hold several recordings: the registry reads the first (with a
   warning); :func:`read_stm`, :func:`read_ctm` and :func:`read_rttm_transcript` take
   ``uri=`` to choose.
 """
 
-from reviewer.model.formats.transcripts.common import UNKNOWN_SPEAKER
+from reviewer.model.formats.transcripts.common import UNKNOWN_SPEAKER, Written
 from reviewer.model.formats.transcripts.ctm import (
     UTTERANCE_GAP,
     format_ctm,
@@ -157,6 +207,7 @@ __all__ = [
     "UNKNOWN_SPEAKER",
     "UTTERANCE_GAP",
     "TranscriptFormat",
+    "Written",
     "convert",
     "format_ctm",
     "format_plain_text",

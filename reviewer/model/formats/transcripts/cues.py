@@ -3,13 +3,18 @@
 SRT and WebVTT mark a cue's speaker in three ways, read here for both:
 
 - a voice tag, ``<v Ana>bom dia</v>`` (WebVTT, section 4.2.2; also met in SRT files): always
-  read. A cue with the voices of several speakers gives one utterance per speaker.
+  read, the name as written but for runs of ASCII blanks, one space (a no-break space is
+  part of the name: ``Ana Maria`` and ``Ana``+U+00A0+``Maria`` are two speakers). A cue with
+  the voices of several speakers gives one utterance per speaker.
 - a dialogue cue, whose lines start with a dash (``- Ana: bom dia`` / ``- Bruno: oi``), the
   subtitle convention for two speakers sharing a cue: each dash line is one speaker's turn.
 - a ``Name:`` prefix (``Ana: bom dia``; WhisperX writes ``[SPEAKER_00]: ...``). Plain text
   has colons too (Whisper writes ``The agenda for today: budget and hiring.``), so with
   ``speaker_prefix=None`` a prefix is taken for a speaker only when the file as a whole uses
-  them so (the rule below); ``True`` takes every prefix, ``False`` none.
+  them so (the rule below); ``True`` takes the prefix of every cue's first line and dash
+  line (any name of up to 64 characters without ``:``, ``<``, ``>``), and of a later line
+  when it is name-like (a wrapped sentence, ``and the reason is: money``, is not a speaker
+  change); ``False`` none.
 
 The conservative rule (``speaker_prefix=None``)
 -----------------------------------------------
@@ -26,7 +31,11 @@ today`` nor ``Here's the thing``). The file's prefixes are speakers when all hol
 
 Otherwise only the dialogue cues whose dash lines each start with a different name-like
 prefix (``- Ana: bom dia`` / ``- Bruno: oi``) are read as spoken by those names, and the
-other prefixes stay text, with a warning saying how to ask for them.
+other prefixes stay text, with a warning saying how to ask for them
+(``--speaker-prefix yes``). Whenever the rule reads prefixes as speakers (two cues
+``WARNING: High voltage.`` and ``WARNING: Keep out.`` pass it), a warning names the
+speakers so read, their number of cues, and how to keep the prefixes as text
+(``--speaker-prefix no``): a speaker is never taken from the text unsaid.
 
 A subtitle does not say who speaks when inside a cue, so each speaker of a cue with several
 is given the cue's whole span (their utterances overlap) and this is reported: no time is
@@ -44,6 +53,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.model.formats.errors import warn
+from reviewer.model.formats.files import split_fields
 from reviewer.model.transcript import Utterance
 
 SpeakerPrefix = bool | None
@@ -224,6 +234,7 @@ def cue_utterances(
     utterances: list[Utterance] = []
     shared: list[tuple[Cue, list[str | None]]] = []
     candidates: list[tuple[Cue, str]] = []
+    taken: list[tuple[Cue, list[str]]] = []  # speakers the rule read from prefixes, by cue
     for index, cue in enumerate(cues):
         if index in voiced:
             turns = voiced[index]
@@ -231,6 +242,9 @@ def cue_utterances(
             lines = lined[index]
             prefixes_on = speaker_prefix is not False and (accepted or _named_dialogue(lines))
             turns = _turns(lines, prefixes_on, strict=speaker_prefix is not True)
+            named = [t.speaker for t in turns if t.speaker]
+            if speaker_prefix is None and named:
+                taken.append((cue, named))
             if speaker_prefix is None and not prefixes_on:
                 found = next(
                     (f for line in lines if (f := split_prefix(line.text, strict=True))), None
@@ -241,6 +255,8 @@ def cue_utterances(
         if len(turns) > 1:
             shared.append((cue, [t.speaker for t in turns]))
         utterances.extend(Utterance(cue.start, cue.end, t.text, t.speaker) for t in turns)
+    if taken:
+        _warn_taken(path, taken, accepted)
     if shared:
         _warn_shared(path, shared)
     if candidates:
@@ -263,7 +279,9 @@ def _voice_turns(text: str, clean: Callable[[str], str]) -> list[_Turn] | None:
         turns.append(_Turn(speaker, text[position : match.start()]))
         position = match.end()
         opening = not match.group(0).startswith("</")
-        speaker = (" ".join((match.group(1) or "").split()) or None) if opening else None
+        # WebVTT collapses ASCII blanks in an annotation; a no-break space is the name's
+        name = _one_line(match.group(1) or "")
+        speaker = name if opening and name.strip() else None
     turns.append(_Turn(speaker, text[position:]))
     return [_Turn(t.speaker, _one_line(clean(t.text))) for t in turns]
 
@@ -325,7 +343,8 @@ def _merged(turns: list[_Turn]) -> list[_Turn]:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Runs of ASCII blanks and line breaks as single spaces; other spaces kept."""
+    return " ".join(split_fields(text))
 
 
 # -- reports ------------------------------------------------------------------------------------
@@ -342,6 +361,28 @@ def _warn_shared(path: Path, shared: list[tuple[Cue, list[str | None]]]) -> None
         "speakers: each speaker's words are read "
         "as an utterance spanning the whole cue, so they overlap (a cue does not say who "
         "speaks when)",
+    )
+
+
+def _warn_taken(path: Path, taken: list[tuple[Cue, list[str]]], accepted: bool) -> None:
+    cue = taken[0][0]
+    cues_of: Counter[str] = Counter()
+    for _, names in taken:
+        cues_of.update(list(dict.fromkeys(names)))  # once a cue, in order: ties by first
+    shown = ", ".join(
+        f"{name!r} ({count} cue{'s' if count > 1 else ''})"
+        for name, count in cues_of.most_common(5)
+    ) + (f" and {len(cues_of) - 5} more" if len(cues_of) > 5 else "")
+    why = (
+        "the file uses them throughout (the same few names starting most cues)"
+        if accepted
+        else "each is a dialogue cue ('- Name: ...' lines, a different name on each)"
+    )
+    warn(
+        path,
+        cue.line,
+        f"'Name:' prefixes read as speakers {shown}, because {why}; if they are part of the "
+        "text, read it with --speaker-prefix no",
     )
 
 

@@ -19,12 +19,18 @@ Read, with a warning
     aligned (no ``TIME_VALUE``), placed evenly between the aligned time slots around it in
     ``TIME_ORDER``; several independent tiers of one participant (read
     as one speaker); dependent tiers (translations, glosses, words: symbolic or time
-    subdivisions, associations), whose annotations are not read.
+    subdivisions, associations), whose annotations are not read; a file without any
+    annotation.
 Refused
     A document that is not well-formed XML (with the line), not an ``ANNOTATION_DOCUMENT``,
     ``TIME_UNITS`` other than milliseconds, a time that is not a whole number, an
     annotation referring to a missing time slot, or ending before it starts, or (after the
     media offset) before time 0.
+Written, with a warning on the written file
+    Word times; a speaker name with blanks at its ends, or ``unknown`` (the tier of no
+    speaker), written changed, with a number added if it would be another speaker's.
+    Refused, naming the file: an utterance under a millisecond, two overlapping utterances
+    of one speaker.
 """
 
 from __future__ import annotations
@@ -42,10 +48,17 @@ from reviewer.model.formats.errors import FormatError, warn
 from reviewer.model.formats.files import read_text, write_text_atomic
 from reviewer.model.formats.transcripts.common import (
     TICKS_PER_MILLISECOND,
+    Losses,
+    Written,
     by_tier,
+    cannot_write,
     check_span,
     check_time,
+    empty_warning,
+    reserved_unknown,
     speaker_from_name,
+    speaker_names,
+    word_times_not_kept,
 )
 from reviewer.model.time import format_seconds, to_milliseconds
 from reviewer.model.transcript import Transcript, Utterance
@@ -117,7 +130,7 @@ def read_eaf(path: str | Path) -> Transcript:
             if utterance is not None:
                 utterances.append(utterance)
     _report(path, origin, media, unaligned, tiers_of)
-    return Transcript(utterances, uri=_media_uri(media))
+    return empty_warning(path, Transcript(utterances, uri=_media_uri(media)))
 
 
 def _media(header: ElementTree.Element | None) -> ElementTree.Element | None:
@@ -267,16 +280,31 @@ def _media_uri(media: ElementTree.Element | None) -> str | None:
     return None
 
 
-def write_eaf(path: str | Path, transcript: Transcript) -> None:
+def write_eaf(path: str | Path, transcript: Transcript) -> Written:
     """Write a transcript to an EAF file atomically, one tier per speaker.
+
+    Utterances without speaker go to the tier ``unknown``; a speaker name with blanks at
+    its ends (which the reader drops) or named ``unknown`` is written changed, never
+    merged with another. Word times, which EAF tiers written here do not hold, are reported
+    with a :class:`~reviewer.model.formats.FormatWarning` on ``path`` once it is written.
 
     Raises
     ------
-    ValueError
-        If an utterance lasts less than a millisecond, or overlaps another one of its
-        speaker.
+    FormatError
+        Naming ``path``, if an utterance lasts less than a millisecond, or overlaps another
+        one of its speaker; nothing is written then.
     """
-    tiers = by_tier(transcript, "an EAF file")
+    path = Path(path)
+    losses = Losses()
+    names = speaker_names(
+        transcript,
+        losses,
+        str.strip,
+        "a participant is read without blanks at its ends",
+        reserved_unknown,
+    )
+    tiers = by_tier(path, transcript, "an EAF file", names)
+    word_times_not_kept(transcript, losses, "an EAF file")
     document = pympi.Elan.Eaf(author="reviewer")
     document.remove_tier("default")
     for name, utterances in tiers.items():
@@ -284,9 +312,11 @@ def write_eaf(path: str | Path, transcript: Transcript) -> None:
         for utterance in utterances:
             start, end = to_milliseconds(utterance.start), to_milliseconds(utterance.end)
             if end <= start:
-                raise ValueError(
+                raise cannot_write(
+                    path,
                     f"an EAF file cannot hold the utterance of {name} at {start} ms: "
-                    "it lasts less than a millisecond"
+                    "it lasts less than a millisecond",
                 )
             document.add_annotation(name, start, end, utterance.text)
     write_text_atomic(path, _XML_DECLARATION + pympi.Elan.to_string(document) + "\n")
+    return losses.written(path, transcript, len(transcript), "annotation", len(transcript.speakers))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.model.formats.errors import FormatError
+from reviewer.model.formats.transcripts.common import Written
 from reviewer.model.formats.transcripts.ctm import read_ctm, write_ctm
 from reviewer.model.formats.transcripts.cues import SpeakerPrefix
 from reviewer.model.formats.transcripts.eaf import read_eaf, write_eaf
@@ -21,7 +22,7 @@ from reviewer.model.formats.transcripts.whisper import read_whisper_json, write_
 from reviewer.model.transcript import Transcript
 
 Reader = Callable[..., Transcript]
-Writer = Callable[[Path, Transcript], None]
+Writer = Callable[[Path, Transcript], Written]
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ class TranscriptFormat:
     read
         The reader, or None for an export-only format.
     write
-        The writer.
+        The writer: it returns what it wrote (:class:`Written`) and reports what the format
+        cannot hold with a :class:`~reviewer.model.formats.FormatWarning` on the file.
     prefixes
         Whether the reader reads ``Name: text`` speaker prefixes (and so takes
         ``speaker_prefix=``).
@@ -147,7 +149,9 @@ def read_transcript(
     return chosen.read(path, **options)
 
 
-def write_transcript(path: str | Path, transcript: Transcript, format: str | None = None) -> None:
+def write_transcript(
+    path: str | Path, transcript: Transcript, format: str | None = None
+) -> Written:
     """Write a transcript atomically in any format.
 
     Parameters
@@ -159,15 +163,28 @@ def write_transcript(path: str | Path, transcript: Transcript, format: str | Non
     format
         A format name (see :data:`FORMATS`); by default, from the file's extension.
 
+    Returns
+    -------
+    Written
+        What was written, counted in the format's units; :meth:`Written.summary` says it.
+
+    Warns
+    -----
+    FormatWarning
+        On ``path``, once written, for each thing the format cannot hold: speakers or
+        texts it has no place for, utterances or words not written, speaker names written
+        changed (never merged: see the package docstring), word times.
+
     Raises
     ------
     FormatError
-        For an unknown format.
-    ValueError
-        If the format cannot hold the transcript (see each writer); nothing is written.
+        For an unknown format, or naming ``path`` if the format cannot hold the transcript
+        (see each writer); nothing is written then.
+    WriteError
+        If the file cannot be written (no such directory, permission denied), naming it.
     """
     path = Path(path)
-    transcript_format(path, format).write(path, transcript)
+    return transcript_format(path, format).write(path, transcript)
 
 
 def convert(
@@ -175,7 +192,7 @@ def convert(
     target: str | Path,
     to: str | None = None,
     speaker_prefix: SpeakerPrefix = None,
-) -> Transcript:
+) -> Written:
     """Convert a transcript (or RTTM) file to another format.
 
     Parameters
@@ -192,17 +209,18 @@ def convert(
 
     Returns
     -------
-    Transcript
-        What was read (and written, as far as the target format keeps it).
+    Written
+        What was written (its ``transcript`` is what was read); what the target format
+        could not hold is reported as by :func:`write_transcript`.
 
     Raises
     ------
     FormatError
-        For unknown formats or malformed input; nothing is written then.
-    ValueError
-        If the target format cannot hold the transcript; nothing is written then.
+        For unknown formats or malformed input, or if the target format cannot hold the
+        transcript; nothing is written then.
+    WriteError
+        If the target cannot be written, naming it.
     """
     target_format = transcript_format(target, to)
     transcript = read_transcript(source, speaker_prefix=speaker_prefix)
-    target_format.write(Path(target), transcript)
-    return transcript
+    return target_format.write(Path(target), transcript)

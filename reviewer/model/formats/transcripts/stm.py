@@ -5,14 +5,16 @@ Each line is::
     <file-id> <channel> <speaker> <start> <end> [<label>] <text ...>
 
 with times in seconds, an optional label such as ``<o,f0,male>`` and the words to the end of
-the line (possibly none), as sclite's ``stm`` format describes it.
+the line (possibly none), as sclite's ``stm`` format describes it. Fields are separated by
+ASCII blanks only, as sclite splits them: a no-break space is part of a name or word.
 
 Honoured
     UTF-8 (or UTF-16 with a byte order mark); blank lines and ``;;`` / ``#`` comments
     (``;; LABEL`` definitions included) skipped. A speaker named ``unknown`` is read as no
     speaker. Several recordings (file ids): the first is read, or the one asked for.
 Read, with a warning
-    A file holding several recordings (which one was read); a recording with several
+    A file without any utterance (empty, or comments only); a file holding several
+    recordings (which one was read); a recording with several
     channels (``A`` / ``B`` of a telephone call), read together as one transcript; the
     label field, which is not kept; the lines sclite does not score as speech (speaker
     ``inter_segment_gap`` or ``excluded_region``, text ``ignore_time_segment_in_scoring``),
@@ -20,6 +22,11 @@ Read, with a warning
 Refused
     A line with fewer than five fields, a time that is not a number, negative, or beyond
     82 years, an utterance ending before it starts (naming the line).
+Written, with a warning on the written file
+    Word times (STM holds utterances); a file id or speaker name with ASCII blanks, written
+    with ``_`` for them, and one that would then be another speaker's name, or ``unknown``
+    (no speaker), ``inter_segment_gap`` or ``excluded_region``, written with a number added
+    (``Ana_Maria_2``): speakers are never merged.
 """
 
 from __future__ import annotations
@@ -30,12 +37,18 @@ from pathlib import Path
 from reviewer.model.formats.errors import FormatError, warn
 from reviewer.model.formats.files import field_lines, parse_time_field, write_text_atomic
 from reviewer.model.formats.transcripts.common import (
+    UNKNOWN_SPEAKER,
+    Losses,
+    Written,
     check_span,
+    empty_warning,
+    file_id,
     one_line,
     pick_recording,
     speaker_from_name,
-    speaker_name,
+    speaker_names,
     token,
+    word_times_not_kept,
 )
 from reviewer.model.time import format_seconds
 from reviewer.model.transcript import Transcript, Utterance
@@ -44,9 +57,9 @@ _MIN_FIELDS = 5
 _NON_SPEECH_SPEAKERS = frozenset({"inter_segment_gap", "excluded_region"})
 _NON_SPEECH_TEXT = "ignore_time_segment_in_scoring"
 _LABEL_FOR_TEXT = "<o>"
+"""The label written before a text that starts with ``<``, so it is not read as a label."""
 _PLAIN_LABELS = frozenset({"<o>", "<>"})
 """Labels that say nothing (reviewer writes ``<o>`` before a text starting with ``<``)."""
-"""The label written before a text that starts with ``<``, so it is not read as a label."""
 
 
 def read_stm(path: str | Path, uri: str | None = None) -> Transcript:
@@ -97,10 +110,10 @@ def read_stm(path: str | Path, uri: str | None = None) -> Transcript:
             Utterance(start, end, " ".join(words), speaker_from_name(fields[2]))
         )
     if not recordings and uri is None:
-        return Transcript()
+        return empty_warning(path, Transcript())
     uri, recording = pick_recording(path, recordings, uri)
     recording.report(path, uri)
-    return Transcript(recording.utterances, uri=uri)
+    return empty_warning(path, Transcript(recording.utterances, uri=uri))
 
 
 @dataclass
@@ -145,22 +158,36 @@ def _is_non_speech(speaker: str, words: list[str]) -> bool:
     )
 
 
-def format_stm(transcript: Transcript, uri: str, channel: str = "1") -> str:
+def format_stm(
+    transcript: Transcript, uri: str, channel: str = "1", losses: Losses | None = None
+) -> str:
     """Format a transcript as STM lines (times with millisecond precision).
 
-    Blanks inside the file id or a speaker name become ``_``; an utterance without speaker
-    is written as speaker ``unknown``; line breaks in a text become spaces.
+    An utterance without speaker is written as speaker ``unknown``; line breaks and runs of
+    blanks in a text become single spaces. A file id or speaker name an STM field cannot
+    hold is written changed, never merged with another (see
+    :func:`~reviewer.model.formats.transcripts.common.speaker_names`), and word times are
+    not written: each is recorded in ``losses``.
     """
-    file_id = token(uri)
+    losses = losses if losses is not None else Losses()
+    written_id = file_id(uri, losses)
+    names = speaker_names(
+        transcript,
+        losses,
+        token,
+        "blanks become '_' in an STM field",
+        _reserved,
+    )
+    word_times_not_kept(transcript, losses, "STM")
     lines = []
     for utterance in transcript:
         text = one_line(utterance.text)
         if text.startswith("<"):
             text = f"{_LABEL_FOR_TEXT} {text}"
         fields = [
-            file_id,
+            written_id,
             channel,
-            token(speaker_name(utterance.speaker)),
+            names[utterance.speaker] if utterance.speaker else UNKNOWN_SPEAKER,
             format_seconds(utterance.start),
             format_seconds(utterance.end),
             text,
@@ -169,10 +196,24 @@ def format_stm(transcript: Transcript, uri: str, channel: str = "1") -> str:
     return "".join(lines)
 
 
-def write_stm(path: str | Path, transcript: Transcript) -> None:
-    """Write a transcript to an STM file atomically.
+def _reserved(name: str) -> str | None:
+    """Why a speaker name means something else in STM (sclite's non-speech speakers)."""
+    if name == UNKNOWN_SPEAKER:
+        return f"{UNKNOWN_SPEAKER!r} means no speaker"
+    if name.lower() in _NON_SPEECH_SPEAKERS:
+        return f"{name!r} marks a region sclite does not score"
+    return None
 
-    The file id is the transcript's ``uri``, or the file name without extension.
+
+def write_stm(path: str | Path, transcript: Transcript) -> Written:
+    """Write a transcript to an STM file atomically (see :func:`format_stm`).
+
+    The file id is the transcript's ``uri``, or the file name without extension. What STM
+    cannot hold is reported with a :class:`~reviewer.model.formats.FormatWarning` on
+    ``path`` once it is written.
     """
     path = Path(path)
-    write_text_atomic(path, format_stm(transcript, transcript.uri or path.stem))
+    losses = Losses()
+    text = format_stm(transcript, transcript.uri or path.stem, losses=losses)
+    write_text_atomic(path, text)
+    return losses.written(path, transcript, len(transcript), "utterance", len(transcript.speakers))

@@ -7,22 +7,33 @@ Honoured
     line, a timing line, then text up to a blank line (a blank line inside a cue's text is
     kept when what follows is not a cue), so no text is left between cues unread.
     Timestamps ``H:MM:SS,mmm`` with any number of hour digits and ``,`` ``.`` or ``:``
-    before the milliseconds. Text lines are joined with spaces; formatting tags (``<i>``,
-    ``<b>``, ``<u>``, ``<s>``, ``<font ...>``) and ASS override codes (``{\an8}``) are
-    removed as players remove them; other text in angle brackets is kept. Speakers: a
-    ``<v Name>`` voice tag, a dialogue cue (``- Ana: ...`` / ``- Bruno: ...``) or a
-    ``Name:`` prefix, as :mod:`~reviewer.model.formats.transcripts.cues` says.
+    before the milliseconds (and the full-width separators the ``srt`` library takes).
+    Text lines are joined with spaces; formatting tags (``<i>``, ``<b>``, ``<u>``, ``<s>``,
+    ``<font ...>``) and ASS override codes (``{\an8}``) are removed as players remove them;
+    other text in angle brackets is kept. Speakers: a ``<v Name>`` voice tag, a dialogue
+    cue (``- Ana: ...`` / ``- Bruno: ...``) or a ``Name:`` prefix, as
+    :mod:`~reviewer.model.formats.transcripts.cues` says.
 Read, with a warning
     A timestamp without hours (``00:01,000``), read as minutes and seconds (the ``srt``
     library reads one minute); a fraction of other than three digits (``00:00:01,5``),
-    read as a decimal fraction, 1.5 s (ffmpeg and VLC read 1.005 s); a cue holding several
-    speakers; ``Name:`` prefixes the conservative rule does not take for speakers.
+    read as a decimal fraction, 1.5 s (ffmpeg and VLC read 1.005 s); a timestamp without
+    milliseconds (``00:00:1``, often one cut short), read as whole seconds; 60 or more
+    minutes or seconds (``00:00:60,000``, ``00:99:04,000``), added up as the ``srt``
+    library and players do; a cue holding several speakers; ``Name:`` prefixes the
+    conservative rule takes for speakers (which, and how to turn it off), and those it
+    does not; a file without any cue.
 Not kept
     Cue numbers (players ignore them), position coordinates after the timing
     (``X1:100 X2:600 ...``) and styling: layout, not words.
 Refused
     Text that is not a cue (naming its line), a timing that cannot be read, a cue that
     ends before it starts.
+Written, with a warning on the written file
+    Word times; a speaker name with line breaks or runs of blanks, written on one line with
+    single spaces (a number added if that is another speaker's name); formatting tags in a
+    text, which a reader removes; a text without speaker that starts like a ``Name:``
+    prefix. A name that cannot be a prefix (holding ``:``, ``<`` or ``>``, say) is
+    refused, naming the file.
 """
 
 from __future__ import annotations
@@ -36,17 +47,35 @@ import srt
 from reviewer.model.formats.errors import FormatError, warn
 from reviewer.model.formats.files import read_text, write_text_atomic
 from reviewer.model.formats.transcripts.common import (
+    Losses,
+    Written,
+    cannot_write,
     check_span,
     check_time,
+    empty_warning,
     line_of,
+    one_line,
+    plural,
+    prefix_lookalikes,
+    speaker_names,
     timedelta_from_ticks,
     with_speaker_prefix,
+    word_times_not_kept,
 )
-from reviewer.model.formats.transcripts.cues import Cue, SpeakerPrefix, cue_utterances
+from reviewer.model.formats.transcripts.cues import (
+    Cue,
+    SpeakerPrefix,
+    cue_utterances,
+    writable_prefix,
+)
 from reviewer.model.time import TICKS_PER_SECOND, parse_seconds
 from reviewer.model.transcript import Transcript
 
-_TIMESTAMP = re.compile(r"([0-9]+)([,:.;])([0-9]+)([,:.;])([0-9]+)(?:([,:.;])([0-9]*))?")
+_SEPARATOR = "[,:.;\uff0c\uff0e\u3002\uff1a]"  # srt's, with full-width ones (，．。：)
+_TIMESTAMP = re.compile(
+    f"([0-9]+)({_SEPARATOR})([0-9]+)({_SEPARATOR})([0-9]+)(?:({_SEPARATOR})([0-9]*))?"
+)
+_FRACTION_SEPARATORS = ",.\uff0c\uff0e\u3002"
 _FORMATTING = re.compile(r"</?(?:[ibus]|font|v)(?:[\s.][^>]*)?>|\{\\[^}]*\}", re.IGNORECASE)
 _MAX_DIGITS = 12
 _LONG_RUN = 25
@@ -75,7 +104,12 @@ def read_srt(path: str | Path, speaker_prefix: SpeakerPrefix = None) -> Transcri
     # srt's grammar knows LF and CR LF; old Mac files end lines with CR alone
     text, shield = _Shield.of(re.sub(r"\r\n?", "\n", read_text(path)))
     cues = []
-    odd_times: dict[str, list[tuple[Cue, str]]] = {"hours": [], "fraction": []}
+    odd_times: dict[str, list[tuple[Cue, str]]] = {
+        "hours": [],
+        "fraction": [],
+        "no fraction": [],
+        "sixty": [],
+    }
     position = 0
     while (match := srt.SRT_REGEX.match(text, position)) is not None:
         position = match.end()
@@ -95,7 +129,7 @@ def read_srt(path: str | Path, speaker_prefix: SpeakerPrefix = None) -> Transcri
             f"not a valid SRT cue: {shield.restored(rest, position).strip()[:60]!r}",
         )
     _warn_times(path, odd_times)
-    return Transcript(cue_utterances(path, cues, speaker_prefix, _clean))
+    return empty_warning(path, Transcript(cue_utterances(path, cues, speaker_prefix, _clean)))
 
 
 class _Shield:
@@ -144,18 +178,37 @@ def _timestamp(
     if match is None:  # srt's grammar and this pattern accept the same strings
         raise FormatError(path, line, f"{name}: timestamp {raw!r} cannot be read")
     first, _, second, separator, third, fraction_separator, fraction = match.groups()
-    if fraction_separator is None and separator in ",.":
+    cue = Cue(name, line, 0, 0, "")
+    if fraction_separator is None and separator in _FRACTION_SEPARATORS:
         hours, minutes, seconds, fraction = "0", first, second, third
-        odd["hours"].append((Cue(name, line, 0, 0, ""), raw))
+        odd["hours"].append((cue, raw))
     else:
         hours, minutes, seconds, fraction = first, second, third, fraction or ""
+        if not fraction:
+            odd["no fraction"].append((cue, raw))
     if max(len(hours), len(minutes), len(seconds)) > _MAX_DIGITS or len(fraction) > _MAX_DIGITS:
         raise FormatError(path, line, f"{name}: timestamp {raw[:40]!r} is too large")
     if fraction and len(fraction) != 3:
-        odd["fraction"].append((Cue(name, line, 0, 0, ""), raw))
+        odd["fraction"].append((cue, raw))
+    if int(minutes) > 59 or int(seconds) > 59:
+        odd["sixty"].append((cue, raw))
     whole = (int(hours) * 60 + int(minutes)) * 60 + int(seconds)
     ticks = whole * TICKS_PER_SECOND + (parse_seconds(f"0.{fraction}") if fraction else 0)
     return check_time(path, line, name, ticks)
+
+
+_ODD_TIMES = {
+    "hours": "has no hours: read as minutes:seconds,milliseconds",
+    "fraction": (
+        "has a fraction of other than three digits: read as a decimal fraction of a second "
+        "(',5' is 0.5 s; ffmpeg and VLC read 5 ms)"
+    ),
+    "no fraction": ("has no milliseconds (a timestamp cut short?): read as whole seconds, ',000'"),
+    "sixty": (
+        "has 60 or more minutes or seconds, which SRT writes below 60: read by adding them "
+        "up, as players do ('00:00:60,000' is one minute)"
+    ),
+}
 
 
 def _warn_times(path: Path, odd: dict[str, list[tuple[Cue, str]]]) -> None:
@@ -164,18 +217,7 @@ def _warn_times(path: Path, odd: dict[str, list[tuple[Cue, str]]]) -> None:
             continue
         cue, raw = found[0]
         others = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        if kind == "hours":
-            problem = (
-                f"{cue.name}: timestamp {raw!r}{others} has no hours: read as "
-                "minutes:seconds,milliseconds"
-            )
-        else:
-            problem = (
-                f"{cue.name}: timestamp {raw!r}{others} has a fraction of other than three "
-                "digits: read as a decimal fraction of a second (',5' is 0.5 s; ffmpeg and "
-                "VLC read 5 ms)"
-            )
-        warn(path, cue.line, problem)
+        warn(path, cue.line, f"{cue.name}: timestamp {raw!r}{others} {_ODD_TIMES[kind]}")
 
 
 def _clean(text: str) -> str:
@@ -183,26 +225,60 @@ def _clean(text: str) -> str:
     return _FORMATTING.sub("", text)
 
 
-def format_srt(transcript: Transcript) -> str:
+def format_srt(
+    transcript: Transcript, losses: Losses | None = None, path: Path | None = None
+) -> str:
     """Format a transcript as SRT cues, ``Speaker: text`` when the speaker is known.
+
+    A speaker name is written with its line breaks and runs of blanks as single spaces
+    (then, if that is another speaker's name, with a number added); texts on one line.
+    What SRT cannot hold is recorded in ``losses``: word times, formatting tags in a text
+    (players and readers remove them), a text without speaker that starts like a
+    ``Name:`` prefix.
 
     Raises
     ------
     ValueError
-        If a speaker name cannot be written as a prefix.
+        If a speaker name cannot be written as a prefix (it holds ``:``, ``<`` or ``>``,
+        is longer than 64 characters, starts with a dash or is in square brackets): a
+        :class:`~reviewer.model.formats.FormatError` naming ``path`` when given.
     """
+    losses = losses if losses is not None else Losses()
+    names = speaker_names(transcript, losses, one_line, "a prefix is one line with single spaces")
+    for speaker, name in names.items():
+        if not writable_prefix(name):
+            raise cannot_write(path, f"speaker {speaker!r} cannot be written as a 'Name: ' prefix")
+    word_times_not_kept(transcript, losses, "SRT")
+    tagged = [u for u in transcript if _FORMATTING.search(u.text)]
+    if tagged:
+        first = _FORMATTING.search(tagged[0].text).group()  # type: ignore[union-attr]
+        losses.add(
+            f"{plural(len(tagged), 'text')} {'holds' if len(tagged) == 1 else 'hold'} what SRT "
+            f"players take for formatting ({first!r}): read back without it",
+            f"{plural(len(tagged), 'text')} with formatting tags",
+        )
+    prefix_lookalikes(transcript, losses, "SRT")
     subtitles = [
         srt.Subtitle(
             index=number,
             start=timedelta_from_ticks(utterance.start),
             end=timedelta_from_ticks(utterance.end),
-            content=with_speaker_prefix(utterance),
+            content=with_speaker_prefix(
+                utterance.text, names[utterance.speaker] if utterance.speaker else None
+            ),
         )
         for number, utterance in enumerate(transcript, start=1)
     ]
     return srt.compose(subtitles, reindex=False)
 
 
-def write_srt(path: str | Path, transcript: Transcript) -> None:
-    """Write a transcript to an SRT file atomically (see :func:`format_srt`)."""
-    write_text_atomic(path, format_srt(transcript))
+def write_srt(path: str | Path, transcript: Transcript) -> Written:
+    """Write a transcript to an SRT file atomically (see :func:`format_srt`).
+
+    What SRT cannot hold is reported with a :class:`~reviewer.model.formats.FormatWarning`
+    on ``path`` once it is written.
+    """
+    path = Path(path)
+    losses = Losses()
+    write_text_atomic(path, format_srt(transcript, losses, path))
+    return losses.written(path, transcript, len(transcript), "cue", len(transcript.speakers))

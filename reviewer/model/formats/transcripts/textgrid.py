@@ -20,11 +20,17 @@ Honoured
 Read, with a warning
     Overlapping intervals in one tier (Praat cannot make them; both are read), tiers
     sharing a name (read as one speaker), point tiers (their points are not read: a
-    transcript holds intervals), text after the last tier the file declares.
+    transcript holds intervals), text after the last tier the file declares, a TextGrid
+    without any labelled interval.
 Refused
     A binary TextGrid, a file that is not a Praat text file holding a TextGrid, a
     malformed number, string or count (naming the line), an interval with text that ends
     before it starts or lies before time 0.
+Written, with a warning on the written file
+    Word times; utterances without text (an empty interval reads back as silence); a
+    speaker name with blanks at its ends, or ``unknown`` (the tier of no speaker), written
+    changed, with a number added if it would be another speaker's. Refused, naming the
+    file: a zero-length utterance, two overlapping utterances of one speaker.
 """
 
 from __future__ import annotations
@@ -50,11 +56,18 @@ from reviewer.model.formats.files import (
     write_text_atomic,
 )
 from reviewer.model.formats.transcripts.common import (
+    Losses,
+    Written,
     by_tier,
     check_span,
+    empty_warning,
     end_of,
     json_number,
+    plural,
+    reserved_unknown,
     speaker_from_name,
+    speaker_names,
+    word_times_not_kept,
 )
 from reviewer.model.time import format_seconds, to_seconds
 from reviewer.model.transcript import Transcript, Utterance
@@ -105,7 +118,7 @@ def read_textgrid(path: str | Path) -> Transcript:
     tiers = (
         _json_tiers(path, text) if text.lstrip().startswith("{") else _PraatText(path, text).tiers()
     )
-    return Transcript(_utterances(path, tiers))
+    return empty_warning(path, Transcript(_utterances(path, tiers)))
 
 
 def _utterances(path: Path, tiers: list[_Tier]) -> list[Utterance]:
@@ -396,15 +409,39 @@ def _json_seconds(path: Path, where: str, value: Any) -> int:
 # -- writing ------------------------------------------------------------------------------------
 
 
-def write_textgrid(path: str | Path, transcript: Transcript) -> None:
+def write_textgrid(path: str | Path, transcript: Transcript) -> Written:
     """Write a transcript to a (long form) TextGrid atomically, one interval tier per speaker.
+
+    Utterances without speaker go to the tier ``unknown``; a speaker name with blanks at
+    its ends (which Praat's reader here drops) or named ``unknown`` is written changed,
+    never merged with another. What a TextGrid cannot hold is reported with a
+    :class:`~reviewer.model.formats.FormatWarning` on ``path`` once it is written: word
+    times, and utterances without text (an empty interval is silence).
 
     Raises
     ------
-    ValueError
-        If an utterance lasts no time, or overlaps another one of its speaker.
+    FormatError
+        Naming ``path``, if an utterance lasts no time, or overlaps another one of its
+        speaker; nothing is written then.
     """
-    tiers = by_tier(transcript, "a TextGrid")
+    path = Path(path)
+    losses = Losses()
+    names = speaker_names(
+        transcript,
+        losses,
+        str.strip,
+        "a tier name is read without blanks at its ends",
+        reserved_unknown,
+    )
+    tiers = by_tier(path, transcript, "a TextGrid", names)
+    word_times_not_kept(transcript, losses, "a TextGrid")
+    silent = sum(1 for u in transcript if not u.text.strip())
+    if silent:
+        losses.add(
+            f"{plural(silent, 'utterance')} without text {'is' if silent == 1 else 'are'} "
+            "written as empty intervals, which read back as silence",
+            f"{plural(silent, 'utterance')} without text not kept",
+        )
     end = to_seconds(end_of(transcript))
     grid = textgrid.Textgrid(0, end)
     for name, utterances in tiers.items():
@@ -420,3 +457,6 @@ def write_textgrid(path: str | Path, transcript: Transcript) -> None:
         )
         text = temporary.read_text(encoding="utf-8")
     write_text_atomic(path, text)
+    spoken = [u for u in transcript if u.text.strip()]
+    speakers = len({u.speaker for u in spoken if u.speaker})
+    return losses.written(path, transcript, len(spoken), "interval", speakers)

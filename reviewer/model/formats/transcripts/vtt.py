@@ -11,19 +11,27 @@ Honoured
     ``0:00:01.000``), ``NOTE`` comments and ``STYLE`` / ``REGION`` blocks (read past: they
     hold no words). Cue text: tags (``<c>``, ``<i>``, ``<b>``, ``<u>``, ``<lang>``) removed
     and character references (``&amp;``) decoded; speakers from ``<v Name>`` voice tags
-    (several voices in a cue give one utterance per voice) or ``Name:`` prefixes, as
-    :mod:`~reviewer.model.formats.transcripts.cues` says.
+    (several voices in a cue give one utterance per voice; in a name, runs of ASCII blanks
+    are one space, as the specification collapses them, and a no-break space is kept) or
+    ``Name:`` prefixes, as :mod:`~reviewer.model.formats.transcripts.cues` says.
 Read, with a warning
     ``X-TIMESTAMP-MAP`` (HLS): cue times are read as written, not moved to the MPEG-TS
     clock, because that depends on the stream's first timestamp; timestamps inside cue
     text (karaoke word timings) and ruby annotations (``<rt>``), which a transcript cannot
-    hold; a text block outside any cue (browsers skip it); a cue holding several speakers.
+    hold; a text block outside any cue (browsers skip it); a cue holding several speakers;
+    ``Name:`` prefixes taken for speakers by the conservative rule, or not; a file without
+    any cue.
 Not kept
     Cue settings (position, alignment, region) and styles: layout, not words.
 Refused
     A file not starting with ``WEBVTT``, a timing line that is not ``start --> end`` with
-    timestamps as the specification writes them (``mm:ss.ttt`` or ``h:mm:ss.ttt``), a cue
-    that ends before it starts.
+    timestamps as the specification writes them (``mm:ss.ttt`` or ``h:mm:ss.ttt``, minutes
+    and seconds below 60), a cue that ends before it starts.
+Written, with a warning on the written file
+    Word times; a voice name with line breaks or runs of blanks, written on one line with
+    single spaces (a number added if that is another speaker's name); a text without
+    speaker that starts like a ``Name:`` prefix. A name holding ``>`` is refused, naming
+    the file.
 """
 
 from __future__ import annotations
@@ -39,9 +47,16 @@ from reviewer.model.formats.errors import FormatError, warn
 from reviewer.model.formats.files import read_text, split_lines, write_text_atomic
 from reviewer.model.formats.transcripts.common import (
     TICKS_PER_MILLISECOND,
+    Losses,
+    Written,
+    cannot_write,
     check_span,
     check_time,
+    empty_warning,
     one_line,
+    prefix_lookalikes,
+    speaker_names,
+    word_times_not_kept,
 )
 from reviewer.model.formats.transcripts.cues import Cue, SpeakerPrefix, cue_utterances
 from reviewer.model.time import TICKS_PER_SECOND, format_clock, format_seconds
@@ -106,7 +121,7 @@ def read_vtt(path: str | Path, speaker_prefix: SpeakerPrefix = None) -> Transcri
         _note(cue, notes)
         cues.append(cue)
     _warn_notes(path, notes)
-    return Transcript(cue_utterances(path, cues, speaker_prefix, _clean))
+    return empty_warning(path, Transcript(cue_utterances(path, cues, speaker_prefix, _clean)))
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, list[str]]]:
@@ -228,28 +243,50 @@ def _clean(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-def format_vtt(transcript: Transcript) -> str:
+def format_vtt(
+    transcript: Transcript, losses: Losses | None = None, path: Path | None = None
+) -> str:
     """Format a transcript as WebVTT cues, with a ``<v Speaker>`` tag when the speaker is known.
+
+    A voice's name is written with its line breaks and runs of ASCII blanks as single
+    spaces, as WebVTT reads it back (a no-break space is kept); if that is another
+    speaker's name, a number is added. What WebVTT cannot hold is recorded in ``losses``:
+    word times, a text without speaker that starts like a ``Name:`` prefix.
 
     Raises
     ------
     ValueError
-        If a speaker name holds ``>`` or a line break.
+        If a speaker name holds ``>`` or nothing but blanks: a
+        :class:`~reviewer.model.formats.FormatError` naming ``path`` when given.
     """
+    losses = losses if losses is not None else Losses()
+    names = speaker_names(transcript, losses, one_line, "a voice is one line with single spaces")
+    for speaker, name in names.items():
+        if not name.strip() or ">" in name:
+            raise cannot_write(path, f"speaker {speaker!r} cannot be a WebVTT voice")
+    word_times_not_kept(transcript, losses, "WebVTT")
+    prefix_lookalikes(transcript, losses, "WebVTT")
     captions = []
     for utterance in transcript:
         text = html.escape(one_line(utterance.text), quote=False)
         if utterance.speaker:
-            speaker = one_line(utterance.speaker)
-            if not speaker or ">" in speaker:
-                raise ValueError(f"speaker {utterance.speaker!r} cannot be a WebVTT voice")
-            text = f"<v {speaker}>{text}"
+            name = names[utterance.speaker]
+            # a blank before '>' keeps a name ending in '--' from making a '-->' (read back
+            # without it: an annotation's blanks at its ends go)
+            text = f"<v {name}{' ' if name.endswith('-') else ''}>{text}"
         captions.append(
             webvtt.Caption(format_clock(utterance.start), format_clock(utterance.end), text)
         )
     return webvtt.WebVTT(captions=captions).content
 
 
-def write_vtt(path: str | Path, transcript: Transcript) -> None:
-    """Write a transcript to a WebVTT file atomically (see :func:`format_vtt`)."""
-    write_text_atomic(path, format_vtt(transcript))
+def write_vtt(path: str | Path, transcript: Transcript) -> Written:
+    """Write a transcript to a WebVTT file atomically (see :func:`format_vtt`).
+
+    What WebVTT cannot hold is reported with a
+    :class:`~reviewer.model.formats.FormatWarning` on ``path`` once it is written.
+    """
+    path = Path(path)
+    losses = Losses()
+    write_text_atomic(path, format_vtt(transcript, losses, path))
+    return losses.written(path, transcript, len(transcript), "cue", len(transcript.speakers))

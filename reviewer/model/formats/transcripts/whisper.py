@@ -13,20 +13,31 @@ with times in milliseconds; that form is read too.
 Honoured
     UTF-8 (or UTF-16 with a byte order mark). Times exactly as written. A segment's
     speaker; WhisperX's word speakers: a segment whose words belong to several speakers is
-    split where the speaker changes, each part spanning its timed words and keeping its
-    stretch of the segment's text (the segment's ``speaker`` is only their majority).
-    whisper.cpp's ``speaker`` (``?`` is no speaker).
+    split where the speaker changes, each part keeping its words (with their speaker) and
+    its stretch of the segment's text (the segment's ``speaker`` is only their majority).
+    The parts cover the segment: the first starts where the segment starts, the last ends
+    where it ends, and each boundary between two is the silence between their words (a
+    segment 0.5-3.2 s whose speakers' words span 0.5-1.7 and 1.8-2.2 s gives 0.5-1.7 and
+    1.8-3.2 s). whisper.cpp's ``speaker`` (``?`` is no speaker).
 Read, with a warning
     Words without times (WhisperX leaves numbers and symbols unaligned): kept in their
-    segment's text, but not as timed words; a segment whose speaker is not the one its
-    words name (the segment's is read); whisper.cpp's ``speaker_turn_next``
-    (tinydiarize) and token timings, which name no speaker and are not read.
+    segment's text only, not as timed words (a CTM written from the transcript, which
+    holds timed words, leaves them out, and says so); a word whose times lie outside its
+    segment (read as written); a segment whose speaker is not the one its words name (the
+    segment's is read); a segment whose words name several speakers but one speaker's
+    stretch has no timed word (not split: the segment's speaker); whisper.cpp's
+    ``speaker_turn_next`` (tinydiarize) and token timings, which name no speaker and are
+    not read; a file without any segment.
 Not kept
     Scores, probabilities, tokens, ``language``, the top-level ``text``.
 Refused
     Invalid JSON (with its line), a missing or negative time, a time that is not a number
-    (``NaN``, a string), a segment ending before it starts, naming its JSON path
+    (``NaN``, a string), a segment ending before it starts, a string holding an unpaired
+    surrogate escape (half of a UTF-16 pair, no character), naming its JSON path
     (``segments[3].words[2].end``).
+Written
+    Everything a transcript holds: each utterance a segment with its ``speaker`` and
+    timed ``words`` (words without times stay in the segment's text).
 """
 
 from __future__ import annotations
@@ -40,13 +51,16 @@ from typing import Any
 from reviewer.model.formats.errors import FormatError, warn
 from reviewer.model.formats.files import read_text, seconds_to_ticks, write_text_atomic
 from reviewer.model.formats.transcripts.common import (
+    Losses,
     NotFinite,
+    Written,
     check_span,
     element_error,
+    empty_warning,
     json_number,
     one_line,
 )
-from reviewer.model.time import to_seconds
+from reviewer.model.time import format_seconds, to_seconds
 from reviewer.model.transcript import Transcript, Utterance, Word
 
 _NO_SPEAKER = "?"
@@ -59,6 +73,8 @@ class _Notes:
     turns: list[str] = field(default_factory=list)
     tokens: list[str] = field(default_factory=list)
     disagreeing: list[tuple[str, str, str]] = field(default_factory=list)
+    outside: list[tuple[str, Word, int, int]] = field(default_factory=list)
+    unsplit: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -111,7 +127,7 @@ def read_whisper_json(path: str | Path) -> Transcript:
             for utterance in _segment(path, f"segments[{index}]", segment, notes)
         ]
     _report(path, notes)
-    return Transcript(utterances)
+    return empty_warning(path, Transcript(utterances))
 
 
 def _segment(path: Path, where: str, segment: Any, notes: _Notes) -> list[Utterance]:
@@ -134,6 +150,8 @@ def _segment(path: Path, where: str, segment: Any, notes: _Notes) -> list[Uttera
         speakers.append(word_speaker)
         if word is None:
             notes.untimed.append((at, text))
+        elif word.start < start or word.end > end:
+            notes.outside.append((at, word, start, end))
     text = _optional_text(path, f"{where}.text", segment.get("text"))
     if text is None:
         text = _joined(texts)
@@ -143,15 +161,27 @@ def _segment(path: Path, where: str, segment: Any, notes: _Notes) -> list[Uttera
         if speaker and said and said != speaker:
             notes.disagreeing.append((where, speaker, said))
         return [Utterance(start, end, one_line(text), speaker or said, words)]
-    return _by_word_speaker(text, texts, timed, speakers) or [
-        Utterance(start, end, one_line(text), speaker, words)
-    ]
+    parts = _by_word_speaker(start, end, text, texts, timed, speakers)
+    if parts is None:
+        notes.unsplit.append((where, speaker))
+        return [Utterance(start, end, one_line(text), speaker, words)]
+    return parts
 
 
 def _by_word_speaker(
-    text: str, texts: list[str], timed: list[Word | None], speakers: list[str | None]
+    start: int,
+    end: int,
+    text: str,
+    texts: list[str],
+    timed: list[Word | None],
+    speakers: list[str | None],
 ) -> list[Utterance] | None:
-    """A segment split where its words' speaker changes, or None if a part has no times."""
+    """A segment split where its words' speaker changes, or None if a part has no times.
+
+    Each part spans its timed words, except that the first starts at the segment's start
+    and the last ends at its end, so that the parts cover what the segment covers but the
+    silence between two speakers' words.
+    """
     runs: list[_Run] = []
     for index, (word, speaker) in enumerate(zip(timed, speakers, strict=True)):
         if not runs or (speaker and speaker != runs[-1].speaker and runs[-1].speaker):
@@ -170,15 +200,13 @@ def _by_word_speaker(
             stretch = text[offsets[run.first] : offsets[following]]
         else:
             stretch = _joined(texts[run.first : following])
-        utterances.append(
-            Utterance(
-                min(w.start for w in run.words),
-                max(w.end for w in run.words),
-                one_line(stretch),
-                run.speaker,
-                tuple(run.words),
-            )
-        )
+        first = min(w.start for w in run.words)
+        last = max(w.end for w in run.words)
+        if number == 0:
+            first = min(first, start)
+        if number == len(runs) - 1:
+            last = max(last, end)
+        utterances.append(Utterance(first, last, one_line(stretch), run.speaker, tuple(run.words)))
     return utterances
 
 
@@ -270,9 +298,16 @@ def _ticks(path: Path, where: str, value: Decimal) -> int:
 
 
 def _optional_text(path: Path, where: str, value: Any) -> str | None:
-    if value is None or isinstance(value, str):
+    if value is None:
         return value
-    raise element_error(path, where, f"expected a string, got {value!r}")
+    if not isinstance(value, str):
+        raise element_error(path, where, f"expected a string, got {value!r}")
+    lone = next((c for c in value if "\ud800" <= c <= "\udfff"), None)
+    if lone is not None:
+        raise element_error(
+            path, where, f"holds \\u{ord(lone):04x}, half of a UTF-16 pair, not a character"
+        )
+    return value
 
 
 def _require_object(path: Path, where: str, value: Any) -> None:
@@ -287,8 +322,9 @@ def _report(path: Path, notes: _Notes) -> None:
         warn(
             path,
             None,
-            f"word {text.strip()!r}{others} has no times: kept in its segment's text, not "
-            "among the timed words (word-level scores leave it out)",
+            f"word {text.strip()!r}{others} has no times: kept in its segment's text only, "
+            "not as a timed word (word-level scores leave it out, and a CTM written from "
+            "this transcript cannot hold it)",
             place=where,
         )
     if notes.disagreeing:
@@ -299,6 +335,28 @@ def _report(path: Path, notes: _Notes) -> None:
             None,
             f"the segment's speaker {segment!r} is not its words' {words!r}{others}: the "
             "segment's is read",
+            place=where,
+        )
+    if notes.outside:
+        where, word, start, end = notes.outside[0]
+        others = f" (and {len(notes.outside) - 1} more)" if len(notes.outside) > 1 else ""
+        warn(
+            path,
+            None,
+            f"word {word.text!r} ({format_seconds(word.start)}-{format_seconds(word.end)} s)"
+            f"{others} lies outside its segment ({format_seconds(start)}-"
+            f"{format_seconds(end)} s): read with its times as written",
+            place=where,
+        )
+    if notes.unsplit:
+        where, speaker = notes.unsplit[0]
+        others = f" (and {len(notes.unsplit) - 1} more)" if len(notes.unsplit) > 1 else ""
+        warn(
+            path,
+            None,
+            f"the segment's words name several speakers, but a stretch of one speaker's "
+            f"words has no times{others}: not split, read as one utterance of the segment's "
+            f"speaker ({speaker or 'none'})",
             place=where,
         )
     if notes.turns:
@@ -340,6 +398,12 @@ def format_whisper_json(transcript: Transcript) -> str:
     return json.dumps({"text": text, "segments": segments}, ensure_ascii=False, indent=2) + "\n"
 
 
-def write_whisper_json(path: str | Path, transcript: Transcript) -> None:
-    """Write a transcript as Whisper JSON atomically (see :func:`format_whisper_json`)."""
+def write_whisper_json(path: str | Path, transcript: Transcript) -> Written:
+    """Write a transcript as Whisper JSON atomically (see :func:`format_whisper_json`).
+
+    JSON holds all a transcript holds (words without times stay in their segment's text,
+    as they were read), so nothing is reported.
+    """
+    path = Path(path)
     write_text_atomic(path, format_whisper_json(transcript))
+    return Losses().written(path, transcript, len(transcript), "segment", len(transcript.speakers))
