@@ -396,5 +396,8 @@ def test_export_transcript_with_corrected_speakers(transcript_window, tmp_path):
         back = read_transcript(path)
         assert [u.speaker for u in back] == window.attribution.speakers
         assert [u.text for u in back] == [u.text for u in window.editor.document.transcript]
+        assert window.statusBar().currentMessage().startswith(f"wrote {path}")
     window.do_export_transcript(str(tmp_path / "out.txt"))
     assert (tmp_path / "out.txt").read_text().splitlines()[0] == "SPEAKER_00: Hello?"
+    message = window.statusBar().currentMessage()
+    assert "Not kept:" in message and "time" in message  # plain text holds no times

@@ -519,8 +519,13 @@ class MainWindow(QMainWindow):
             (u.with_speaker(speakers[i] or u.speaker) for i, u in enumerate(transcript)),
             transcript.uri or self.editor.document.uri,
         )
-        write_transcript(path, attributed)
-        self.status(f"exported the transcript to {path}")
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            written = write_transcript(path, attributed)
+        losses = "; ".join(str(warning.message) for warning in caught)
+        self.status(written.summary() + (f". Not kept: {losses}" if losses else ""))
 
     def _cause_at(self, ticks: int) -> str | None:
         result = self.breakdown.result
