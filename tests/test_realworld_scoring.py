@@ -497,3 +497,22 @@ def test_json_times_print_as_the_times_they_are(tmp_path):
         text=True,
     )
     assert "Broken pipe" not in piped.stderr and "Traceback" not in piped.stderr
+
+
+def test_md_eval_can_score_identical_tracks_with_confusion_and_it_is_said(tmp_path):
+    """md-eval-22 -1 -u: scored 0.75 s, confusion 0.25 s for a reference scored against itself.
+
+    The overlap of A's two turns ends at 7.5 s, where the UEM ends: md-eval's walk then
+    scores 7.5-7.75 s, outside the UEM, where B (never seen inside the UEM) is not mapped.
+    """
+    ref = tmp_path / "id.rttm"
+    ref.write_text(
+        "SPEAKER f 1 7.5 0.25 <NA> <NA> B <NA> <NA>\n"
+        "SPEAKER f 1 4.5 3.0 <NA> <NA> A <NA> <NA>\n"
+        "SPEAKER f 1 4.75 3.0 <NA> <NA> A <NA> <NA>\n"
+    )
+    uem = tmp_path / "id.uem"
+    uem.write_text("f 1 2.5 7.5\n")
+    with pytest.warns(ScoringWarning, match="scores 0.250 s outside the evaluated region"):
+        result = totals(ref, ref, uem, skip_overlap=True).total
+    assert seconds(result) == pytest.approx((0.75, 0, 0, 0.25))

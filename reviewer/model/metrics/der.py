@@ -266,9 +266,9 @@ def scoring_regions(
             skip_overlap,
         )
         evaluated = to_spans(evaluated_s)
-        return ScoringRegions(
-            merge_spans(evaluated), to_arrays(scored_s), 0, False, tuple(evaluated)
-        )
+        scored = to_arrays(scored_s)
+        _warn_outside(scored, evaluated)
+        return ScoringRegions(merge_spans(evaluated), scored, 0, False, tuple(evaluated))
     if raw is None:
         edges = []
         if len(reference.starts):
@@ -280,6 +280,38 @@ def scoring_regions(
         lo, hi = min(edge[0] for edge in edges), max(edge[1] for edge in edges)
         return ScoringRegions((Span(lo, hi),) if hi > lo else (), None, collar, skip_overlap)
     return ScoringRegions(merge_spans(raw), None, collar, skip_overlap, tuple(raw))
+
+
+def _warn_outside(scored: tuple[np.ndarray, np.ndarray], evaluated: list[Span]) -> None:
+    """Say so when md-eval's walk scores time outside the evaluated region.
+
+    There md-eval's mapping (made over the evaluated region) may leave speakers unmapped, so
+    even identical tracks can show confusion; reviewer reproduces md-eval's numbers.
+    """
+    starts, ends = scored
+    if not len(starts):
+        return
+    e_starts, e_ends = _arrays(tuple(evaluated))
+    outside = int((ends - starts).sum()) - int(
+        sum(
+            max(0, min(int(b), int(eb)) - max(int(a), int(ea)))
+            for a, b in zip(starts, ends, strict=True)
+            for ea, eb in zip(e_starts, e_ends, strict=True)
+        )
+    )
+    if outside > 0:
+        import warnings
+
+        from reviewer.model.metrics.pairing import ScoringWarning
+
+        warnings.warn(
+            ScoringWarning(
+                f"md-eval-22's walk scores {outside / TICKS_PER_SECOND:.3f} s outside the "
+                "evaluated region here (an overlap or zone ends exactly where a UEM region "
+                "does); reviewer reproduces md-eval's numbers, which count it"
+            ),
+            stacklevel=3,
+        )
 
 
 def _edges_meet(raw: list[Span] | None, reference: Columns, collar: int) -> bool:
