@@ -75,27 +75,23 @@ def _mapping(
     ``exact``: integer ticks, as scaled integer costs (no rounding); otherwise md-eval's own
     floating-point seconds and costs, rounding included.
     """
-    pairs = np.argwhere(cooccurrence > 0)
-    if len(pairs) == 0:
+    positive = cooccurrence > 0
+    ref_present = np.flatnonzero(positive.any(axis=1)).tolist()
+    if not ref_present:
         return []
-    ref_codes = sorted({int(r) for r, _ in pairs}, key=lambda r: str(ref_labels[r]))
-    hyp_codes = sorted({int(h) for _, h in pairs}, key=lambda h: str(hyp_labels[h]))
+    hyp_present = np.flatnonzero(positive.any(axis=0)).tolist()
+    ref_codes = sorted(ref_present, key=lambda r: str(ref_labels[r]))
+    hyp_codes = sorted(hyp_present, key=lambda h: str(hyp_labels[h]))
     best = cooccurrence.max()
     best = int(best) if exact else float(best)
     reverse = len(ref_codes) < len(hyp_codes)
     rows, cols = (hyp_codes, ref_codes) if reverse else (ref_codes, hyp_codes)
-    cost: list[list[Any]] = []
-    for row in rows:
-        line: list[Any] = []
-        for col in cols:
-            r, h = (col, row) if reverse else (row, col)
-            if exact:
-                value = int(cooccurrence[r, h])
-                line.append((best - value) * _PRECISION if value > 0 else None)
-            else:  # md-eval's -overlap - min(-overlap) (line 2711): the same double
-                value = float(cooccurrence[r, h])
-                line.append(best - value if value > 0 else None)
-        cost.append(line)
+    table = cooccurrence[np.ix_(ref_codes, hyp_codes)]
+    values = (table.T if reverse else table).tolist()  # Python ints or floats, row by row
+    if exact:
+        cost = [[(best - v) * _PRECISION if v > 0 else None for v in line] for line in values]
+    else:  # md-eval's -overlap - min(-overlap) (line 2711): the same double
+        cost = [[best - v if v > 0 else None for v in line] for line in values]
     # md-eval's no-match cost, line 2725: -min_score * (1 + 1e-12)
     no_match = best * (_PRECISION + 1) if exact else best * (1 + 1e-12)
     matches = _match(cost, no_match=no_match)
