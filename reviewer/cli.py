@@ -9,9 +9,9 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from reviewer.model.formats import FormatError, read_rttm, read_uem, write_rttm
-from reviewer.model.formats.rttm import read_rttm_contents
-from reviewer.model.metrics import CorpusScore, DiarizationScore, score_corpus
+from reviewer.io import FormatError, read_rttm, read_uem, write_rttm
+from reviewer.io.rttm import read_rttm_contents
+from reviewer.metrics import CorpusScore, DiarizationScore, score_corpus
 
 COLLAR_HELP = (
     "seconds excluded on EACH side of every reference boundary, as md-eval's -c "
@@ -22,7 +22,7 @@ COLLAR_HELP = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
-    from reviewer.model.corpus import ProjectBusy
+    from reviewer.corpus.corpus import ProjectBusy
     from reviewer.ui.app import NoDisplay  # Qt itself is imported only to open a window
 
     parser = _parser()
@@ -56,8 +56,8 @@ def _warnings_on_stderr() -> Iterator[None]:
     """Print each reader and scoring warning as one line on stderr, every time it occurs."""
     import warnings
 
-    from reviewer.model.formats import FormatWarning
-    from reviewer.model.metrics.pairing import ScoringWarning
+    from reviewer.io import FormatWarning
+    from reviewer.metrics.pairing import ScoringWarning
 
     default = warnings.showwarning
 
@@ -365,8 +365,8 @@ def _print_scores(
     """Score with md-eval's DER and dscore's JER; print a table or JSON."""
     import warnings
 
-    from reviewer.model.formats.uem import match_uems
-    from reviewer.model.metrics.jer import jer_corpus
+    from reviewer.metrics.jer import jer_corpus
+    from reviewer.metrics.pairing import match_uems
 
     result = score_corpus(
         references,
@@ -393,7 +393,7 @@ def _print_scores(
 
 
 def _breakdown(args: argparse.Namespace) -> int:
-    from reviewer.model.metrics.breakdown import breakdown_corpus
+    from reviewer.metrics.breakdown import breakdown_corpus
     from reviewer.reports import breakdown_csv, breakdown_json, breakdown_table, plot_breakdown
 
     reference = read_rttm_contents(args.ref)
@@ -419,7 +419,7 @@ def _breakdown(args: argparse.Namespace) -> int:
 
 
 def _diarize(args: argparse.Namespace) -> int:
-    from reviewer.model.formats.rttm import format_rttm
+    from reviewer.io.rttm import format_rttm
     from reviewer.services.diarization import (
         DiarizationError,
         DiarizationRequest,
@@ -470,7 +470,7 @@ def _diarize(args: argparse.Namespace) -> int:
 
 
 def _corpus(args: argparse.Namespace) -> int:
-    from reviewer.model import corpus as model
+    from reviewer.corpus import corpus as model
 
     project, path = _open_project(args)
     if args.collar is not None or args.skip_overlap:
@@ -520,10 +520,10 @@ def _open_project(args: argparse.Namespace):
     """The project a ``corpus`` command names, and the file it is kept in."""
     from dataclasses import replace
 
-    from reviewer.model.corpus import PROJECT_SUFFIX, Project, discover, read_list, system_files
+    from reviewer.corpus.corpus import PROJECT_SUFFIX, Project, discover, read_list, system_files
 
     if args.protocol:
-        from reviewer.model.protocols import entries_from_protocol
+        from reviewer.corpus.protocols import entries_from_protocol
 
         stem = f"{args.protocol}.{args.subset}"
         folder = Path(args.source) if args.source else Path.cwd() / stem
@@ -559,7 +559,7 @@ def _open_project(args: argparse.Namespace):
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from reviewer.model.corpus import ScoringSettings, compare_entries, entries_from_files
+    from reviewer.corpus.corpus import ScoringSettings, compare_entries, entries_from_files
     from reviewer.reports import comparison_table, plot_comparison
 
     entries = entries_from_files(args.ref, args.a, args.uem)
@@ -575,7 +575,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from reviewer.model.formats.transcripts import convert
+    from reviewer.io.transcripts import convert
 
     speaker_prefix = {"auto": None, "yes": True, "no": False}[args.speaker_prefix]
     written = convert(args.source, args.target, to=args.to, speaker_prefix=speaker_prefix)
@@ -602,9 +602,9 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _open(args: argparse.Namespace) -> int:
-    from reviewer.model.audio import AudioSource
-    from reviewer.model.loading import load_document
-    from reviewer.model.session import load_session
+    from reviewer.app.loading import load_document
+    from reviewer.io.audio import AudioSource
+    from reviewer.io.session import load_session
     from reviewer.ui.app import run
     from reviewer.ui.opening import OpenRequest
 

@@ -6,8 +6,8 @@ import csv
 import io
 from pathlib import Path
 
-from reviewer.model.corpus import RecordingRow, SystemComparison
-from reviewer.model.metrics.breakdown import CLASSES, ErrorBreakdown
+from reviewer.corpus.corpus import RecordingRow, SystemComparison
+from reviewer.metrics.breakdown import CLASSES, ErrorBreakdown
 
 OVERALL = "*** OVERALL ***"
 
@@ -211,7 +211,7 @@ def plot_comparison(comparison: SystemComparison, names: tuple[str, str], path: 
 
 def recordings_table(rows: list[RecordingRow]) -> str:
     """The corpus window's table as text: one line per recording, then the corpus total."""
-    from reviewer.model.corpus import corpus_totals
+    from reviewer.corpus.corpus import corpus_totals
 
     width = max([len(r.uri) for r in rows] + [len(OVERALL)])
     head = ("dur s", "spk", "DER %", "miss %", "FA %", "conf %", "struct", "speak")

@@ -13,7 +13,7 @@ md-eval-22 uses some of them when it scores speaker diarization (md-eval-22.pl l
   ``SEGMENT``, ``SU``, ``EDIT``, ``FILLER``, ``IP``, ``CB``, ``A/P``, ``LEXEME`` and
   ``NON-LEX`` lines, not only the speaker turns (``uem_from_rttm``, line 2245).
 
-:class:`Exclusions` holds these spans as read; :mod:`reviewer.model.metrics.zones` turns
+:class:`Exclusions` holds these spans as read; :mod:`reviewer.metrics.zones` turns
 them into md-eval's zones.
 """
 

@@ -52,8 +52,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reviewer.io.audio import AudioError, AudioSource
 from reviewer.model.annotation import Track
-from reviewer.model.audio import AudioError, AudioSource
 
 DEFAULT_PIPELINE = "pyannote/speaker-diarization-community-1"
 """The pipeline used unless another is asked for (gated: accept its conditions, use a token)."""

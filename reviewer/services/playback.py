@@ -2,7 +2,7 @@
 
 :class:`Player` plays ``[start_frame, end_frame)`` of an audio source (anything with
 ``sample_rate``, ``frames`` and a thread-safe ``read(start_frame, n_frames)`` returning mono
-float32, such as :class:`reviewer.model.audio.AudioSource`) through a ``sounddevice``
+float32, such as :class:`reviewer.io.audio.AudioSource`) through a ``sounddevice``
 callback stream, with varispeed (tape-like resampling: pitch follows speed).
 
 Threads
@@ -60,7 +60,7 @@ _NO_DEVICE = "Playback disabled: no audio output device (PortAudio found none)."
 
 
 class _Source(Protocol):
-    """What the player needs from an audio source (see ``reviewer.model.audio``)."""
+    """What the player needs from an audio source (see ``reviewer.io.audio``)."""
 
     @property
     def sample_rate(self) -> int: ...  # noqa: D102

@@ -7,8 +7,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewer.model.editor import Editor
-from reviewer.model.loading import load_document
+from reviewer.app.editor import Editor
+from reviewer.app.loading import load_document
 
 DEMO_NOTE = (
     "Demo: the system output is an EXAMPLE written by hand from the reference (shifted "
@@ -43,7 +43,7 @@ def prepare(
     """Load the files and start building the waveform (no window yet).
 
     ``uri``, ``correct`` and ``speaker_prefix`` are as in
-    :func:`~reviewer.model.loading.load_document`.
+    :func:`~reviewer.app.loading.load_document`.
 
     Raises
     ------
@@ -65,7 +65,7 @@ def prepare(
 
 def prepare_session(path: Path) -> Review:
     """Load a saved session."""
-    from reviewer.model.session import load_session
+    from reviewer.io.session import load_session
 
     session = load_session(path)
     review = _review(session.to_document(), [], session.settings, session_path=Path(path))
@@ -75,7 +75,7 @@ def prepare_session(path: Path) -> Review:
 
 def prepare_recovered(path: Path) -> Review:
     """Reopen the edits a crashed session journaled, and keep journaling them."""
-    from reviewer.model.journal import Journal
+    from reviewer.io.journal import Journal
 
     journal, session, document, history = Journal.resume(path)
     review = _review(
@@ -99,8 +99,8 @@ def _setup(settings: dict, default):
 def _review(document, notes, settings=None, history=None, journal=None, session_path=None):
     source = pyramid = builder = None
     if document.audio is not None:
-        from reviewer.model.audio import AudioSource
-        from reviewer.model.peaks import PeakPyramid
+        from reviewer.io.audio import AudioSource
+        from reviewer.io.peaks import PeakPyramid
         from reviewer.ui.waveform import PyramidBuilder
 
         source = AudioSource.open(document.audio)
@@ -122,8 +122,8 @@ def start_journal(
     """
     from dataclasses import asdict
 
-    from reviewer.model.journal import Journal, journal_directory
-    from reviewer.model.session import Session
+    from reviewer.io.journal import Journal, journal_directory
+    from reviewer.io.session import Session
 
     if review.journal is not None:
         return
@@ -253,8 +253,8 @@ class Controller:
         """
         from PySide6.QtWidgets import QMessageBox
 
-        from reviewer.model.audio import AudioError
-        from reviewer.model.formats import FormatError
+        from reviewer.io import FormatError
+        from reviewer.io.audio import AudioError
         from reviewer.ui.opening import remember
 
         note = ""
@@ -390,8 +390,8 @@ def run_corpus(project, path: Path) -> int:
     """Hold the project, put back edits a crash left in the journal, open the corpus window."""
     from PySide6.QtWidgets import QMessageBox
 
-    from reviewer.model.corpus import lock_project, restore_crashed_corrections
-    from reviewer.model.formats import FormatError
+    from reviewer.corpus.corpus import lock_project, restore_crashed_corrections
+    from reviewer.io import FormatError
     from reviewer.ui.corpus_window import CorpusWindow
 
     require_display()
@@ -428,9 +428,9 @@ def offer_recovery(directory: Path | None = None) -> Review | None:
     """
     from PySide6.QtWidgets import QMessageBox
 
-    from reviewer.model.audio import AudioError
-    from reviewer.model.formats import FormatError
-    from reviewer.model.journal import JournalBusy, discard_journal, pending_journals
+    from reviewer.io import FormatError
+    from reviewer.io.audio import AudioError
+    from reviewer.io.journal import JournalBusy, discard_journal, pending_journals
 
     buttons = QMessageBox.StandardButton
     for info in pending_journals(directory):

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.app.editor import Editor
+from reviewer.metrics.breakdown import CLASSES, ErrorBreakdown
+from reviewer.metrics.live import LiveBreakdown
 from reviewer.model.annotation import Span
-from reviewer.model.editor import Editor
-from reviewer.model.metrics.breakdown import CLASSES, ErrorBreakdown
-from reviewer.model.metrics.live import LiveBreakdown
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui.time_axis import clock
 

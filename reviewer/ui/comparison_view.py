@@ -8,8 +8,8 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QGridLayout, QLabel, QTableView, QWidget
 
-from reviewer.model.corpus import SystemComparison
-from reviewer.model.metrics.breakdown import CLASSES
+from reviewer.corpus.corpus import SystemComparison
+from reviewer.metrics.breakdown import CLASSES
 
 #: DER points a recording must move by to count as better or worse.
 THRESHOLD = 0.5

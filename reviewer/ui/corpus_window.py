@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.model.corpus import (
+from reviewer.corpus.corpus import (
     STATUSES,
     Project,
     RecordingRow,
@@ -42,9 +42,9 @@ from reviewer.model.corpus import (
     score_entries,
     score_entry,
 )
+from reviewer.io import FormatError
+from reviewer.metrics.breakdown import CLASSES, STRUCTURE
 from reviewer.model.document import CORRECTED
-from reviewer.model.formats import FormatError
-from reviewer.model.metrics.breakdown import CLASSES, STRUCTURE
 from reviewer.ui.keymap import CORPUS_KEYMAP
 
 #: (header, tooltip) of each column.
@@ -724,7 +724,7 @@ class CorpusWindow(QMainWindow):
 
     def compare_with(self, other: Path) -> None:
         """Score a second system in the background and show how it differs."""
-        from reviewer.model.corpus import system_files
+        from reviewer.corpus.corpus import system_files
 
         try:
             system_files(other)

@@ -7,8 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
+from reviewer.metrics.engine import ErrorRegions
 from reviewer.model.annotation import Track, Turn
-from reviewer.model.metrics.engine import ErrorRegions
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui import colors as palette
 

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from reviewer.model import actions
+from reviewer.app import actions
+from reviewer.app.editor import Editor
+from reviewer.io import write_rttm
 from reviewer.model.annotation import Span
 from reviewer.model.commands import EditError, EditTurns
 from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM
-from reviewer.model.editor import Editor
-from reviewer.model.formats import write_rttm
 from reviewer.model.time import TICKS_PER_SECOND, frames_to_ticks, ticks_to_frames
 from reviewer.ui.breakdown_panel import BreakdownPanel
 from reviewer.ui.keymap import KEYMAP
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         panels = [(self.metrics, "Metrics"), (self.breakdown, "Why?")]
         self.attribution = self.transcript_panel = None
         if editor.document.transcript is not None:
-            from reviewer.model.attribution import LiveAttribution
+            from reviewer.metrics.attribution import LiveAttribution
             from reviewer.ui.transcript_panel import TranscriptPanel
 
             self.attribution = LiveAttribution(editor.live)
@@ -459,7 +459,7 @@ class MainWindow(QMainWindow):
         """Save the session: audio path, tracks, settings and view (atomic write)."""
         from dataclasses import asdict
 
-        from reviewer.model.session import SESSION_SUFFIX, Session, save_session
+        from reviewer.io.session import SESSION_SUFFIX, Session, save_session
 
         if path is None and self.session_path is None:
             path, _ = QFileDialog.getSaveFileName(
@@ -499,7 +499,7 @@ class MainWindow(QMainWindow):
 
     def do_export_transcript(self, path: str | None = None) -> None:
         """Export the transcript with the corrected speakers (STM, SRT, VTT, TextGrid, ...)."""
-        from reviewer.model.formats.transcripts import write_transcript
+        from reviewer.io.transcripts import write_transcript
         from reviewer.model.transcript import Transcript
 
         transcript = self.editor.document.transcript

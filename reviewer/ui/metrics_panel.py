@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.app.editor import Editor
+from reviewer.metrics.der import DiarizationScore
+from reviewer.metrics.live import ScoringSetup
 from reviewer.model.commands import EditTurns
 from reviewer.model.document import Change
-from reviewer.model.editor import Editor
-from reviewer.model.metrics.der import DiarizationScore
-from reviewer.model.metrics.live import ScoringSetup
 
 
 def _percent(part: float, whole: float) -> str:

@@ -7,11 +7,11 @@ from itertools import count
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 
+from reviewer.app.editor import Editor
 from reviewer.model import commands
 from reviewer.model.annotation import Span, Turn
 from reviewer.model.commands import EditError
 from reviewer.model.document import Change
-from reviewer.model.editor import Editor
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui import colors as palette
 from reviewer.ui.lanes import ErrorsItem, TurnsItem

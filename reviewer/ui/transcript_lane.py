@@ -6,7 +6,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 
-from reviewer.model.editor import Editor
+from reviewer.app.editor import Editor
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui.colors import SpeakerColors
 

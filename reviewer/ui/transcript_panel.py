@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.app.editor import Editor
+from reviewer.metrics.attribution import LiveAttribution
 from reviewer.model import commands
 from reviewer.model.annotation import Span
-from reviewer.model.attribution import LiveAttribution
-from reviewer.model.editor import Editor
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui.time_axis import clock
 

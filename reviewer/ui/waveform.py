@@ -8,8 +8,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
-from reviewer.model.audio import AudioSource
-from reviewer.model.peaks import PeakPyramid
+from reviewer.io.audio import AudioSource
+from reviewer.io.peaks import PeakPyramid
 
 
 class WaveformItem(pg.PlotCurveItem):

@@ -1,0 +1,203 @@
+"""What the keys do: plain functions of an :class:`~reviewer.app.editor.Editor`.
+
+Each action either edits through the editor's history, moves the cursor or selection, or
+raises :class:`~reviewer.model.commands.EditError` with a message for the status bar.
+The UI binds keys to these functions (see ``reviewer/ui/keymap.py``); tests call them
+directly, without Qt.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reviewer.app.editor import Editor
+from reviewer.model import commands
+from reviewer.model.annotation import Span, Turn
+from reviewer.model.commands import EditError
+from reviewer.model.time import TICKS_PER_SECOND, frames_to_ticks, ticks_to_frames
+
+MS = TICKS_PER_SECOND // 1000
+
+
+def _selected(editor: Editor) -> Turn:
+    if editor.selected is None or editor.selected not in editor.track.turns:
+        raise EditError("no turn selected: press Alt+Right to select the next turn")
+    return editor.selected
+
+
+def next_turn(editor: Editor) -> None:
+    """Select the turn after the selected one (or after the cursor)."""
+    turns = editor.track.turns
+    if editor.selected in turns:
+        index = editor.track.index(editor.selected) + 1
+    else:
+        index = next((i for i, t in enumerate(turns) if t.start >= editor.cursor), len(turns))
+    if index >= len(turns):
+        raise EditError("no later turn")
+    editor.select(turns[index])
+
+
+def previous_turn(editor: Editor) -> None:
+    """Select the turn before the selected one (or before the cursor)."""
+    turns = editor.track.turns
+    if editor.selected in turns:
+        index = editor.track.index(editor.selected) - 1
+    else:
+        index = max((i for i, t in enumerate(turns) if t.start < editor.cursor), default=-1)
+    if index < 0:
+        raise EditError("no earlier turn")
+    editor.select(turns[index])
+
+
+def nudge(editor: Editor, edge: str, milliseconds: int) -> int:
+    """Move the selected turn's start or end; returns the moved boundary (ticks)."""
+    turn = _selected(editor)
+    editor.push(commands.nudge(editor.active_track, turn, edge, milliseconds * MS))
+    moved = editor.selected
+    return moved.start if edge == "start" else moved.end
+
+
+def set_start_at_cursor(editor: Editor) -> None:
+    """Move the selected turn's start to the cursor."""
+    turn = _selected(editor)
+    editor.push(commands.set_start(editor.active_track, turn, editor.cursor))
+
+
+def set_end_at_cursor(editor: Editor) -> None:
+    """Move the selected turn's end to the cursor."""
+    turn = _selected(editor)
+    editor.push(commands.set_end(editor.active_track, turn, editor.cursor))
+
+
+def split_at_cursor(editor: Editor) -> None:
+    """Split the turn under the cursor (the selected one if it is there) at the cursor."""
+    turn = editor.selected
+    if turn is None or not turn.start < editor.cursor < turn.end:
+        under = [t for t in editor.track.at(editor.cursor) if t.start < editor.cursor]
+        if not under:
+            raise EditError("no turn under the cursor to split")
+        turn = under[0]
+    editor.push(commands.split(editor.active_track, turn, editor.cursor))
+    editor.select(
+        next(
+            t for t in editor.track.turns if t.start == editor.cursor and t.speaker == turn.speaker
+        ),
+        move_cursor=False,
+    )
+
+
+def merge_with_next(editor: Editor) -> None:
+    """Merge the selected turn with the next turn of the same speaker."""
+    turn = _selected(editor)
+    editor.push(commands.merge_with_next(editor.track, editor.active_track, turn))
+
+
+def delete_selected(editor: Editor) -> None:
+    """Delete the selected turn and select the next one."""
+    turn = _selected(editor)
+    index = editor.track.index(turn)
+    editor.push(commands.delete(editor.active_track, (turn,)))
+    turns = editor.track.turns
+    editor.select(turns[index] if index < len(turns) else None, move_cursor=False)
+
+
+def create_from_selection(editor: Editor, speaker: str | None = None) -> None:
+    """Create a turn over the time selection, for ``speaker`` (default: the last one used)."""
+    if editor.selection is None:
+        raise EditError("no time selection: drag over the waveform to select")
+    speaker = speaker or editor.last_speaker or _new_speaker_name(editor)
+    turn = Turn(editor.selection.start, editor.selection.end, speaker)
+    editor.push(commands.insert(editor.active_track, turn))
+    editor.select(turn)
+
+
+def _new_speaker_name(editor: Editor) -> str:
+    labels = set(editor.track.labels)
+    n = 1
+    while f"speaker{n}" in labels:
+        n += 1
+    return f"speaker{n}"
+
+
+def speaker_for_digit(editor: Editor, digit: int) -> str:
+    """The speaker a digit key (1-9) stands for.
+
+    Digit n is the n-th speaker of the active track in sorted order; one past the last
+    makes a new speaker.
+    """
+    labels = editor.track.labels
+    if 1 <= digit <= len(labels):
+        return labels[digit - 1]
+    if digit == len(labels) + 1:
+        return _new_speaker_name(editor)
+    raise EditError(f"there are {len(labels)} speakers; {len(labels) + 1} makes a new one")
+
+
+def assign_speaker(editor: Editor, speaker: str) -> None:
+    """Give the selected turn to ``speaker``."""
+    turn = _selected(editor)
+    if turn.speaker == speaker:
+        return
+    editor.push(commands.set_speaker(editor.active_track, turn, speaker))
+    editor.last_speaker = speaker
+
+
+def rename_speaker(editor: Editor, old: str, new: str) -> None:
+    """Rename (or merge into another) a speaker everywhere in the active track."""
+    editor.push(commands.rename_speaker(editor.track, editor.active_track, old, new))
+
+
+def next_error(editor: Editor, backwards: bool = False) -> Span:
+    """Select the next (or previous) error region after (before) the cursor."""
+    errors = editor.live.errors()
+    if len(errors) == 0:
+        raise EditError("no errors: the scored tracks agree")
+    if backwards:
+        hits = np.flatnonzero(errors.starts < editor.cursor)
+        if len(hits) == 0:
+            raise EditError("no earlier error")
+        i = hits[-1]
+    else:
+        hits = np.flatnonzero(errors.starts > editor.cursor)
+        if len(hits) == 0:
+            raise EditError("no later error")
+        i = hits[0]
+    span = Span(int(errors.starts[i]), int(errors.ends[i]))
+    editor.cursor = span.start
+    editor.set_selection(span)
+    return span
+
+
+def snap_boundaries(editor: Editor, reach_ms: int = 200, frame_ms: int = 10) -> None:
+    """Move the selected turn's boundaries to the quietest point within ``reach_ms``."""
+    turn = _selected(editor)
+    if editor.audio is None:
+        raise EditError("no audio to snap to")
+    start = _quietest(editor, turn.start, reach_ms, frame_ms)
+    end = _quietest(editor, turn.end, reach_ms, frame_ms)
+    if end <= start:
+        raise EditError("snapping would leave the turn empty")
+    if (start, end) != (turn.start, turn.end):
+        editor.push(
+            commands.EditTurns(
+                "Snap boundaries", editor.active_track, (turn,), (Turn(start, end, turn.speaker),)
+            )
+        )
+
+
+def _quietest(editor: Editor, at: int, reach_ms: int, frame_ms: int) -> int:
+    audio = editor.audio
+    rate = audio.sample_rate
+    centre = ticks_to_frames(at, rate)
+    reach = rate * reach_ms // 1000
+    hop = max(1, rate * frame_ms // 1000)
+    first = max(0, centre - reach)
+    samples = audio.read(first, 2 * reach + hop)
+    if len(samples) < 2 * hop:
+        return at
+    n = (len(samples) - hop) // hop
+    frames = np.lib.stride_tricks.sliding_window_view(samples, hop)[::hop][:n]
+    energy = (frames.astype(np.float64) ** 2).mean(axis=1)
+    distance = np.abs(first + np.arange(n) * hop + hop // 2 - centre)
+    best = np.lexsort((distance, np.round(energy, 12)))[0]
+    return frames_to_ticks(int(first + best * hop + hop // 2), rate)

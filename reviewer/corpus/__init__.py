@@ -1,0 +1,1 @@
+"""Corpora: discovery, the project file, scoring every recording, comparisons, export."""

@@ -1,0 +1,168 @@
+"""Who said what: words attributed to the speaker whose turns overlap them most, and WDER."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from reviewer.metrics.breakdown import merged_turns
+from reviewer.metrics.der import columns
+from reviewer.model.annotation import Track
+
+
+def attribute(starts: np.ndarray, ends: np.ndarray, track: Track) -> list[str | None]:
+    """The speaker of ``track`` overlapping each interval ``[start, end)`` most.
+
+    Ties go to the speaker first in sorted order; an interval no turn overlaps gets None.
+    A zero-length interval takes the speaker active at its time.
+    """
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = np.asarray(ends, dtype=np.int64)
+    cols = columns(track)
+    m_starts, m_ends, m_speakers = merged_turns(cols)
+    if len(starts) == 0:
+        return []
+    if not cols.labels:
+        return [None] * len(starts)
+    overlap = np.zeros((len(cols.labels), len(starts)), dtype=np.int64)
+    probe_lo = np.where(ends > starts, starts, starts)
+    probe_hi = np.where(ends > starts, ends, starts + 1)  # a point probes one tick
+    for k in range(len(cols.labels)):
+        s, e = m_starts[m_speakers == k], m_ends[m_speakers == k]
+        if len(s) == 0:
+            continue
+        covered = np.concatenate(([0], np.cumsum(e - s)))
+        overlap[k] = _coverage(s, e, covered, probe_hi) - _coverage(s, e, covered, probe_lo)
+    best = overlap.argmax(axis=0)
+    found = overlap.max(axis=0) > 0
+    return [cols.labels[b] if hit else None for b, hit in zip(best, found, strict=True)]
+
+
+def _coverage(s: np.ndarray, e: np.ndarray, covered: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Total length of the sorted, disjoint ``[s, e)`` before each time ``t``."""
+    i = np.searchsorted(s, t, side="right")  # turns starting at or before t
+    before = covered[np.maximum(i - 1, 0)]
+    last = np.maximum(i - 1, 0)
+    inside = np.clip(t - s[last], 0, e[last] - s[last])
+    return np.where(i > 0, before + inside, 0)
+
+
+@dataclass(frozen=True)
+class WordErrors:
+    """Word-level diarization error (WDER).
+
+    A word is wrong when its system speaker is not the one md-eval maps its reference
+    speaker to.
+
+    Attributes
+    ----------
+    words, errors
+        Counted words (those with a reference speaker) and how many are wrong.
+    speakers
+        ``{reference speaker: (words, errors)}``.
+    wrong
+        Per word of the transcript (in order): True where wrong, None where not counted.
+    """
+
+    words: int
+    errors: int
+    speakers: dict[str, tuple[int, int]] = field(default_factory=dict)
+    wrong: tuple[bool | None, ...] = ()
+
+    @property
+    def wder(self) -> float | None:
+        """The word-level diarization error rate, or None without counted words."""
+        return self.errors / self.words if self.words else None
+
+
+def word_errors(
+    starts: np.ndarray,
+    ends: np.ndarray,
+    reference: Track,
+    hypothesis: Track,
+    mapping: dict[str, str],
+) -> WordErrors:
+    """WDER of words at ``[starts, ends)`` under md-eval's ``mapping`` (ref -> system)."""
+    ref = attribute(starts, ends, reference)
+    hyp = attribute(starts, ends, hypothesis)
+    per: dict[str, list[int]] = {}
+    wrong: list[bool | None] = []
+    for r, h in zip(ref, hyp, strict=True):
+        if r is None:
+            wrong.append(None)
+            continue
+        bad = h is None or mapping.get(r) != h
+        wrong.append(bad)
+        counts = per.setdefault(r, [0, 0])
+        counts[0] += 1
+        counts[1] += bad
+    total = sum(c[0] for c in per.values())
+    errors = sum(c[1] for c in per.values())
+    return WordErrors(
+        total, errors, {k: (v[0], v[1]) for k, v in sorted(per.items())}, tuple(wrong)
+    )
+
+
+class LiveAttribution:
+    """Transcript utterances attributed to the scored track's speakers, and WDER, kept live.
+
+    Computed on first read after each change of the tracks, settings or transcript.
+    """
+
+    def __init__(self, live) -> None:
+        self.live = live
+        self._stale = True
+        self._speakers: list[str | None] = []
+        self._errors: WordErrors | None = None
+        self._listeners: list = []
+        live.subscribe(self._changed)
+        live.document.transcript_listeners.append(self._changed)
+
+    def subscribe(self, listener) -> None:
+        """Call ``listener()`` after every change."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        self._stale = True
+        for listener in list(self._listeners):
+            listener()
+
+    @property
+    def speakers(self) -> list[str | None]:
+        """The attributed speaker of each utterance, in transcript order."""
+        self._refresh()
+        return self._speakers
+
+    @property
+    def errors(self) -> WordErrors | None:
+        """WDER of the transcript's words (None without transcript or tracks)."""
+        self._refresh()
+        return self._errors
+
+    def _refresh(self) -> None:
+        if not self._stale:
+            return
+        document, setup = self.live.document, self.live.setup
+        transcript = document.transcript
+        if transcript is None or setup.hypothesis not in document:
+            self._speakers, self._errors = [], None
+            self._stale = False
+            return
+        utterances = transcript.utterances
+        starts = np.fromiter((u.start for u in utterances), np.int64, len(utterances))
+        ends = np.fromiter((u.end for u in utterances), np.int64, len(utterances))
+        self._speakers = attribute(starts, ends, document[setup.hypothesis])
+        self._errors = None
+        if setup.reference in document and self.live.available:
+            words = transcript.words()
+            w_starts = np.fromiter((w.start for w, _ in words), np.int64, len(words))
+            w_ends = np.fromiter((w.end for w, _ in words), np.int64, len(words))
+            self._errors = word_errors(
+                w_starts,
+                w_ends,
+                document[setup.reference],
+                document[setup.hypothesis],
+                self.live.mapping,
+            )
+        self._stale = False

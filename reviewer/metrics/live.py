@@ -1,0 +1,205 @@
+"""Live scoring of two tracks of a document, kept up to date after every edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reviewer.metrics.der import DiarizationScore
+from reviewer.metrics.engine import ErrorRegions, error_regions, intervals
+from reviewer.metrics.incremental import IncrementalScorer
+from reviewer.model.document import Change, Document
+
+_REBUILD_ABOVE = 64  # an edit touching more turns than this rescores from scratch
+
+
+@dataclass(frozen=True)
+class ScoringSetup:
+    """Which track is scored against which, and how.
+
+    ``collar`` is seconds on EACH side of every reference boundary (md-eval's ``-c``).
+    """
+
+    reference: str = "reference"
+    hypothesis: str = "corrected"
+    collar: float = 0.0
+    skip_overlap: bool = False
+
+
+class LiveScore:
+    """The md-eval score of a document's two tracks, updated incrementally on every change.
+
+    Parameters
+    ----------
+    document
+        The document; the live score subscribes to its changes.
+    setup
+        Which tracks and settings.
+    """
+
+    def __init__(self, document: Document, setup: ScoringSetup | None = None):
+        self.document = document
+        self._listeners: list[Callable[[], None]] = []
+        self.setup = setup or ScoringSetup()
+        self._rebuild()
+        document.subscribe(self._changed)
+
+    def configure(self, setup: ScoringSetup) -> None:
+        """Score other tracks or with other settings (rescores from scratch)."""
+        self.setup = setup
+        self._rebuild()
+        self._notify()
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after every update of the score."""
+        self._listeners.append(listener)
+
+    @property
+    def available(self) -> bool:
+        """Whether both tracks exist."""
+        return self._scorer is not None
+
+    @property
+    def score(self) -> DiarizationScore | None:
+        """The current score, or None when a track is missing."""
+        return self._scorer.score if self._scorer else None
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        """md-eval's current mapping, ``{reference speaker: system speaker}``."""
+        return self._scorer.mapping if self._scorer else {}
+
+    def errors(self, window: tuple[int, int] | None = None) -> ErrorRegions:
+        """Missed, false-alarm and confused regions (all of them, or inside ``window``)."""
+        if self._scorer is None:
+            return error_regions(None, [])
+        ref, hyp = self._scorer.columns()
+        regions = self._scorer.regions
+        starts, ends = regions.arrays()
+        parts = intervals(
+            ref,
+            hyp,
+            starts,
+            ends,
+            regions.collar,
+            regions.skip_overlap,
+            window,
+            scored=regions.scored_arrays(),
+        )
+        return error_regions(parts, self._scorer.code_mapping())
+
+    def _rebuild(self) -> None:
+        setup = self.setup
+        if setup.reference not in self.document or setup.hypothesis not in self.document:
+            self._scorer = None
+            return
+        self._scorer = IncrementalScorer(
+            self.document[setup.reference],
+            self.document[setup.hypothesis],
+            uem=self.document.uem,
+            collar=setup.collar,
+            skip_overlap=setup.skip_overlap,
+            exclusions=self.document.exclusions_of(setup.reference),
+        )
+
+    def _changed(self, change: Change) -> None:
+        sides = {self.setup.reference: "reference", self.setup.hypothesis: "hypothesis"}
+        if change.track not in sides:
+            return
+        if (
+            self._scorer is None
+            or self.setup.reference == self.setup.hypothesis
+            or len(change.removed) + len(change.added) > _REBUILD_ABOVE
+        ):
+            self._rebuild()
+        else:
+            side = sides[change.track]
+            for turn in change.removed:
+                self._scorer.remove(side, turn)
+            for turn in change.added:
+                self._scorer.add(side, turn)
+        self._notify()
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+
+class LiveBreakdown:
+    """The error breakdown (and JER) of a live score's two tracks, kept current.
+
+    After every update of the live score the listeners are told; the breakdown and the JER
+    are computed when first read after it, so nobody pays for what is not shown.
+
+    Parameters
+    ----------
+    live
+        The live score whose tracks and settings it follows.
+    tau, short
+        The breakdown's settings (seconds): near-change radius and short-turn length.
+    """
+
+    def __init__(self, live: LiveScore, tau: float = 0.5, short: float = 1.0):
+        self.live = live
+        self.tau = tau
+        self.short = short
+        self._listeners: list[Callable[[], None]] = []
+        self._result = self._jaccard = None
+        self._stale = True
+        live.subscribe(self._update)
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after every change of the tracks or settings."""
+        self._listeners.append(listener)
+
+    def configure(self, tau: float, short: float) -> None:
+        """Change the settings."""
+        self.tau, self.short = tau, short
+        self._update()
+
+    @property
+    def result(self):
+        """The current :class:`~reviewer.metrics.breakdown.ErrorBreakdown`, or None."""
+        self._refresh()
+        return self._result
+
+    @property
+    def jaccard(self):
+        """The current :class:`~reviewer.metrics.jer.JaccardScore`, or None."""
+        if self._stale or self._jaccard is None:
+            self._refresh()
+            from reviewer.metrics.jer import jer
+
+            if self.live.available:
+                setup, document = self.live.setup, self.live.document
+                self._jaccard = jer(
+                    document[setup.reference], document[setup.hypothesis], uem=document.uem
+                )
+        return self._jaccard
+
+    def _update(self) -> None:
+        self._stale = True
+        self._jaccard = None
+        for listener in list(self._listeners):
+            listener()
+
+    def _refresh(self) -> None:
+        if not self._stale:
+            return
+        from reviewer.metrics.breakdown import breakdown
+
+        live = self.live
+        setup, document = live.setup, live.document
+        self._result = None
+        if live.available:
+            self._result = breakdown(
+                document[setup.reference],
+                document[setup.hypothesis],
+                uem=document.uem,
+                collar=setup.collar,
+                skip_overlap=setup.skip_overlap,
+                tau=self.tau,
+                short=self.short,
+                exclusions=document.exclusions_of(setup.reference),
+            )
+        self._stale = False
