@@ -22,10 +22,10 @@ import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
 from common import emit  # noqa: E402
 
+from reviewer.io import write_rttm  # noqa: E402
+from reviewer.metrics import score  # noqa: E402
 from reviewer.model import commands  # noqa: E402
 from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM  # noqa: E402
-from reviewer.model.formats import write_rttm  # noqa: E402
-from reviewer.model.metrics import score  # noqa: E402
 from reviewer.model.synthetic import meeting, system_output  # noqa: E402
 from reviewer.model.time import TICKS_PER_SECOND  # noqa: E402
 

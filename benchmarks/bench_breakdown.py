@@ -16,12 +16,12 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 
 from common import timed  # noqa: E402
 
+from reviewer.metrics import score  # noqa: E402
+from reviewer.metrics.breakdown import breakdown  # noqa: E402
+from reviewer.metrics.live import LiveBreakdown, LiveScore  # noqa: E402
 from reviewer.model import commands  # noqa: E402
 from reviewer.model.document import CORRECTED, REFERENCE, Document  # noqa: E402
 from reviewer.model.history import History  # noqa: E402
-from reviewer.model.metrics import score  # noqa: E402
-from reviewer.model.metrics.breakdown import breakdown  # noqa: E402
-from reviewer.model.metrics.live import LiveBreakdown, LiveScore  # noqa: E402
 from reviewer.model.synthetic import meeting, system_output  # noqa: E402
 from reviewer.model.time import TICKS_PER_SECOND  # noqa: E402
 

@@ -35,8 +35,7 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 import numpy as np  # noqa: E402
 from common import emit, timed  # noqa: E402
 
-from reviewer.model.annotation import Track  # noqa: E402
-from reviewer.model.corpus import (  # noqa: E402
+from reviewer.corpus.corpus import (  # noqa: E402
     Project,
     TrackCache,
     corpus_totals,
@@ -44,7 +43,8 @@ from reviewer.model.corpus import (  # noqa: E402
     score_entries,
     score_entry,
 )
-from reviewer.model.formats import write_rttm  # noqa: E402
+from reviewer.io import write_rttm  # noqa: E402
+from reviewer.model.annotation import Track  # noqa: E402
 from reviewer.model.synthetic import meeting, system_output  # noqa: E402
 from reviewer.model.time import TICKS_PER_SECOND  # noqa: E402
 

@@ -16,8 +16,8 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 
 from common import emit, timed  # noqa: E402
 
+from reviewer.metrics import IncrementalScorer, score  # noqa: E402
 from reviewer.model.annotation import Track, Turn  # noqa: E402
-from reviewer.model.metrics import IncrementalScorer, score  # noqa: E402
 from reviewer.model.synthetic import meeting, system_output  # noqa: E402
 from reviewer.model.time import TICKS_PER_SECOND  # noqa: E402
 

@@ -106,8 +106,8 @@ def full_at(i: int, duration: float) -> tuple[float, float]:
 
 def child_ours(path: Path) -> dict:
     """Build the pyramid, time ``envelope``, and draw its envelope like the app does."""
-    from reviewer.model.audio import AudioSource
-    from reviewer.model.peaks import PeakPyramid
+    from reviewer.io.audio import AudioSource
+    from reviewer.io.peaks import PeakPyramid
 
     source = AudioSource.open(path)
     rate, frames = source.sample_rate, source.frames

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer.model import actions
+from reviewer.app import actions
+from reviewer.app.editor import Editor
+from reviewer.metrics import score
 from reviewer.model.annotation import Span, Track, Turn
 from reviewer.model.commands import EditError
 from reviewer.model.document import CORRECTED, REFERENCE, Document
-from reviewer.model.editor import Editor
-from reviewer.model.metrics import score
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 MS = S // 1000
@@ -106,7 +106,7 @@ def test_snap_moves_boundaries_to_the_quiet_point(tmp_path):
     import numpy as np
     import soundfile as sf
 
-    from reviewer.model.audio import AudioSource
+    from reviewer.io.audio import AudioSource
 
     rate = 16000
     signal = np.random.default_rng(0).standard_normal(4 * rate).astype(np.float32) * 0.3

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from reviewer.metrics.attribution import attribute, word_errors
 from reviewer.model.annotation import Track, Turn
-from reviewer.model.attribution import attribute, word_errors
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 

@@ -7,10 +7,10 @@ import json
 import pytest
 from conftest import CONFORMANCE, needs_shared
 
+from reviewer.io import read_rttm, read_uem
+from reviewer.metrics import score, score_corpus
+from reviewer.metrics.breakdown import CLASSES, breakdown, breakdown_corpus
 from reviewer.model.annotation import Track, Turn
-from reviewer.model.formats import read_rttm, read_uem
-from reviewer.model.metrics import score, score_corpus
-from reviewer.model.metrics.breakdown import CLASSES, breakdown, breakdown_corpus
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 MS = S // 1000
@@ -131,10 +131,10 @@ def test_corpus_totals_equal_score_corpus():
 def test_live_breakdown_equals_a_fresh_one_after_random_edits():
     import random
 
+    from reviewer.metrics.live import LiveBreakdown, LiveScore, ScoringSetup
     from reviewer.model import commands as edit
     from reviewer.model.document import CORRECTED, REFERENCE, Document
     from reviewer.model.history import History
-    from reviewer.model.metrics.live import LiveBreakdown, LiveScore, ScoringSetup
     from reviewer.model.synthetic import meeting, system_output
 
     reference = meeting(hours=0.1, turns=80, speakers=3, seed=7)

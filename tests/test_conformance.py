@@ -8,8 +8,8 @@ from functools import cache
 import pytest
 from conftest import CONFORMANCE, needs_shared
 
-from reviewer.model.formats import read_rttm, read_uem
-from reviewer.model.metrics import score, score_corpus
+from reviewer.io import read_rttm, read_uem
+from reviewer.metrics import score, score_corpus
 
 EDGE = CONFORMANCE / "edge-cases"
 TIES = CONFORMANCE / "tie-cases"

@@ -10,8 +10,7 @@ import pytest
 import soundfile as sf
 from conftest import CONFORMANCE, needs_shared
 
-from reviewer.model.annotation import Track, Turn
-from reviewer.model.corpus import (
+from reviewer.corpus.corpus import (
     Project,
     ScoringSettings,
     compare_systems,
@@ -21,7 +20,8 @@ from reviewer.model.corpus import (
     read_list,
     score_entries,
 )
-from reviewer.model.formats import FormatError, read_rttm
+from reviewer.io import FormatError, read_rttm
+from reviewer.model.annotation import Track, Turn
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 
@@ -115,7 +115,7 @@ def test_an_unreadable_recording_does_not_stop_the_corpus(tmp_path):
     good.write_text("SPEAKER g 1 0 5 <NA> <NA> A <NA> <NA>\n")
     broken = tmp_path / "b.rttm"
     broken.write_text("SPEAKER b 1 x 5 <NA> <NA> A <NA> <NA>\n")
-    from reviewer.model.corpus import CorpusEntry
+    from reviewer.corpus.corpus import CorpusEntry
 
     rows = score_entries([CorpusEntry("b", reference=broken), CorpusEntry("g", reference=good)])
     assert "b.rttm:1" in rows[0].problem
@@ -211,7 +211,7 @@ def test_comparison_totals_leave_out_what_one_system_cannot_score(voxconverse, t
 
 
 def test_a_project_moves_with_its_corpus_and_is_held_by_one_process(voxconverse, tmp_path):
-    from reviewer.model.corpus import ProjectBusy, lock_project
+    from reviewer.corpus.corpus import ProjectBusy, lock_project
 
     corpus = tmp_path / "a" / "data"
     shutil.copytree(voxconverse / "ref", corpus / "ref")
@@ -227,7 +227,7 @@ def test_a_project_moves_with_its_corpus_and_is_held_by_one_process(voxconverse,
         import subprocess
         import sys
 
-        code = f"from reviewer.model.corpus import lock_project; lock_project({str(path)!r})"
+        code = f"from reviewer.corpus.corpus import lock_project; lock_project({str(path)!r})"
         child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert "open in another reviewer window" in child.stderr
         assert ProjectBusy.__name__ in child.stderr
@@ -254,7 +254,7 @@ def test_malformed_project_fields_are_named(tmp_path):
 
 def full_project(tmp_path) -> tuple[Project, object]:
     """A project with every field the app writes, saved; and its path."""
-    from reviewer.model.corpus import CorpusEntry, ProjectEntry
+    from reviewer.corpus.corpus import CorpusEntry, ProjectEntry
 
     corpus = tmp_path / "corpus"
     (corpus / "ref").mkdir(parents=True)
@@ -415,7 +415,7 @@ def test_a_project_of_a_newer_reviewer_is_refused_saying_so(tmp_path):
 
 
 def test_a_recording_listed_twice_keeps_one_review_record(tmp_path):
-    from reviewer.model.corpus import CorpusEntry
+    from reviewer.corpus.corpus import CorpusEntry
 
     path = tmp_path / "p.reviewer-project.json"
     entry = CorpusEntry("a", None, tmp_path / "a.rttm")

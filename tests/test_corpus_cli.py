@@ -9,8 +9,8 @@ import pytest
 from conftest import CONFORMANCE, needs_shared
 from test_cli import run
 
-from reviewer.model.corpus import Project
-from reviewer.model.formats import read_rttm
+from reviewer.corpus.corpus import Project
+from reviewer.io import read_rttm
 
 
 @pytest.fixture(scope="module")

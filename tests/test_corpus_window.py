@@ -15,13 +15,13 @@ import pytest
 import soundfile as sf
 from conftest import CONFORMANCE, needs_shared
 
-from reviewer.model.corpus import (
+from reviewer.corpus.corpus import (
     Project,
     ScoringSettings,
     discover,
     restore_crashed_corrections,
 )
-from reviewer.model.formats import read_rttm
+from reviewer.io import read_rttm
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 
@@ -195,7 +195,7 @@ CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from reviewer.model.corpus import Project, discover
+    from reviewer.corpus.corpus import Project, discover
     from reviewer.ui.app import Controller, application
     from reviewer.ui.corpus_window import CorpusWindow
 
@@ -250,13 +250,13 @@ def test_corpus_keys_are_one_table_without_clashes():
 
 
 def test_a_list_file_with_one_rttm_opens_the_recording_asked_for(corpus, qtbot):
-    from reviewer.model.corpus import read_list
+    from reviewer.corpus.corpus import read_list
     from reviewer.model.document import CORRECTED, REFERENCE
     from reviewer.ui.app import Controller
 
     references = read_rttm(corpus / "ref")
     uris = sorted(references)[:3]
-    from reviewer.model.formats import write_rttm
+    from reviewer.io import write_rttm
 
     write_rttm(corpus / "all.rttm", {u: references[u] for u in uris})
     (corpus / "list.txt").write_text("".join(f"{u} - all.rttm -\n" for u in uris))
@@ -282,7 +282,7 @@ def test_a_note_stays_with_its_recording_and_a_failed_save_keeps_the_journal(
 ):
     from PySide6.QtWidgets import QMessageBox
 
-    from reviewer.model.journal import pending_journals
+    from reviewer.io.journal import pending_journals
     from reviewer.ui.app import Controller
 
     path = corpus / "p.reviewer-project.json"

@@ -14,7 +14,7 @@ pytest.importorskip("pyannote.audio")
 
 from local_pipeline import build_local_pipeline, write_config  # noqa: E402
 
-from reviewer.model.formats import read_rttm  # noqa: E402
+from reviewer.io import read_rttm  # noqa: E402
 from reviewer.resources import demo  # noqa: E402
 
 

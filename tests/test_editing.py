@@ -109,9 +109,9 @@ def test_command_json_round_trip():
 
 
 def test_live_score_follows_edits_and_equals_full_scoring():
+    from reviewer.metrics import score
+    from reviewer.metrics.live import LiveScore, ScoringSetup
     from reviewer.model.document import REFERENCE
-    from reviewer.model.metrics import score
-    from reviewer.model.metrics.live import LiveScore, ScoringSetup
     from reviewer.model.synthetic import meeting, system_output
 
     reference = meeting(hours=0.05, turns=40, speakers=3, seed=5)

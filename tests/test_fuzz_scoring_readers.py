@@ -17,9 +17,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.model.formats import FormatError, read_rttm, read_uem
-from reviewer.model.formats.rttm import read_rttm_contents
-from reviewer.model.metrics import score_corpus
+from reviewer.io import FormatError, read_rttm, read_uem
+from reviewer.io.rttm import read_rttm_contents
+from reviewer.metrics import score_corpus
 from reviewer.model.time import TICKS_PER_SECOND
 
 EXAMPLES = 210

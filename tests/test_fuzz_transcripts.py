@@ -27,9 +27,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.model.formats import FormatError, FormatWarning
-from reviewer.model.formats.files import MAX_TICKS
-from reviewer.model.formats.transcripts import (
+from reviewer.io import FormatError, FormatWarning
+from reviewer.io.files import MAX_TICKS
+from reviewer.io.transcripts import (
     read_ctm,
     read_eaf,
     read_srt,

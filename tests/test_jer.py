@@ -15,9 +15,9 @@ from functools import cache
 import pytest
 from conftest import CONFORMANCE, needs_shared
 
+from reviewer.io import read_rttm, read_uem
+from reviewer.metrics.jer import JaccardScore, jer, jer_corpus, pooled_jer
 from reviewer.model.annotation import Span, Track, Turn, spans_to_timeline
-from reviewer.model.formats import read_rttm, read_uem
-from reviewer.model.metrics.jer import JaccardScore, jer, jer_corpus, pooled_jer
 from reviewer.model.time import from_seconds, parse_seconds
 
 VOX = CONFORMANCE / "voxconverse"

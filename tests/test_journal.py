@@ -16,13 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.model import commands as edit
-from reviewer.model import journal as journal_module
-from reviewer.model.annotation import Track, Turn
-from reviewer.model.document import CORRECTED, REFERENCE, Document
-from reviewer.model.formats.errors import FormatError
-from reviewer.model.history import History
-from reviewer.model.journal import (
+from reviewer.io import journal as journal_module
+from reviewer.io.journal import (
     Journal,
     JournalBusy,
     discard_journal,
@@ -30,7 +25,12 @@ from reviewer.model.journal import (
     pending_journals,
     recover,
 )
-from reviewer.model.session import Session
+from reviewer.io.session import Session
+from reviewer.model import commands as edit
+from reviewer.model.annotation import Track, Turn
+from reviewer.model.document import CORRECTED, REFERENCE, Document
+from reviewer.model.errors import FormatError
+from reviewer.model.history import History
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 MS = S // 1000
@@ -441,8 +441,8 @@ def edits(history, n, after=lambda i: None):
 
 
 if __name__ == "__main__":
-    from reviewer.model.journal import Journal
-    from reviewer.model.session import Session
+    from reviewer.io.journal import Journal
+    from reviewer.io.session import Session
 
     directory, n = Path(sys.argv[1]), int(sys.argv[2])
     document = initial()
@@ -558,12 +558,12 @@ def read_until(process: subprocess.Popen, last: str, timeout: float) -> list[str
 
 
 def test_text_edits_are_journaled_and_recovered(tmp_path):
+    from reviewer.io.journal import Journal, recover
+    from reviewer.io.session import Session
     from reviewer.model import commands
     from reviewer.model.annotation import Track, Turn
     from reviewer.model.document import Document
     from reviewer.model.history import History
-    from reviewer.model.journal import Journal, recover
-    from reviewer.model.session import Session
     from reviewer.model.transcript import Transcript, Utterance
 
     transcript = Transcript([Utterance(0, 10, "hello", "A"), Utterance(20, 30, "bye", "B")], "u")

@@ -12,7 +12,7 @@ BIN = Path(sys.executable).parent
 
 def test_model_imports_no_qt_audio_or_torch():
     code = (
-        "import sys, reviewer, reviewer.model, reviewer.model.formats, reviewer.model.metrics;"
+        "import sys, reviewer, reviewer.model, reviewer.io, reviewer.metrics;"
         "import reviewer.model.synthetic;"
         "bad = [m for m in ('PySide6', 'pyqtgraph', 'sounddevice', 'torch', 'pyannote.audio')"
         " if m in sys.modules]; print(','.join(bad))"

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from reviewer.model.audio import AudioError, AudioSource
-from reviewer.model.peaks import (
+from reviewer.io.audio import AudioError, AudioSource
+from reviewer.io.peaks import (
     BASE_BLOCK,
     LEVEL_FACTOR,
     RAW_FRAMES_PER_POINT,

@@ -168,7 +168,7 @@ def test_samples_played(wav: Path, tmp_path: Path) -> None:
 
 
 class _SoundFileSource:
-    """Stand-in for ``reviewer.model.audio.AudioSource`` when it is not there yet."""
+    """Stand-in for ``reviewer.io.audio.AudioSource`` when it is not there yet."""
 
     def __init__(self, path: str) -> None:
         self._file = sf.SoundFile(path)
@@ -187,9 +187,9 @@ class _SoundFileSource:
 
 def _open_source(path: str):
     try:
-        from reviewer.model.audio import AudioSource
+        from reviewer.io.audio import AudioSource
     except ModuleNotFoundError as error:
-        if error.name != "reviewer.model.audio":
+        if error.name != "reviewer.io.audio":
             raise
         return _SoundFileSource(path)
     return AudioSource.open(path)

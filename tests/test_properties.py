@@ -7,8 +7,8 @@ import warnings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reviewer.metrics import IncrementalScorer, score
 from reviewer.model.annotation import Span, Track, Turn
-from reviewer.model.metrics import IncrementalScorer, score
 from reviewer.model.time import TICKS_PER_SECOND
 
 GRID = TICKS_PER_SECOND // 4  # coarse: boundaries, collars and UEM edges coincide often

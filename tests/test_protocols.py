@@ -9,10 +9,10 @@ import pytest
 import soundfile as sf
 from conftest import CONFORMANCE, needs_shared
 
+from reviewer.corpus.corpus import CorpusEntry, corpus_totals, score_entries
+from reviewer.corpus.protocols import entries_from_protocol
+from reviewer.io import FormatError, read_rttm, read_uem
 from reviewer.model.annotation import Span, Track
-from reviewer.model.corpus import CorpusEntry, corpus_totals, score_entries
-from reviewer.model.formats import FormatError, read_rttm, read_uem
-from reviewer.model.protocols import entries_from_protocol
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 # pyannote.database warns when it crops a reference to the annotated regions
@@ -252,7 +252,7 @@ def test_a_uri_with_a_slash_stays_inside_the_folder(mydb, tmp_path):
 def test_the_corpus_command_opens_a_protocol(mydb, tmp_path):
     from test_cli import run
 
-    from reviewer.model.corpus import Project
+    from reviewer.corpus.corpus import Project
 
     folder = tmp_path / "review"
     args = ["corpus", str(folder), "--protocol", PROTOCOL, "--subset", "dev"]

@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 from conftest import SHARED
 
-from reviewer.model.formats import FormatError, FormatWarning, read_rttm, read_uem
-from reviewer.model.formats.rttm import read_rttm_contents
-from reviewer.model.formats.uem import mdeval_file_id
-from reviewer.model.metrics import score, score_corpus
-from reviewer.model.metrics.breakdown import breakdown_corpus
-from reviewer.model.metrics.incremental import IncrementalScorer
-from reviewer.model.metrics.pairing import ScoringWarning
+from reviewer.io import FormatError, FormatWarning, read_rttm, read_uem
+from reviewer.io.rttm import read_rttm_contents
+from reviewer.metrics import score, score_corpus
+from reviewer.metrics.breakdown import breakdown_corpus
+from reviewer.metrics.incremental import IncrementalScorer
+from reviewer.metrics.pairing import ScoringWarning, mdeval_file_id
 
 REALWORLD = SHARED / "cases" / "realworld"
 EXCLUSIONS = Path(__file__).parent / "data" / "mdeval-exclusions"

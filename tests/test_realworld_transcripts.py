@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import SHARED
 
-from reviewer.model.formats import FormatError, FormatWarning, read_rttm, read_uem
-from reviewer.model.formats.transcripts import (
+from reviewer.io import FormatError, FormatWarning, read_rttm, read_uem
+from reviewer.io.transcripts import (
     FORMATS,
     read_srt,
     read_transcript,

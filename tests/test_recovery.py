@@ -9,8 +9,8 @@ import sys
 import textwrap
 import time
 
+from reviewer.metrics import score
 from reviewer.model.document import CORRECTED, REFERENCE
-from reviewer.model.metrics import score
 
 CHILD = textwrap.dedent(
     """
@@ -64,7 +64,7 @@ def test_sigkill_loses_no_edit(tmp_path):
 
     os.environ["XDG_STATE_HOME"] = env["XDG_STATE_HOME"]
     try:
-        from reviewer.model.journal import pending_journals
+        from reviewer.io.journal import pending_journals
         from reviewer.ui.app import prepare_recovered
 
         (info,) = pending_journals()

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reviewer.metrics import score
+from reviewer.metrics.der import columns
+from reviewer.metrics.incremental import IncrementalScorer
+from reviewer.metrics.mapping import speaker_mapping
+from reviewer.metrics.perl_sort import perl_sort
+from reviewer.metrics.replay import _compare, mdeval_cooccurrence
 from reviewer.model.annotation import Span, Track, Turn
-from reviewer.model.metrics import score
-from reviewer.model.metrics.der import columns
-from reviewer.model.metrics.incremental import IncrementalScorer
-from reviewer.model.metrics.mapping import speaker_mapping
-from reviewer.model.metrics.perl_sort import perl_sort
-from reviewer.model.metrics.replay import _compare, mdeval_cooccurrence
 from reviewer.model.time import TICKS_PER_SECOND, from_seconds
 
 # md-eval-22's event comparator (line 2286), in Perl: one case per input line of

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from reviewer.io import FormatError, read_rttm, write_rttm
+from reviewer.io.rttm import format_rttm
 from reviewer.model.annotation import Track, Turn
-from reviewer.model.formats import FormatError, read_rttm, write_rttm
-from reviewer.model.formats.rttm import format_rttm
 from reviewer.model.time import TICKS_PER_SECOND, parse_seconds
 
 GOOD = """\

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from reviewer.cli import main
+from reviewer.io import validation as check
+from reviewer.io.journal import Journal, pending_journals
+from reviewer.io.session import Session, load_session, save_session
 from reviewer.model import commands as edit
-from reviewer.model import validation as check
 from reviewer.model.annotation import Track, Turn
 from reviewer.model.document import CORRECTED, REFERENCE, Document
-from reviewer.model.formats.errors import FormatError
+from reviewer.model.errors import FormatError
 from reviewer.model.history import History
-from reviewer.model.journal import Journal, pending_journals
-from reviewer.model.session import Session, load_session, save_session
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.model.annotation import Span, Track, Turn
-from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM, Document
-from reviewer.model.formats.errors import FormatError
-from reviewer.model.session import (
+from reviewer.io.session import (
     SESSION_SUFFIX,
     Session,
     load_session,
     save_session,
 )
+from reviewer.model.annotation import Span, Track, Turn
+from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM, Document
+from reviewer.model.errors import FormatError
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 
@@ -183,8 +183,8 @@ def test_document_round_trip(tmp_path):
 
 
 def test_session_keeps_the_transcript(tmp_path):
+    from reviewer.io.session import Session, load_session, save_session
     from reviewer.model.annotation import Track, Turn
-    from reviewer.model.session import Session, load_session, save_session
     from reviewer.model.transcript import Transcript, Utterance, Word
 
     transcript = Transcript(
@@ -368,8 +368,8 @@ def test_a_newer_version_is_refused_saying_so(tmp_path):
 def test_everything_the_app_writes_loads_unchanged(tmp_path):
     from dataclasses import asdict, fields
 
-    from reviewer.model.metrics.live import ScoringSetup
-    from reviewer.model.session import SETTINGS, VIEW
+    from reviewer.io.session import SETTINGS, VIEW
+    from reviewer.metrics.live import ScoringSetup
 
     # What the window saves: the live scoring setup and the view (which may start before 0).
     setup = ScoringSetup(reference=SYSTEM, hypothesis=CORRECTED, collar=0.5, skip_overlap=True)

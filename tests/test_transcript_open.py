@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.model.loading import load_document
+from reviewer.app.loading import load_document
 from reviewer.resources import demo
 
 REVIEWER = Path(sys.executable).parent / "reviewer"

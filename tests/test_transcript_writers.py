@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.model.formats import FormatError, FormatWarning, read_rttm
-from reviewer.model.formats.files import WriteError
-from reviewer.model.formats.transcripts import (
+from reviewer.io import FormatError, FormatWarning, read_rttm
+from reviewer.io.files import WriteError
+from reviewer.io.transcripts import (
     FORMATS,
     Written,
     convert,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.model.formats import FormatError, FormatWarning, read_rttm
-from reviewer.model.formats.transcripts import (
+from reviewer.io import FormatError, FormatWarning, read_rttm
+from reviewer.io.transcripts import (
     FORMATS,
     convert,
     format_ctm,
@@ -865,7 +865,7 @@ def test_whisperx_words_outside_their_segment_or_unsplittable_are_said(tmp_path)
     ]
     assert transcript.utterances[0].words[0].end == parse_seconds("5.6")
     # the format table says what the reader does with word speakers
-    import reviewer.model.formats.transcripts as package
+    import reviewer.io.transcripts as package
 
     assert "segment is split" in package.__doc__ and "word speakers" not in package.__doc__
     lone = put(tmp_path, "l.json", '{"segments": [{"start": 0, "end": 1, "text": "\\ud800"}]}')
@@ -875,8 +875,8 @@ def test_whisperx_words_outside_their_segment_or_unsplittable_are_said(tmp_path)
 def test_nist_fields_split_on_ascii_blanks_only(tmp_path):
     # before: a no-break or ideographic space split a name or word in two (STM: 'Maria' was
     # read as the start time and refused)
-    from reviewer.model.formats import read_uem
-    from reviewer.model.formats.files import split_fields
+    from reviewer.io import read_uem
+    from reviewer.io.files import split_fields
 
     assert split_fields(f" a{NBSP}b\tc\x0bd\u3000e\f") == [f"a{NBSP}b", "c", "d\u3000e"]
     assert split_fields(" \t ") == []
@@ -895,7 +895,7 @@ def test_nist_fields_split_on_ascii_blanks_only(tmp_path):
 
 def test_directory_inputs_match_suffixes_in_any_case(tmp_path):
     # before: "directory holds no *.rttm file" for A.RTTM
-    from reviewer.model.formats import read_uem
+    from reviewer.io import read_uem
 
     put(tmp_path, "A.RTTM", "SPEAKER a 1 0 1 <NA> <NA> X <NA> <NA>\n")
     put(tmp_path, "b.Rttm", "SPEAKER b 1 0 1 <NA> <NA> Y <NA> <NA>\n")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from reviewer.io import FormatError, FormatWarning, read_uem, write_uem
 from reviewer.model.annotation import Span
-from reviewer.model.formats import FormatError, FormatWarning, read_uem, write_uem
 from reviewer.model.time import parse_seconds as t
 
 

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from reviewer.io import read_rttm
+from reviewer.metrics import score
 from reviewer.model.document import CORRECTED, REFERENCE
-from reviewer.model.formats import read_rttm
-from reviewer.model.metrics import score
 from reviewer.model.time import TICKS_PER_SECOND as S
 from reviewer.resources import demo
 
@@ -387,7 +387,7 @@ def test_the_demo_opens_with_its_transcript(qtbot, tmp_path, monkeypatch):
 
 
 def test_export_transcript_with_corrected_speakers(transcript_window, tmp_path):
-    from reviewer.model.formats.transcripts import read_transcript
+    from reviewer.io.transcripts import read_transcript
 
     window = transcript_window
     for name in ("out.stm", "out.vtt", "out.TextGrid", "out.eaf", "out.srt"):
