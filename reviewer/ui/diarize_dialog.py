@@ -1,8 +1,14 @@
-"""Diarize...: run a pyannote.audio pipeline in the background, with progress and Cancel."""
+"""Diarize...: run a pyannote.audio pipeline in the background, with progress and Cancel.
+
+The run is a :class:`~reviewer.services.diarization.DiarizationJob` on a worker thread; its
+progress reports and its end reach the dialog as Qt signals (:attr:`DiarizeDialog.progressed`,
+:attr:`DiarizeDialog.ended`), emitted on the worker thread and delivered, in order, on the
+GUI thread.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +35,12 @@ class DiarizeDialog(QDialog):
     when a run succeeds.
     """
 
+    progressed = Signal(object)
+    """A :class:`~reviewer.services.diarization.Progress` of the running job (from its thread)."""
+
+    ended = Signal()
+    """The running job has ended: with a result, an error or a cancel (from its thread)."""
+
     def __init__(self, audio_path, parent=None):
         super().__init__(parent)
         from reviewer.services.dependencies import reinstall_advice, requirement_problems
@@ -36,6 +48,7 @@ class DiarizeDialog(QDialog):
 
         self.audio_path = audio_path
         self.job = None
+        self._shown_end = None
         self.finished_with = None
         self.setWindowTitle("Diarize with pyannote.audio")
         self.resize(620, 300)
@@ -100,9 +113,8 @@ class DiarizeDialog(QDialog):
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
-        self.timer = QTimer(self)
-        self.timer.setInterval(100)
-        self.timer.timeout.connect(self._poll)
+        self.progressed.connect(self._show)
+        self.ended.connect(self._poll)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Pipeline folder (with config.yaml)")
@@ -132,12 +144,25 @@ class DiarizeDialog(QDialog):
 
         if self.remember.isChecked() and self.token.text().strip():
             save_token(self.token.text().strip())
-        self.job = DiarizationJob(self.request())
-        self.job.start()
         self.start_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         self.step.setText("Loading the pipeline (torch and pyannote.audio load on first use)")
-        self.timer.start()
+        self.job = DiarizationJob(self.request(), on_progress=self._emit_progress).start()
+        self.job.add_done_callback(self._emit_ended)
+
+    def _emit_progress(self, progress) -> None:
+        """On the job's thread: hand a progress report to the GUI thread."""
+        try:
+            self.progressed.emit(progress)
+        except RuntimeError:  # the dialog is gone; the run goes on until it sees the cancel
+            pass
+
+    def _emit_ended(self, job) -> None:
+        """On the job's thread (or at once if it had ended): tell the GUI thread."""
+        try:
+            self.ended.emit()
+        except RuntimeError:  # the dialog is gone
+            pass
 
     def _cancel_or_close(self) -> None:
         if self.job is not None and not self.job.done:
@@ -147,19 +172,23 @@ class DiarizeDialog(QDialog):
         else:
             self.reject()
 
+    def _show(self, progress) -> None:
+        """Show a progress report: the step, the time left and the bar."""
+        left = progress.seconds_left
+        eta = f", about {left:.0f} s left" if left is not None else ""
+        self.step.setText(f"{progress.step}{eta}")
+        self.bar.setValue(round(1000 * progress.overall))
+
     def _poll(self) -> None:
+        """Show the job's state now; once it has ended, its result or why not (once)."""
         job = self.job
-        if job is None:
+        if job is None or job is self._shown_end:
             return
-        progress = job.progress
-        if progress is not None:
-            left = progress.seconds_left
-            eta = f", about {left:.0f} s left" if left is not None else ""
-            self.step.setText(f"{progress.step}{eta}")
-            self.bar.setValue(round(1000 * progress.overall))
+        if job.progress is not None:
+            self._show(job.progress)
         if not job.done:
             return
-        self.timer.stop()
+        self._shown_end = job
         self.start_button.setEnabled(True)
         self.cancel_button.setEnabled(True)
         self.cancel_button.setText("Close")
