@@ -1,15 +1,17 @@
-"""The waveform (drawn from the peak pyramid) and the optional spectrogram."""
+"""The waveform (drawn from the peak pyramid), the pyramid's background build, the spectrogram."""
 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QObject, QRectF, Signal
 
 from reviewer.io.audio import AudioSource
 from reviewer.io.peaks import PeakPyramid
+from reviewer.services.jobs import Job
 
 
 class WaveformItem(pg.PlotCurveItem):
@@ -56,36 +58,90 @@ class WaveformItem(pg.PlotCurveItem):
         self.setData(xs, ys, connect="pairs")
 
 
-class PyramidBuilder:
-    """Builds a peak pyramid in a background thread; the view polls ``ready_frames``."""
+class PyramidBuilder(QObject):
+    """Builds a peak pyramid in the background; says how far it is and when it ends by signals.
+
+    The work is Qt-free: :meth:`reviewer.io.peaks.PeakPyramid.build` run as a
+    :class:`reviewer.services.jobs.Job`, which polls the job's stop event before each chunk.
+    Its progress and its end are emitted as :attr:`progressed` and :attr:`finished` from the
+    worker thread; Qt delivers them on the thread of whatever slot receives them (the GUI's).
+
+    Parameters
+    ----------
+    source
+        The recording (read on the worker thread).
+    pyramid
+        The pyramid to fill; ``pyramid.ready_frames`` says how much of it is drawn from.
+    """
+
+    progressed = Signal(int)
+    """``pyramid.ready_frames`` after each chunk (from the worker thread)."""
+
+    finished = Signal(str)
+    """The build has ended: ``""``, or why it failed (also :attr:`error`), from the worker."""
 
     def __init__(self, source: AudioSource, pyramid: PeakPyramid):
-        self._stop = threading.Event()
+        super().__init__()
         self.error: str | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(source, pyramid), name="peak-pyramid", daemon=True
-        )
+        self.pyramid = pyramid
+
+        def build(stop: threading.Event) -> bool:
+            return pyramid.build(source, should_stop=stop.is_set, on_progress=self._progressed)
+
+        self._job: Job[bool] = Job(build, "peak-pyramid")
 
     def start(self) -> None:
-        """Start building."""
-        self._thread.start()
+        """Start building (once).
 
-    def _run(self, source: AudioSource, pyramid: PeakPyramid) -> None:
-        try:
-            pyramid.build(source, should_stop=self._stop.is_set)
-        except Exception as error:  # shown in the status bar, never a crash
-            self.error = str(error)
+        Raises
+        ------
+        RuntimeError
+            If it was already started.
+        """
+        self._job.start().add_done_callback(self._ended)
 
     @property
     def running(self) -> bool:
-        """Whether the build is still going."""
-        return self._thread.is_alive()
+        """Whether the build has started and not yet ended."""
+        return self._job.started and not self._job.done
+
+    def cancel(self) -> None:
+        """Ask the build to stop before its next chunk; returns at once."""
+        self._job.cancel()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the build ends or ``timeout`` seconds pass; return whether it ended."""
+        return self._job.wait(timeout)
 
     def stop(self) -> None:
-        """Ask the build to stop and wait for it."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
+        """Ask the build to stop and wait for it (at most 5 s)."""
+        self.cancel()
+        self.wait(timeout=5)
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the build to end, as ``Thread.join`` does (see :meth:`wait`)."""
+        self.wait(timeout)
+
+    @property
+    def _thread(self) -> PyramidBuilder:
+        """Deprecated alias: ``builder._thread.join()`` is :meth:`join`."""
+        return self
+
+    def _progressed(self, ready_frames: int) -> None:
+        self._emit("progressed", ready_frames)
+
+    def _ended(self, future: Future[bool]) -> None:
+        error = future.exception()
+        if error is not None:  # shown in the status bar, never a crash
+            self.error = str(error)
+        self._emit("finished", self.error or "")
+
+    def _emit(self, signal: str, value: object) -> None:
+        """Emit ``signal`` from the worker thread, unless the Qt object is gone."""
+        try:
+            getattr(self, signal).emit(value)
+        except RuntimeError:  # the builder's Qt object is gone: nobody listens any more
+            pass
 
 
 class SpectrogramItem(pg.ImageItem):
