@@ -131,16 +131,19 @@ def test_corpus_totals_equal_score_corpus():
 def test_live_breakdown_equals_a_fresh_one_after_random_edits():
     import random
 
-    from reviewer.metrics.live import LiveBreakdown, LiveScore, ScoringSetup
+    from reviewer.metrics.live import LiveBreakdown, LiveScore
     from reviewer.model import commands as edit
     from reviewer.model.document import CORRECTED, REFERENCE, Document
     from reviewer.model.history import History
+    from reviewer.model.scoring import ScoringSettings, ScoringSetup
     from reviewer.model.synthetic import meeting, system_output
 
     reference = meeting(hours=0.1, turns=80, speakers=3, seed=7)
     document = Document("m", {REFERENCE: reference, CORRECTED: system_output(reference, 8)})
     history = History(document)
-    live = LiveBreakdown(LiveScore(document, ScoringSetup(collar=0.25)), tau=0.4, short=1.5)
+    live = LiveBreakdown(
+        LiveScore(document, ScoringSetup(settings=ScoringSettings(collar=0.25))), tau=0.4, short=1.5
+    )
     rng = random.Random(0)
     for _ in range(40):
         turns = document[CORRECTED].turns

@@ -22,7 +22,7 @@ def make():
 def test_nudges_merge_into_one_undo_step():
     document, history = make()
     changes = []
-    document.subscribe(changes.append)
+    document.changed.connect(changes.append)
     turn = document[CORRECTED].turns[0]
     for _ in range(5):
         history.push(edit.nudge(CORRECTED, turn, "end", 10 * MS))
@@ -110,17 +110,18 @@ def test_command_json_round_trip():
 
 def test_live_score_follows_edits_and_equals_full_scoring():
     from reviewer.metrics import score
-    from reviewer.metrics.live import LiveScore, ScoringSetup
+    from reviewer.metrics.live import LiveScore
     from reviewer.model.document import REFERENCE
+    from reviewer.model.scoring import ScoringSettings, ScoringSetup
     from reviewer.model.synthetic import meeting, system_output
 
     reference = meeting(hours=0.05, turns=40, speakers=3, seed=5)
     system = system_output(reference, seed=6)
     document = Document("m", {REFERENCE: reference, CORRECTED: system})
     history = History(document)
-    live = LiveScore(document, ScoringSetup(collar=0.25))
+    live = LiveScore(document, ScoringSetup(settings=ScoringSettings(collar=0.25)))
     updates = []
-    live.subscribe(lambda: updates.append(live.score))
+    live.updated.connect(lambda: updates.append(live.score))
     turns = document[CORRECTED].turns
     history.push(edit.nudge(CORRECTED, turns[3], "end", 300 * MS))
     history.push(edit.delete(CORRECTED, (turns[7],)))
@@ -133,7 +134,7 @@ def test_live_score_follows_edits_and_equals_full_scoring():
     assert len(errors) > 0
     assert (errors.ends > errors.starts).all()
     # error time in regions equals the score's error time (no collar: every tick scored)
-    live.configure(ScoringSetup(collar=0.0))
+    live.configure(ScoringSetup(settings=ScoringSettings(collar=0.0)))
     errors = live.errors()
     total = (
         (errors.ends - errors.starts) * (errors.missed + errors.false_alarm + errors.confusion)
@@ -154,15 +155,25 @@ def test_no_merge_into_a_command_after_undo():
     assert document[CORRECTED].turns[0] == moved
 
 
-def test_a_failing_listener_does_not_desynchronise():
+def test_a_failing_listener_does_not_desynchronise(caplog):
     document, history = make()
 
-    def broken(change):
+    def broken(*_):
         raise RuntimeError("view bug")
 
-    document.subscribe(broken)
+    later_changes, steps = [], []
+    document.changed.connect(broken)
+    document.changed.connect(later_changes.append)
+    history.stepped.connect(broken)
+    history.stepped.connect(steps.append)
     turn = document[CORRECTED].turns[0]
-    history.push(edit.delete(CORRECTED, (turn,)))
+    with caplog.at_level("ERROR", logger="reviewer.model.events"):
+        history.push(edit.delete(CORRECTED, (turn,)))
     assert history.undo_name == "Delete turn"
+    # the listeners connected after the broken one still heard of the edit, and it was logged
+    assert [c.removed for c in later_changes] == [(turn,)]
+    assert [(s.kind, s.recorded) for s in steps] == [("do", "appended")]
+    assert sum("view bug" in r.exc_text for r in caplog.records if r.exc_text) == 2
     history.undo()
     assert document[CORRECTED].turns[0] == turn
+    assert [s.kind for s in steps] == ["do", "undo"]

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.io import journal as journal_module
 from reviewer.io.journal import (
     Journal,
     JournalBusy,
@@ -25,6 +24,7 @@ from reviewer.io.journal import (
     pending_journals,
     recover,
 )
+from reviewer.io.journal import osfiles as journal_os
 from reviewer.io.session import Session
 from reviewer.model import commands as edit
 from reviewer.model.annotation import Track, Turn
@@ -296,16 +296,17 @@ def test_without_locks_the_pid_decides(tmp_path, monkeypatch):
     nudge_end(history, 0, 1)
     dead = copy_as(journal.path, tmp_path / "dead.journal.jsonl", dead_pid())
     copy_as(journal.path, tmp_path / "mine.journal.jsonl", os.getpid())
-    monkeypatch.setattr(journal_module, "fcntl", None)
+    monkeypatch.setattr(journal_os, "fcntl", None)
     assert [info.path for info in pending_journals(tmp_path)] == [dead]
     journal.close()
 
 
-def test_pending_journals_newest_first_and_with_problems(tmp_path):
+def test_pending_journals_newest_first_and_with_problems(tmp_path, monkeypatch):
+    ticks = iter(range(1_700_000_000, 1_800_000_000))  # a clock that moves on every record
+    monkeypatch.setattr(Journal, "clock", staticmethod(lambda: float(next(ticks))))
     journal, _, history = start(tmp_path)
     nudge_end(history, 0, 1)
     older = copy_as(journal.path, tmp_path / "older.journal.jsonl", dead_pid())
-    time.sleep(0.01)
     nudge_end(history, 1, 1)
     newer = copy_as(journal.path, tmp_path / "newer.journal.jsonl", dead_pid())
     with open(newer, "ab") as stream:
@@ -326,7 +327,7 @@ def test_write_failure_stops_recording_without_breaking_the_edit(tmp_path, monke
     def full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(journal_module.os, "fsync", full)
+    monkeypatch.setattr(journal_os.os, "fsync", full)
     nudge_end(history, 1, 1)  # the edit happens; the journal notes the failure
     assert isinstance(journal.error, OSError)
     assert journal.path.stat().st_size == size  # no partial line left behind
@@ -342,8 +343,7 @@ def test_track_records_replay(tmp_path):
     journal, document, history = start(tmp_path)
     nudge_end(history, 0, 1)
     new = Track([Turn(S, 2 * S, "Q")])
-    document.add_track("extra", new)
-    journal.record_track("extra", new)
+    document.add_track("extra", new)  # the journal records it: it follows the document
     history.push(edit.split("extra", document["extra"].turns[0], S + S // 2))
     _, recovered_document, recovered = recover(journal.path)
     assert recovered_document.tracks == document.tracks
@@ -451,7 +451,7 @@ if __name__ == "__main__":
     journal.attach(history)
     print("journal", journal.path, flush=True)
     edits(history, n, lambda i: print(f"edited {i}", flush=True))
-    time.sleep(60)
+    sys.stdin.read()  # wait, journal open, until the test kills this process
 """
 
 
@@ -465,6 +465,7 @@ def test_kill_9_loses_no_edit(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
     process = subprocess.Popen(
         [sys.executable, str(script), str(directory), str(n)],
+        stdin=subprocess.PIPE,  # the helper waits on it until killed
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
@@ -510,6 +511,7 @@ def test_kill_9_mid_stream_recovers_a_prefix_with_every_reported_edit(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path))
     process = subprocess.Popen(
         [sys.executable, str(script), str(directory), str(n)],
+        stdin=subprocess.PIPE,  # the helper waits on it until killed
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
@@ -781,8 +783,7 @@ def test_every_record_kind_the_app_writes_is_read_back(tmp_path):
     history.push(edit.edit_text(document.transcript.utterances[0], "hello there"))
     history.undo()
     history.redo()
-    document.add_track("extra", Track([Turn(S, 2 * S, "Q")], channel="B"))
-    journal.record_track("extra", document["extra"])
+    document.add_track("extra", Track([Turn(S, 2 * S, "Q")], channel="B"))  # journal follows
     journal.mark_saved(tmp_path / "s.reviewer.json")
     history.mark_saved()
     crashed = copy_as(journal.path, tmp_path / "crashed.journal.jsonl", dead_pid())

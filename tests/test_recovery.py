@@ -37,9 +37,7 @@ CHILD = textwrap.dedent(
     track = review.editor.document["corrected"]
     print("TRACK", [(t.start, t.end, t.speaker) for t in track], flush=True)
     print("EDITS", len(review.editor.history.commands), flush=True)
-    while True:
-        app.processEvents()
-        time.sleep(0.05)
+    app.exec()  # the window stays up, journal open, until the test kills this process
     """
 )
 

@@ -366,14 +366,12 @@ def test_a_newer_version_is_refused_saying_so(tmp_path):
 
 
 def test_everything_the_app_writes_loads_unchanged(tmp_path):
-    from dataclasses import asdict, fields
-
     from reviewer.io.session import SETTINGS, VIEW
-    from reviewer.metrics.live import ScoringSetup
+    from reviewer.model.scoring import ScoringSettings, ScoringSetup
 
     # What the window saves: the live scoring setup and the view (which may start before 0).
-    setup = ScoringSetup(reference=SYSTEM, hypothesis=CORRECTED, collar=0.5, skip_overlap=True)
-    assert {f.name for f in fields(ScoringSetup)} == set(SETTINGS)  # a new setting needs a check
+    setup = ScoringSetup(SYSTEM, CORRECTED, ScoringSettings(collar=0.5, skip_overlap=True))
+    assert set(setup.to_json()) == set(SETTINGS)  # a new setting needs a check
     assert set(VIEW) == {"start", "end", "active_track"}
     audio = tmp_path / "audio" / "meeting-01.wav"
     audio.parent.mkdir()
@@ -381,7 +379,7 @@ def test_everything_the_app_writes_loads_unchanged(tmp_path):
     session = full_session()
     session.tracks = {name: track.with_uri(session.uri) for name, track in session.tracks.items()}
     session.audio = audio
-    session.settings = asdict(setup)
+    session.settings = setup.to_json()
     session.view = {"start": -0.75, "end": 12.0, "active_track": CORRECTED}
     first = tmp_path / "one.reviewer.json"
     save_session(first, session)
@@ -391,8 +389,8 @@ def test_everything_the_app_writes_loads_unchanged(tmp_path):
     save_session(second, loaded)
     assert second.read_bytes() == first.read_bytes()
     # A default setup and an empty view too (Session.from_document without them).
-    save_session(first, Session.from_document(session.to_document(), asdict(ScoringSetup())))
-    assert load_session(first).settings == asdict(ScoringSetup())
+    save_session(first, Session.from_document(session.to_document(), ScoringSetup().to_json()))
+    assert ScoringSetup.from_json(load_session(first).settings) == ScoringSetup()
     assert load_session(first).view == {}
 
 

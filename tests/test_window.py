@@ -98,7 +98,7 @@ def test_keyboard_editing_session(window):
 def test_create_from_selection_and_set_boundaries(window):
     editor = window.editor
     editor.set_selection(None)
-    editor.cursor = 0
+    editor.set_cursor(0)
     from reviewer.model.annotation import Span
 
     editor.set_selection(Span(1 * S, 2 * S))
@@ -354,16 +354,25 @@ def test_export_does_not_cover_edits_of_other_tracks(window, tmp_path):
     assert not window.is_saved
 
 
-def test_a_write_failure_is_reported(window, tmp_path):
-    window.trigger("export_rttm") if False else None
+def test_a_write_failure_is_reported_in_the_status_bar(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
     target = tmp_path / "missing-folder" / "x.rttm"
-    window.do_export_rttm  # noqa: B018
-    try:
-        window.do_export_rttm(str(target))
-    except OSError:
-        pass
-    else:
-        raise AssertionError("writing into a missing folder must fail")
+    # the user answers the Save dialog with a folder that does not exist
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_, **__: (str(target), ""))
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text: warnings.append(text))
+    key(window, Qt.Key.Key_Right, ALT)  # select the next turn
+    key(window, Qt.Key.Key_Right, CTRL)  # and nudge it: an edit that must survive the failure
+    assert window.editor.history.undo_name is not None
+    edited = window.editor.document[CORRECTED]
+    window.trigger("export_rttm")
+    message = window.statusBar().currentMessage()
+    assert message.startswith("could not write ") and str(target) in message
+    assert len(warnings) == 1 and str(target) in warnings[0]
+    assert not target.exists() and not target.parent.exists()
+    assert window.editor.document[CORRECTED] == edited
+    assert not window.is_saved and window.editor.history.undo_name is not None
 
 
 def test_the_demo_opens_with_its_transcript(qtbot, tmp_path, monkeypatch):

@@ -139,7 +139,7 @@ def assign_speaker(editor: Editor, speaker: str) -> None:
     if turn.speaker == speaker:
         return
     editor.push(commands.set_speaker(editor.active_track, turn, speaker))
-    editor.last_speaker = speaker
+    editor.remember_speaker(speaker)
 
 
 def rename_speaker(editor: Editor, old: str, new: str) -> None:
@@ -163,8 +163,7 @@ def next_error(editor: Editor, backwards: bool = False) -> Span:
             raise EditError("no later error")
         i = hits[0]
     span = Span(int(errors.starts[i]), int(errors.ends[i]))
-    editor.cursor = span.start
-    editor.set_selection(span)
+    editor.focus(span)
     return span
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from reviewer.metrics.live import LiveScore, ScoringSetup
+from reviewer.metrics.live import LiveScore
 from reviewer.model.annotation import Span, Track, Turn
-from reviewer.model.commands import EditTurns
 from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM, Change, Document
-from reviewer.model.history import History
+from reviewer.model.events import event
+from reviewer.model.history import Command, History
+from reviewer.model.scoring import ScoringSetup
 
 if TYPE_CHECKING:
     from reviewer.io.audio import AudioSource
@@ -17,6 +18,11 @@ if TYPE_CHECKING:
 
 class Editor:
     """What a reviewer is working on and where they are in it.
+
+    The one way the UI changes a recording: edits go through :meth:`push` (the history),
+    the cursor, selection and edited track through the ``set_*``/``select`` methods, tracks
+    through :meth:`add_track` and scoring through :meth:`configure`. Views follow the events;
+    nobody is called by hand after a change.
 
     Parameters
     ----------
@@ -28,7 +34,14 @@ class Editor:
         Which tracks are scored, and how.
     history
         The document's history, when it comes with one (a recovered session).
+
+    Events (:mod:`reviewer.model.events`)
+    -------------------------------------
+    changed()
+        After the cursor, the selection, the selected turn or the edited track changed.
     """
+
+    changed = event(description="cursor, selection, selected turn or edited track changed")
 
     def __init__(
         self,
@@ -44,77 +57,158 @@ class Editor:
             hypothesis = next((n for n in (CORRECTED, SYSTEM) if n in document), CORRECTED)
             setup = ScoringSetup(reference=REFERENCE, hypothesis=hypothesis)
         self.live = LiveScore(document, setup)
-        self.active_track = next(
+        self._active_track = next(
             (n for n in (CORRECTED, SYSTEM, REFERENCE) if n in document),
             next(iter(document.tracks), CORRECTED),
         )
-        self.selected: Turn | None = None
-        self.cursor = 0
-        self.selection: Span | None = None
-        self.last_speaker: str | None = None
-        self._listeners: list[Callable[[], None]] = []
-        document.subscribe(self._follow)
+        self._selected: Turn | None = None
+        self._cursor = 0
+        self._selection: Span | None = None
+        self._last_speaker: str | None = None
+        document.changed.connect(self._follow, priority=5)
 
-    # --- state -------------------------------------------------------------------------
+    # --- state (read-only: change it through the methods below) ---------------------------
 
     @property
     def track(self) -> Track:
         """The active (edited) track."""
-        return self.document[self.active_track]
+        return self.document[self._active_track]
 
-    def subscribe(self, listener: Callable[[], None]) -> None:
-        """Call ``listener()`` when the cursor, selection or selected turn change."""
-        self._listeners.append(listener)
+    @property
+    def active_track(self) -> str:
+        """The name of the track keys edit."""
+        return self._active_track
 
-    def changed(self) -> None:
-        """Tell listeners the state changed."""
-        for listener in list(self._listeners):
-            listener()
+    @property
+    def selected(self) -> Turn | None:
+        """The selected turn of the active track, if any."""
+        return self._selected
+
+    @property
+    def cursor(self) -> int:
+        """The cursor, in ticks."""
+        return self._cursor
+
+    @property
+    def selection(self) -> Span | None:
+        """The selected time range, if any."""
+        return self._selection
+
+    @property
+    def last_speaker(self) -> str | None:
+        """The speaker last selected or given to a turn (what a new turn gets)."""
+        return self._last_speaker
+
+    # --- changing it ------------------------------------------------------------------------
 
     def select(self, turn: Turn | None, move_cursor: bool = True) -> None:
         """Select a turn of the active track (and put the cursor at its start)."""
-        self.selected = turn
+        self._selected = turn
         if turn is not None:
-            self.last_speaker = turn.speaker
+            self._last_speaker = turn.speaker
             if move_cursor:
-                self.cursor = turn.start
-        self.changed()
+                self._cursor = turn.start
+        self.changed.emit()
+
+    def pick(
+        self,
+        track: str,
+        turn: Turn | None,
+        cursor: int | None = None,
+        clear_selection: bool = True,
+    ) -> None:
+        """Edit ``track`` and select ``turn`` of it (or nothing): a click on a lane.
+
+        The cursor moves to ``cursor`` when given; the time selection is dropped unless
+        ``clear_selection`` is false (a boundary drag keeps it). One event.
+
+        Raises
+        ------
+        KeyError
+            If there is no such track.
+        """
+        if track not in self.document:
+            raise KeyError(track)
+        self._active_track = track
+        if clear_selection:
+            self._selection = None
+        self._selected = turn
+        if turn is not None:
+            self._last_speaker = turn.speaker
+        if cursor is not None:
+            self._cursor = max(0, cursor)
+        self.changed.emit()
 
     def set_cursor(self, ticks: int) -> None:
         """Move the cursor."""
-        self.cursor = max(0, ticks)
-        self.changed()
+        self._cursor = max(0, ticks)
+        self.changed.emit()
 
     def set_selection(self, span: Span | None) -> None:
         """Set (or clear) the time selection."""
-        self.selection = span if span is None or span.end > span.start else None
-        self.changed()
+        self._selection = span if span is None or span.end > span.start else None
+        self.changed.emit()
+
+    def focus(self, span: Span) -> None:
+        """Select the time range ``span`` and put the cursor at its start (one event)."""
+        self._cursor = max(0, span.start)
+        self._selection = span if span.end > span.start else None
+        self.changed.emit()
 
     def set_active_track(self, name: str) -> None:
-        """Edit another track; the selected turn is dropped."""
+        """Edit another track; the selected turn is dropped.
+
+        Raises
+        ------
+        KeyError
+            If there is no such track.
+        """
         if name not in self.document:
             raise KeyError(name)
-        self.active_track = name
-        self.selected = None
-        self.changed()
+        self._active_track = name
+        self._selected = None
+        self.changed.emit()
 
-    def push(self, command: EditTurns) -> Change:
+    def remember_speaker(self, speaker: str) -> None:
+        """Note the speaker last given to a turn (what the next new turn gets)."""
+        self._last_speaker = speaker
+
+    def push(self, command: Command) -> Change:
         """Apply an edit through the history (the only way the UI edits)."""
         return self.history.push(command)
+
+    def add_track(self, name: str, track: Track, score: bool = False) -> str:
+        """Add a whole track (a diarization's output, a copy to correct) under a free name.
+
+        ``name`` gets ``-2``, ``-3``, ... when taken. The journal records it (it follows the
+        document's ``track_added``). With ``score``, the live score then scores this track
+        against the same reference. Returns the name used.
+        """
+        unique, n = name, 2
+        while unique in self.document:
+            unique, n = f"{name}-{n}", n + 1
+        self.document.add_track(unique, track)
+        if score:
+            self.configure(replace(self.live.setup, hypothesis=unique))
+        return unique
+
+    def configure(self, setup: ScoringSetup) -> None:
+        """Score other tracks, or with other settings (the live score rescores)."""
+        self.live.configure(setup)
 
     # --- following edits ----------------------------------------------------------------
 
     def _follow(self, change: Change) -> None:
         """Keep the selection on the turn an edit produced."""
-        if change.track != self.active_track or self.selected is None:
+        if change.track != self._active_track or self._selected is None:
             return
-        if self.selected not in change.removed:
+        if self._selected not in change.removed:
             return
-        anchor = self.selected
+        anchor = self._selected
         candidates = [t for t in change.added if t.speaker == anchor.speaker] or list(change.added)
         if not candidates:
-            self.selected = None
+            self._selected = None
             return
-        self.selected = min(
+        self._selected = min(
             candidates, key=lambda t: abs(t.start - anchor.start) + abs(t.end - anchor.end)
         )

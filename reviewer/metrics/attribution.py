@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from reviewer.metrics.breakdown import merged_turns
 from reviewer.metrics.der import columns
 from reviewer.model.annotation import Track
+from reviewer.model.events import event
+
+if TYPE_CHECKING:
+    from reviewer.metrics.live import LiveScore
 
 
 def attribute(starts: np.ndarray, ends: np.ndarray, track: Track) -> list[str | None]:
@@ -110,23 +115,19 @@ class LiveAttribution:
     Computed on first read after each change of the tracks, settings or transcript.
     """
 
-    def __init__(self, live) -> None:
+    updated = event(description="the attribution is out of date (read it again)")
+
+    def __init__(self, live: LiveScore) -> None:
         self.live = live
         self._stale = True
         self._speakers: list[str | None] = []
         self._errors: WordErrors | None = None
-        self._listeners: list = []
-        live.subscribe(self._changed)
-        live.document.transcript_listeners.append(self._changed)
-
-    def subscribe(self, listener) -> None:
-        """Call ``listener()`` after every change."""
-        self._listeners.append(listener)
+        live.updated.connect(self._changed, priority=5)
+        live.document.transcript_changed.connect(self._changed, priority=5)
 
     def _changed(self) -> None:
         self._stale = True
-        for listener in list(self._listeners):
-            listener()
+        self.updated.emit()
 
     @property
     def speakers(self) -> list[str | None]:

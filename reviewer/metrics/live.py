@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from reviewer.metrics.der import DiarizationScore
 from reviewer.metrics.engine import ErrorRegions, error_regions, intervals
 from reviewer.metrics.incremental import IncrementalScorer
 from reviewer.model.document import Change, Document
+from reviewer.model.events import event
+from reviewer.model.scoring import ScoringSetup
 
 _REBUILD_ABOVE = 64  # an edit touching more turns than this rescores from scratch
-
-
-@dataclass(frozen=True)
-class ScoringSetup:
-    """Which track is scored against which, and how.
-
-    ``collar`` is seconds on EACH side of every reference boundary (md-eval's ``-c``).
-    """
-
-    reference: str = "reference"
-    hypothesis: str = "corrected"
-    collar: float = 0.0
-    skip_overlap: bool = False
 
 
 class LiveScore:
@@ -37,22 +23,21 @@ class LiveScore:
         Which tracks and settings.
     """
 
+    updated = event(description="the score changed (an edit of a scored track, new settings)")
+    configured = event(description="other tracks or settings are scored (after `updated`)")
+
     def __init__(self, document: Document, setup: ScoringSetup | None = None):
         self.document = document
-        self._listeners: list[Callable[[], None]] = []
         self.setup = setup or ScoringSetup()
         self._rebuild()
-        document.subscribe(self._changed)
+        document.changed.connect(self._changed, priority=5)
 
     def configure(self, setup: ScoringSetup) -> None:
         """Score other tracks or with other settings (rescores from scratch)."""
         self.setup = setup
         self._rebuild()
-        self._notify()
-
-    def subscribe(self, listener: Callable[[], None]) -> None:
-        """Call ``listener()`` after every update of the score."""
-        self._listeners.append(listener)
+        self.updated.emit()
+        self.configured.emit()
 
     @property
     def available(self) -> bool:
@@ -118,11 +103,7 @@ class LiveScore:
                 self._scorer.remove(side, turn)
             for turn in change.added:
                 self._scorer.add(side, turn)
-        self._notify()
-
-    def _notify(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+        self.updated.emit()
 
 
 class LiveBreakdown:
@@ -139,18 +120,15 @@ class LiveBreakdown:
         The breakdown's settings (seconds): near-change radius and short-turn length.
     """
 
+    updated = event(description="the breakdown is out of date (read it again)")
+
     def __init__(self, live: LiveScore, tau: float = 0.5, short: float = 1.0):
         self.live = live
         self.tau = tau
         self.short = short
-        self._listeners: list[Callable[[], None]] = []
         self._result = self._jaccard = None
         self._stale = True
-        live.subscribe(self._update)
-
-    def subscribe(self, listener: Callable[[], None]) -> None:
-        """Call ``listener()`` after every change of the tracks or settings."""
-        self._listeners.append(listener)
+        live.updated.connect(self._update, priority=5)
 
     def configure(self, tau: float, short: float) -> None:
         """Change the settings."""
@@ -180,8 +158,7 @@ class LiveBreakdown:
     def _update(self) -> None:
         self._stale = True
         self._jaccard = None
-        for listener in list(self._listeners):
-            listener()
+        self.updated.emit()
 
     def _refresh(self) -> None:
         if not self._stale:

@@ -29,9 +29,14 @@ def format_percent(ratio: float | None, digits: int = 2) -> str:
     return NO_VALUE if ratio is None else f"{100.0 * ratio:.{digits}f} %"
 
 
-def format_points(value: float | None, digits: int = 2) -> str:
-    """DER points (already times 100) as text: ``12.3456`` -> ``"12.35"``; None -> ``"-"``."""
-    return NO_VALUE if value is None else f"{value:.{digits}f}"
+def format_points(value: float | None, digits: int = 2, signed: bool = False) -> str:
+    """DER points (already times 100) as text: ``12.3456`` -> ``"12.35"``; None -> ``"-"``.
+
+    ``signed`` writes a ``+`` before a change that is not negative (``"+0.50"``).
+    """
+    if value is None:
+        return NO_VALUE
+    return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
 def format_share(error: float, scored: float, digits: int = 2) -> str:

@@ -73,22 +73,31 @@ class Turn:
 
 @dataclass(frozen=True, slots=True)
 class TrackArrays:
-    """Column arrays of a track, the form the metric engine works on.
+    """A track's turns as column arrays: the one form the metric engine works on.
+
+    A :class:`Track` builds it once (:attr:`Track.arrays`); the scorers build one for a
+    pyannote.core ``Annotation`` (:func:`reviewer.metrics.inputs.columns`) and the
+    incremental scorer for the turns it holds. All three arrays have one entry per turn.
 
     Attributes
     ----------
     starts, ends
-        ``int64`` ticks, one per turn.
+        ``int64`` ticks.
     speakers
-        ``int64`` index into ``labels`` per turn.
+        ``int64`` speaker codes, indexing ``labels``.
     labels
-        Speaker names, sorted.
+        Speaker names by code (sorted for a :class:`Track`).
     """
 
     starts: np.ndarray
     ends: np.ndarray
     speakers: np.ndarray
     labels: tuple[str, ...]
+
+    @property
+    def n_speakers(self) -> int:
+        """How many speaker codes there are (``len(labels)``)."""
+        return len(self.labels)
 
 
 class Track:

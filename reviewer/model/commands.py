@@ -1,15 +1,17 @@
 """Edit commands: every change to a track is one, with do, undo and a name.
 
-Every edit is an :class:`EditTurns`: some turns out, some turns in. The functions below
-build the edits a reviewer makes (move a boundary, split, merge, delete, insert, relabel,
-rename a speaker); they are plain functions of the current track, testable without Qt.
+Every edit of a track is an :class:`EditTurns`: some turns out, some turns in; an edit of
+the transcript is an :class:`EditText`. Both satisfy :class:`~reviewer.model.history.Command`.
+The functions below build the edits a reviewer makes (move a boundary, split, merge,
+delete, insert, relabel, rename a speaker); they are plain functions of the current track,
+testable without Qt.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reviewer.model.annotation import Track, Turn
+from reviewer.model.annotation import Span, Track, Turn
 from reviewer.model.document import Change, Document
 from reviewer.model.transcript import Utterance, utterance_from_json, utterance_to_json
 
@@ -40,6 +42,11 @@ class EditTurns:
     removed: tuple[Turn, ...]
     added: tuple[Turn, ...]
     merge_key: str | None = None
+
+    @property
+    def span(self) -> Span | None:
+        """The time range the edit changes (None for an edit that changes nothing)."""
+        return Change(self.track, self.removed, self.added).span
 
     def do(self, document: Document) -> Change:
         """Apply the edit."""
@@ -94,6 +101,11 @@ class EditText:
     track: str = "transcript"
     merge_key: str | None = None
 
+    @property
+    def span(self) -> Span | None:
+        """The time range of the utterance edited."""
+        return Span(min(self.old.start, self.new.start), max(self.old.end, self.new.end))
+
     def do(self, document: Document) -> Change:
         """Apply the edit."""
         document.replace_utterance(self.old, self.new)
@@ -104,7 +116,7 @@ class EditText:
         document.replace_utterance(self.new, self.old)
         return Change(self.track, (), ())
 
-    def merged(self, following) -> None:
+    def merged(self, following: object) -> None:
         """Text edits never merge."""
         return None
 

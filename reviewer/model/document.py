@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.model.annotation import Span, Track, Turn
+from reviewer.model.events import event
 from reviewer.model.exclusions import Exclusions
 from reviewer.model.transcript import Transcript, Utterance
-
-logger = logging.getLogger(__name__)
 
 REFERENCE = "reference"
 SYSTEM = "system"
@@ -35,15 +33,21 @@ class Change:
         return Span(min(t.start for t in turns), max(t.end for t in turns))
 
 
-Listener = Callable[[Change], None]
-
-
 class Document:
     """A recording under review: audio, named tracks and scored regions.
 
-    The tracks change only through :meth:`apply`, which edit commands call; every change
-    is reported to the listeners with the turns removed and added, so views and metrics
-    redo only the time range it touched.
+    The tracks change only through :meth:`apply`, which edit commands call, and
+    :meth:`add_track`; every change is emitted as :attr:`changed` with the turns removed and
+    added, so views and metrics redo only the time range it touched.
+
+    Events (:mod:`reviewer.model.events`)
+    -------------------------------------
+    changed(change: Change)
+        After every change of a track's turns (an edit, its undo, a track added).
+    track_added(name: str)
+        After :meth:`add_track` (emitted after the matching :attr:`changed`).
+    transcript_changed()
+        After an utterance of the transcript changed.
 
     Parameters
     ----------
@@ -62,6 +66,10 @@ class Document:
         applied when the reference track is scored, as md-eval applies them.
     """
 
+    changed = event(Change, description="the turns of a track changed")
+    track_added = event(str, description="a whole track was added or replaced")
+    transcript_changed = event(description="an utterance of the transcript changed")
+
     def __init__(
         self,
         uri: str,
@@ -76,9 +84,7 @@ class Document:
         self.uem = uem
         self.transcript = transcript
         self.exclusions = exclusions or None
-        self.transcript_listeners: list[Callable[[], None]] = []
         self._tracks = {name: track.with_uri(uri) for name, track in tracks.items()}
-        self._listeners: list[Listener] = []
 
     def exclusions_of(self, name: str) -> Exclusions | None:
         """The scoring marks that apply when track ``name`` is the reference scored against."""
@@ -95,14 +101,6 @@ class Document:
     def __contains__(self, name: str) -> bool:
         return name in self._tracks
 
-    def subscribe(self, listener: Listener) -> None:
-        """Call ``listener(change)`` after every change."""
-        self._listeners.append(listener)
-
-    def unsubscribe(self, listener: Listener) -> None:
-        """Stop calling ``listener``."""
-        self._listeners.remove(listener)
-
     def apply(self, track: str, removed: Iterable[Turn], added: Iterable[Turn]) -> Change:
         """Take ``removed`` out of a track and put ``added`` in; for commands only.
 
@@ -113,15 +111,8 @@ class Document:
         """
         change = Change(track, tuple(removed), tuple(added))
         self._tracks[track] = self._tracks[track].edited(change.removed, change.added)
-        self._notify(change)
+        self.changed.emit(change)
         return change
-
-    def _notify(self, change: Change) -> None:
-        for listener in list(self._listeners):
-            try:
-                listener(change)
-            except Exception:  # a broken view must not leave the edit half-applied
-                logger.exception("document listener failed on a change of %s", change.track)
 
     def replace_utterance(self, old: Utterance, new: Utterance) -> None:
         """Replace one utterance of the transcript; for commands only.
@@ -134,16 +125,13 @@ class Document:
         if self.transcript is None:
             raise KeyError("this recording has no transcript")
         self.transcript = self.transcript.replaced(old, new)
-        for listener in list(self.transcript_listeners):
-            try:
-                listener()
-            except Exception:
-                logger.exception("transcript listener failed")
+        self.transcript_changed.emit()
 
     def add_track(self, name: str, track: Track) -> Change:
         """Add or replace a whole track (a new track is not an undoable edit)."""
         old = self._tracks.get(name, Track())
         self._tracks[name] = track.with_uri(self.uri)
         change = Change(name, old.turns, self._tracks[name].turns)
-        self._notify(change)
+        self.changed.emit(change)
+        self.track_added.emit(name)
         return change

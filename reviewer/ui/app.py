@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reviewer.app.editor import Editor
 from reviewer.app.loading import load_document
+from reviewer.model.scoring import ScoringSetup
 
 DEMO_NOTE = (
     "Demo: the system output is an EXAMPLE written by hand from the reference (shifted "
@@ -89,13 +90,6 @@ def prepare_recovered(path: Path) -> Review:
     return review
 
 
-def _setup(settings: dict, default):
-    from dataclasses import fields, replace
-
-    known = {f.name for f in fields(default)}
-    return replace(default, **{k: v for k, v in settings.items() if k in known})
-
-
 def _review(document, notes, settings=None, history=None, journal=None, session_path=None):
     source = pyramid = builder = None
     if document.audio is not None:
@@ -109,7 +103,7 @@ def _review(document, notes, settings=None, history=None, journal=None, session_
         builder.start()
     editor = Editor(document, audio=source, history=history)
     if settings:
-        editor.live.configure(_setup(settings, editor.live.setup))
+        editor.configure(ScoringSetup.from_json(settings, editor.live.setup))
     return Review(editor, source, pyramid, builder, notes, journal, session_path)
 
 
@@ -120,14 +114,12 @@ def start_journal(
 
     ``project``: the corpus project file the recording was opened from, if any.
     """
-    from dataclasses import asdict
-
     from reviewer.io.journal import Journal, journal_directory
     from reviewer.io.session import Session
 
     if review.journal is not None:
         return
-    session = Session.from_document(review.editor.document, asdict(review.editor.live.setup))
+    session = Session.from_document(review.editor.document, review.editor.live.setup.to_json())
     try:
         journal = Journal.start(
             directory or journal_directory(), session, review.session_path, project=project

@@ -129,7 +129,7 @@ class BreakdownPanel(QWidget):
         self.regions.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.regions.itemClicked.connect(self._region_clicked)
         layout.addWidget(self.regions, 1)
-        self.live.subscribe(self.refresh)
+        self.live.updated.connect(self.refresh)
         self.refresh()
 
     @property
@@ -258,5 +258,4 @@ class BreakdownPanel(QWidget):
         if self.jump is not None:
             self.jump(span)
         else:
-            self.editor.cursor = start
-            self.editor.set_selection(span)
+            self.editor.focus(span)

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
             self.attribution = LiveAttribution(editor.live)
             self.transcript_panel = TranscriptPanel(editor, self.attribution)
             panels.append((self.transcript_panel, "Transcript"))
-            self.attribution.subscribe(self._attribution_changed)
+            self.attribution.updated.connect(self._attribution_changed)
             self.metrics.attribution = self.attribution
             self._attribution_changed()
         tabs = QTabWidget()
@@ -120,8 +120,9 @@ class MainWindow(QMainWindow):
         self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
         self.actions: dict[str, QAction] = {}
         self._build_actions()
-        editor.history.subscribe(lambda *_: self._history_changed())
-        editor.subscribe(self._show_position)
+        editor.history.stepped.connect(self._history_changed)
+        editor.history.saved.connect(self._history_changed)
+        editor.changed.connect(self._show_position)
         self._history_changed()
         self._show_position()
 
@@ -170,12 +171,7 @@ class MainWindow(QMainWindow):
             f"Start over from the {source}", CORRECTED, current, document[source].turns
         )
         if CORRECTED not in document:
-            document.add_track(CORRECTED, document[source])
-            if self.journal is not None:
-                self.journal.record_track(CORRECTED, document[CORRECTED])
-            from dataclasses import replace
-
-            self.editor.live.configure(replace(self.editor.live.setup, hypothesis=CORRECTED))
+            self.editor.add_track(CORRECTED, document[source], score=True)
         else:
             self.editor.push(command)
         self.editor.set_active_track(CORRECTED)
@@ -269,8 +265,7 @@ class MainWindow(QMainWindow):
 
     def jump_to(self, span: Span) -> None:
         """Select a region, bring it into view and play it."""
-        self.editor.cursor = span.start
-        self.editor.set_selection(span)
+        self.editor.focus(span)
         self._show_and_play(span)
 
     def _show_and_play(self, span: Span) -> None:
@@ -384,26 +379,13 @@ class MainWindow(QMainWindow):
 
     def add_diarization(self, result) -> None:
         """Add a pipeline's output (and its exclusive version) as tracks; score the first."""
-        from dataclasses import replace
-
-        document = self.editor.document
-        added = []
-        for name, track in (
-            ("pyannote", result.diarization),
-            ("pyannote-exclusive", result.exclusive),
-        ):
-            if track is None:
-                continue
-            unique, n = name, 2
-            while unique in document:
-                unique, n = f"{name}-{n}", n + 1
-            document.add_track(unique, track)
-            if self.journal is not None:
-                self.journal.record_track(unique, document[unique])
-            added.append(unique)
-        self.metrics.tracks_changed()
-        self.editor.live.configure(replace(self.editor.live.setup, hypothesis=added[0]))
-        self.metrics.hypothesis_box.setCurrentText(added[0])
+        added = [
+            self.editor.add_track(name, track, score=not i)
+            for i, (name, track) in enumerate(
+                (("pyannote", result.diarization), ("pyannote-exclusive", result.exclusive))
+            )
+            if track is not None
+        ]
         self.status(
             f"diarized on {result.device} in {result.seconds:.1f} s: "
             f"{len(result.diarization.labels)} speakers; scoring {added[0]}"
@@ -457,8 +439,6 @@ class MainWindow(QMainWindow):
 
     def do_save_session(self, path: str | None = None) -> None:
         """Save the session: audio path, tracks, settings and view (atomic write)."""
-        from dataclasses import asdict
-
         from reviewer.io.session import SESSION_SUFFIX, Session, save_session
 
         if path is None and self.session_path is None:
@@ -473,7 +453,9 @@ class MainWindow(QMainWindow):
         target = Path(path) if path else self.session_path
         x0, x1 = self.timeline.view_range()
         view = {"start": x0, "end": x1, "active_track": self.editor.active_track}
-        session = Session.from_document(self.editor.document, asdict(self.editor.live.setup), view)
+        session = Session.from_document(
+            self.editor.document, self.editor.live.setup.to_json(), view
+        )
         save_session(target, session)
         self.session_path = target
         self.editor.history.mark_saved()

@@ -15,15 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reviewer.app.edit_log import EditLog
 from reviewer.app.editor import Editor
 from reviewer.metrics.der import DiarizationScore
-from reviewer.metrics.live import ScoringSetup
-from reviewer.model.commands import EditTurns
-from reviewer.model.document import Change
-
-
-def _percent(part: float, whole: float) -> str:
-    return f"{100 * part / whole:.2f} %" if whole > 0 else "-"
+from reviewer.metrics.numbers import format_percent, format_points, format_share
+from reviewer.model.scoring import ScoringSettings, ScoringSetup
 
 
 class MetricsPanel(QWidget):
@@ -96,13 +92,10 @@ class MetricsPanel(QWidget):
         self.history_list = QListWidget()
         self.history_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.history_list, 1)
-        self._entries: list[tuple[EditTurns, float | None, float | None]] = [
-            (command, None, None) for command in editor.history.commands
-        ]
-        self._redo: list[tuple[EditTurns, float | None, float | None]] = []
-        self._der_before: float | None = self._der()
-        editor.history.subscribe(self._history_changed)
-        editor.live.subscribe(self.refresh)
+        self.edit_log = EditLog(editor.history, editor.live)
+        self.edit_log.changed.connect(self._show_history)
+        editor.live.updated.connect(self.refresh)
+        editor.document.track_added.connect(self.tracks_changed)
         self.refresh()
         self._show_history()
 
@@ -117,20 +110,14 @@ class MetricsPanel(QWidget):
             box.setCurrentText(current)
             box.blockSignals(False)
 
-    def _der(self) -> float | None:
-        score = self.editor.live.score
-        return None if score is None else score.der
-
     def _configure(self, *_) -> None:
-        self.editor.live.configure(
+        self.editor.configure(
             ScoringSetup(
                 reference=self.reference_box.currentText(),
                 hypothesis=self.hypothesis_box.currentText(),
-                collar=self.collar_box.value(),
-                skip_overlap=self.skip_box.isChecked(),
+                settings=ScoringSettings(self.collar_box.value(), self.skip_box.isChecked()),
             )
         )
-        self._der_before = self._der()
 
     def _show_setup(self) -> None:
         """Show the settings scored with, when set elsewhere (a corpus's collar)."""
@@ -165,13 +152,13 @@ class MetricsPanel(QWidget):
                 label.setText("-")
             self.mapping_label.setText("choose two tracks")
             return
-        self.der_label.setText("-" if score.der is None else f"{100 * score.der:.2f} %")
+        self.der_label.setText(format_percent(score.der))
         for label, value in (
             (self.missed_label, score.missed),
             (self.false_alarm_label, score.false_alarm),
             (self.confusion_label, score.confusion),
         ):
-            label.setText(f"{value:.3f} s  ({_percent(value, score.scored)})")
+            label.setText(f"{value:.3f} s  ({format_share(value, score.scored)})")
         self.scored_label.setText(f"{score.scored:.3f} s of speaker time")
         mapping = self.editor.live.mapping
         self.mapping_label.setText(
@@ -186,37 +173,16 @@ class MetricsPanel(QWidget):
         per = ", ".join(
             f"{name} {100 * bad / n:.1f} %" for name, (n, bad) in errors.speakers.items() if n
         )
-        self.wder_label.setText(f"{100 * errors.wder:.2f} % of {errors.words} words ({per})")
-
-    def _history_changed(self, kind: str, command: EditTurns, change: Change) -> None:
-        after = self._der()
-        commands = self.editor.history.commands
-        if kind == "do":
-            self._redo.clear()
-            if len(commands) == len(self._entries) and self._entries:
-                first, before, _ = self._entries[-1]
-                self._entries[-1] = (commands[-1], before, after)
-            elif len(commands) < len(self._entries):  # merged edits cancelled out
-                self._entries.pop()
-            else:
-                self._entries.append((command, self._der_before, after))
-        elif kind == "undo" and self._entries:
-            self._redo.append(self._entries.pop())
-        elif kind == "redo" and self._redo:
-            self._entries.append(self._redo.pop())
-        self._der_before = after
-        self._show_history()
+        self.wder_label.setText(f"{format_percent(errors.wder)} of {errors.words} words ({per})")
 
     def _show_history(self) -> None:
         self.history_list.clear()
-        for command, before, after in self._entries:
-            if before is None or after is None:
-                delta = ""
-            else:
-                delta = f"  {100 * (after - before):+.2f} pt"
-            self.history_list.addItem(f"{command.name}{delta}")
-        for command, _, _ in reversed(self._redo):
-            self.history_list.addItem(f"(undone) {command.name}")
+        for entry in self.edit_log.done:
+            change = entry.der_change
+            delta = "" if change is None else f"  {format_points(100 * change, signed=True)} pt"
+            self.history_list.addItem(f"{entry.name}{delta}")
+        for entry in self.edit_log.undone:
+            self.history_list.addItem(f"(undone) {entry.name}")
             item = self.history_list.item(self.history_list.count() - 1)
             item.setForeground(Qt.GlobalColor.gray)
         self.history_list.scrollToBottom()

@@ -126,9 +126,9 @@ class TimelineView(pg.GraphicsLayoutWidget):
         self._refresh_timer.timeout.connect(self._refresh_view_dependent)
         self.time_plot.sigXRangeChanged.connect(lambda *_: self._refresh_timer.start())
 
-        editor.document.subscribe(self._document_changed)
-        editor.live.subscribe(self._score_changed)
-        editor.subscribe(self._editor_changed)
+        editor.document.changed.connect(self._document_changed)
+        editor.live.updated.connect(self._score_changed)
+        editor.changed.connect(self._editor_changed)
         self._score_changed()
         self.fit()
 
@@ -146,8 +146,7 @@ class TimelineView(pg.GraphicsLayoutWidget):
         self.ci.layout.setRowFixedHeight(TRANSCRIPT_ROW, 2 * ROW_PIXELS)
 
     def _utterance_clicked(self, utterance) -> None:
-        self.editor.cursor = utterance.start
-        self.editor.set_selection(Span(utterance.start, utterance.end))
+        self.editor.focus(Span(utterance.start, utterance.end))
 
     def _add_plot(self, row: int, title: str, top_axis: bool = False) -> pg.PlotItem:
         view = TimeViewBox()
@@ -339,21 +338,15 @@ class TimelineView(pg.GraphicsLayoutWidget):
 
     def _selecting(self, x0: float, x1: float, finished: bool) -> None:
         span = Span(round(max(0.0, x0) * TICKS_PER_SECOND), round(max(0.0, x1) * TICKS_PER_SECOND))
-        self.editor.cursor = span.start
-        self.editor.set_selection(span)
+        self.editor.focus(span)
 
     def _turn_clicked(self, track: str, turn: Turn | None, x: float) -> None:
-        if track != self.editor.active_track:
-            self.editor.active_track = track
-        self.editor.selection = None
-        self.editor.select(turn, move_cursor=False)
-        self.editor.set_cursor(round(max(0.0, x) * TICKS_PER_SECOND))
+        self.editor.pick(track, turn, cursor=round(max(0.0, x) * TICKS_PER_SECOND))
 
     def _boundary_dragged(self, track: str, turn: Turn, edge: str, x: float, stage: str) -> None:
         if stage == "start":
             self._drag_key = f"drag-{next(_drag_ids)}"
-            self.editor.active_track = track
-            self.editor.select(turn, move_cursor=False)
+            self.editor.pick(track, turn, clear_selection=False)
             return
         current = self.editor.selected
         if current is None:
@@ -374,7 +367,6 @@ class TimelineView(pg.GraphicsLayoutWidget):
                     )
         except (EditError, KeyError) as error:
             self.message.emit(str(error))
-        self.editor.cursor = ticks
-        self.editor.changed()
+        self.editor.set_cursor(ticks)
         if stage == "finish":
             self._drag_key = None

@@ -40,8 +40,8 @@ class TranscriptPanel(QWidget):
         self.list.itemClicked.connect(self._clicked)
         self.list.itemDoubleClicked.connect(self._edit)
         layout.addWidget(self.list, 1)
-        attribution.subscribe(self.refresh)
-        editor.subscribe(self.follow)
+        attribution.updated.connect(self.refresh)
+        editor.changed.connect(self.follow)
         self.refresh()
 
     def _utterances(self):
@@ -90,8 +90,7 @@ class TranscriptPanel(QWidget):
 
     def _clicked(self, item: QListWidgetItem) -> None:
         utterance = self._utterances()[item.data(Qt.ItemDataRole.UserRole)]
-        self.editor.cursor = utterance.start
-        self.editor.set_selection(Span(utterance.start, utterance.end))
+        self.editor.focus(Span(utterance.start, utterance.end))
 
     def _edit(self, item: QListWidgetItem) -> None:
         utterance = self._utterances()[item.data(Qt.ItemDataRole.UserRole)]
