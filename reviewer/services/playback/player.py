@@ -1,45 +1,32 @@
-"""Audio playback of a region of a file through a PortAudio output stream.
+"""The player: play, pause, resume, stop, speed and the cursor, over one output stream per play.
 
-:class:`Player` plays ``[start_frame, end_frame)`` of an audio source (anything with
-``sample_rate``, ``frames`` and a thread-safe ``read(start_frame, n_frames)`` returning mono
-float32, such as :class:`reviewer.io.audio.AudioSource`) through a ``sounddevice``
-callback stream, with varispeed (tape-like resampling: pitch follows speed).
-
-Threads
--------
-* The caller's thread (usually the GUI thread) calls :meth:`Player.play`, :meth:`Player.stop`,
-  :attr:`Player.position` ... They only open, start and abort streams and never wait for audio.
-* One *feeder* thread per play reads the source ahead of the stream, resamples it and writes
-  it into a preallocated ring buffer. When everything has been handed to the stream it waits
-  until the last frame has actually been played (by the stream clock), closes the stream and
-  then calls :attr:`Player.on_finished` -- so ``on_finished`` runs on the feeder thread, never
-  on the GUI thread: marshal it (e.g. emit a Qt signal) before touching widgets.
-* PortAudio's audio thread runs the stream callback, which only copies from the ring buffer
-  (no file access, no numpy allocation, no lock) and zero-fills when the feeder is behind or
-  the region is over.
-
-The cursor (:attr:`Player.position`) is derived from the DAC time that PortAudio reports for
-each callback block (``time.outputBufferDacTime``) and the stream clock (``Stream.time``),
-which share a clock; backends that report zero DAC times fall back to counting frames on the
-monotonic clock. Because no device plays faster than real time, the cursor is also bounded by
-the wall-clock time elapsed since the first audible block; this keeps it right on devices that
-swallow data instantly (ALSA's ``null`` device) and it never goes backwards during a play.
-
-``sounddevice`` (and with it PortAudio) is imported lazily, on the first :class:`Player`.
+:class:`Player` plays ``[start_frame, end_frame)`` of an audio source through a callback
+stream (:mod:`reviewer.services.playback.stream`) on the device
+(:mod:`reviewer.services.playback.device`), with varispeed. Each play's feeder runs on a
+worker of a :class:`reviewer.services.jobs.DaemonExecutor` and stops through the play's
+cancel event. See :mod:`reviewer.services.playback` for the threads and the cursor.
 """
 
 from __future__ import annotations
 
-import atexit
 import math
 import threading
 import time
-import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from concurrent import futures
+from typing import Any
 
-import numpy as np
+from reviewer.services.jobs import DaemonExecutor
+from reviewer.services.playback import device as audio_out
+from reviewer.services.playback.device import OutputFormat
+from reviewer.services.playback.stream import (
+    CHUNK_FRAMES,
+    Play,
+    Source,
+    fill,
+    make_callback,
+    played_frames,
+)
 
 MIN_SPEED = 0.5
 """Slowest playback speed (half speed, an octave lower)."""
@@ -47,107 +34,8 @@ MIN_SPEED = 0.5
 MAX_SPEED = 2.0
 """Fastest playback speed (double speed, an octave higher)."""
 
-_RING_FRAMES = 1 << 16
-"""Capacity of the ring buffer between the feeder and the callback, in output frames."""
-
-_CHUNK_FRAMES = 4096
-"""Output frames produced by the feeder per step (and prefilled before the stream starts)."""
-
-_POLL_SECONDS = 0.004
-"""Feeder/monitor polling interval: bounds how late ``on_finished`` fires."""
-
-_NO_DEVICE = "Playback disabled: no audio output device (PortAudio found none)."
-
-
-class _Source(Protocol):
-    """What the player needs from an audio source (see ``reviewer.io.audio``)."""
-
-    @property
-    def sample_rate(self) -> int: ...  # noqa: D102
-
-    @property
-    def frames(self) -> int: ...  # noqa: D102
-
-    def read(self, start_frame: int, n_frames: int) -> np.ndarray: ...  # noqa: D102
-
-
-@dataclass(frozen=True)
-class OutputFormat:
-    """The stream format negotiated with the device.
-
-    Attributes
-    ----------
-    device
-        The device as passed to sounddevice (``None`` for the default output).
-    name
-        The device's name as PortAudio reports it.
-    sample_rate
-        Output rate in Hz (the file's rate if the device accepts it).
-    channels
-        1 (mono) or 2 (the mono mix duplicated) if the device refuses mono.
-    """
-
-    device: int | str | None
-    name: str
-    sample_rate: int
-    channels: int
-
-
-@dataclass(eq=False)
-class _Play:
-    """State of one play, shared by the caller, the feeder and the callback."""
-
-    start: int
-    end: int
-    speed: float
-    step: float  # source frames per output frame
-    total: int  # output frames of the whole region
-    rate: int  # output rate
-    ring: np.ndarray
-    cancel: threading.Event = field(default_factory=threading.Event)
-    written: int = 0  # output frames written by the feeder (only it increments)
-    read: int = 0  # output frames copied by the callback (only it increments)
-    anchor: tuple[float, int, int] | None = None  # (dac time, read before block, real frames)
-    first: tuple[float, int] | None = None  # (dac time, read) of the first audible block
-    mono_clock: bool = False  # backend reports no DAC times: use time.monotonic()
-    latency: float = 0.0
-    underflows: int = 0
-    last_position: float = 0.0
-    thread: threading.Thread | None = None
-
-
-_sd: Any = None
-_players: weakref.WeakSet[Player] = weakref.WeakSet()
-_active_streams = 0
-
-
-def _import_sounddevice() -> Any:
-    """Import sounddevice once; register the exit hook that closes live players first.
-
-    Raises
-    ------
-    OSError
-        If the PortAudio library cannot be found or loaded.
-    ImportError
-        If the sounddevice package is not installed.
-    """
-    global _sd
-    if _sd is None:
-        import sounddevice
-
-        _sd = sounddevice
-        # atexit runs last-registered first: our hook runs before sounddevice terminates
-        # PortAudio, so no stream calls back into a finalising interpreter.
-        atexit.register(_close_all_players)
-    return _sd
-
-
-def _close_all_players() -> None:
-    for player in list(_players):
-        try:
-            player.close()
-        except Exception:  # best effort at exit
-            pass
+POLL_SECONDS = 0.004
+"""Feeder polling interval: bounds how late ``on_finished`` fires."""
 
 
 def _clamp_speed(speed: float) -> float:
@@ -178,6 +66,11 @@ class Player:
     on_finished
         Called with no argument, from the feeder thread, when a play reaches its end frame
         (not after :meth:`stop`, :meth:`pause` or a failure).
+    clock
+        Seconds on the clock by which a block handed to the device is heard ``latency``
+        later, and on which :attr:`position` reads the time now. None (the default) uses the
+        stream's own clock and PortAudio's DAC times, or ``time.monotonic`` on backends that
+        report no DAC times. Tests pass a clock they advance themselves.
 
     Attributes
     ----------
@@ -195,12 +88,13 @@ class Player:
 
     def __init__(
         self,
-        source: _Source,
+        source: Source,
         *,
         device: int | str | None = None,
         sample_rate: int | None = None,
         channels: int | None = None,
         on_finished: Callable[[], None] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.source = source
         self.on_finished = on_finished
@@ -213,14 +107,16 @@ class Player:
         self._force_channels = channels
         self._speed = 1.0
         self._lock = threading.RLock()
-        self._play: _Play | None = None
+        self._play: Play | None = None
         self._stream: Any = None
-        self._paused: _Play | None = None
+        self._paused: Play | None = None
         self._position = 0
         self._closed = False
-        self._threads: list[threading.Thread] = []
+        self._clock = clock
+        self._feeders = DaemonExecutor("reviewer-playback-feeder")
+        self._plays: list[Play] = []  # plays whose feeder may still run
         self.probe()
-        _players.add(self)
+        audio_out.register(self)
 
     # ------------------------------------------------------------------ probing
 
@@ -240,14 +136,14 @@ class Player:
         """
         self.available, self.reason, self.output = False, "", None
         try:
-            sd = _import_sounddevice()
+            sd = audio_out.import_sounddevice()
         except OSError:
             self.reason = "Playback disabled: the PortAudio library was not found (libportaudio2)."
             return self.available, self.reason
         except ImportError:
             self.reason = "Playback disabled: the sounddevice package is not installed."
             return self.available, self.reason
-        if rescan and _active_streams == 0:
+        if rescan and audio_out.active_streams() == 0:
             try:
                 sd._terminate()
                 sd._initialize()
@@ -255,9 +151,11 @@ class Player:
                 self.reason = f"Playback disabled: PortAudio failed to start ({error})."
                 return self.available, self.reason
         try:
-            self.output = self._negotiate(sd)
+            self.output = audio_out.negotiate(
+                sd, self._device, self.source.sample_rate, self._force_rate, self._force_channels
+            )
         except (sd.PortAudioError, ValueError):
-            self.reason = _NO_DEVICE
+            self.reason = audio_out.NO_DEVICE
             return self.available, self.reason
         if self.output is None:
             self.reason = (
@@ -266,7 +164,7 @@ class Player:
             )
             return self.available, self.reason
         try:
-            stream = self._open_stream(sd, lambda outdata, *_: outdata.fill(0))
+            stream = audio_out.open_stream(sd, self.output, lambda outdata, *_: outdata.fill(0))
             stream.close()
         except Exception as error:  # any failure means "no playback"
             self.output = None
@@ -277,41 +175,6 @@ class Player:
         self.available = True
         self.reason = f"Playback: {out.name}, {out.sample_rate} Hz {layout}."
         return self.available, self.reason
-
-    def _negotiate(self, sd: Any) -> OutputFormat | None:
-        info = sd.query_devices(self._device, "output")
-        max_channels = int(info["max_output_channels"])
-        if max_channels < 1:
-            raise ValueError("no output channels")
-        rates = [self._force_rate] if self._force_rate else []
-        rates += [int(self.source.sample_rate), int(round(info["default_samplerate"]))]
-        if self._force_channels:
-            channel_options = [self._force_channels]
-        else:
-            channel_options = [1, 2]
-        for rate in dict.fromkeys(rates):  # de-duplicated, in order
-            for channels in channel_options:
-                if channels > max_channels:
-                    continue
-                try:
-                    sd.check_output_settings(
-                        device=self._device, channels=channels, dtype="float32", samplerate=rate
-                    )
-                except Exception:  # try the next format
-                    continue
-                return OutputFormat(self._device, str(info["name"]), int(rate), channels)
-        return None
-
-    def _open_stream(self, sd: Any, callback: Callable[..., None]) -> Any:
-        out = self.output
-        assert out is not None
-        return sd.OutputStream(
-            samplerate=out.sample_rate,
-            channels=out.channels,
-            dtype="float32",
-            device=out.device,
-            callback=callback,
-        )
 
     # ------------------------------------------------------------------ properties
 
@@ -345,12 +208,27 @@ class Player:
             return int(self._current(p))
 
     @property
+    def latency(self) -> float:
+        """Seconds from handing a block to the device to hearing it (0.0 when not playing).
+
+        The current stream's output latency, as PortAudio reports it.
+        """
+        p = self._play
+        return 0.0 if p is None else p.latency
+
+    @property
+    def pending_frames(self) -> int:
+        """Output frames of the current play not yet handed to the device (0 if none)."""
+        p = self._play
+        return 0 if p is None else p.total - p.read
+
+    @property
     def underflows(self) -> int:
         """Callback blocks of the current play that PortAudio flagged as output underflow."""
         p = self._play
         return 0 if p is None else p.underflows
 
-    def _current(self, p: _Play) -> float:
+    def _current(self, p: Play) -> float:
         """Exact position of play ``p`` (call with the lock held, stream open)."""
         done = self._played_frames(p)
         pos = min(float(p.end), p.start + done * p.step)
@@ -358,22 +236,18 @@ class Player:
             p.last_position = pos
         return p.last_position
 
-    def _played_frames(self, p: _Play) -> float:
+    def _played_frames(self, p: Play) -> float:
         """Output frames of play ``p`` heard so far (call with the lock held)."""
-        anchor, first = p.anchor, p.first
-        if anchor is None or first is None:
+        if p.anchor is None:
             return 0.0
         if p.mono_clock:
-            now = time.monotonic()
+            now = (self._clock or time.monotonic)()
         else:
             try:
                 now = float(self._stream.time)
             except Exception:  # stream already closed: freeze at the last block
-                now = anchor[0]
-        dac, read_before, real = anchor
-        latest = min(read_before + (now - dac) * p.rate, float(read_before + real))
-        wall = first[1] + (now - first[0]) * p.rate
-        return max(0.0, min(latest, wall, float(p.total)))
+                now = p.anchor[0]
+        return played_frames(p, now)
 
     # ------------------------------------------------------------------ control
 
@@ -412,37 +286,26 @@ class Player:
             return self._start_locked(start, end, speed)
 
     def _start_locked(self, start: int, end: int, speed: float) -> bool:
-        sd = _import_sounddevice()
+        sd = audio_out.import_sounddevice()
         out = self.output
         assert out is not None
-        step = self.source.sample_rate * speed / out.sample_rate
-        p = _Play(
-            start=start,
-            end=end,
-            speed=speed,
-            step=step,
-            total=max(1, math.ceil((end - start) / step - 1e-9)),
-            rate=out.sample_rate,
-            ring=np.zeros(_RING_FRAMES, dtype=np.float32),
-            last_position=float(start),
-        )
+        p = Play.of(start, end, speed, self.source.sample_rate, out.sample_rate)
+        p.mono_clock = self._clock is not None
         try:
-            self._fill(p, limit=_CHUNK_FRAMES)  # prefill: the first block is not silence
-            stream = self._open_stream(sd, self._make_callback(p))
+            fill(p, self.source, limit=CHUNK_FRAMES)  # prefill: the first block is not silence
+            callback = make_callback(p, self._clock or time.monotonic)
+            stream = audio_out.open_stream(sd, out, callback)
             p.latency = float(stream.latency)
             stream.start()
         except Exception as error:  # report, never raise into the UI
             self.last_error = f"Playback failed: {error}"
             return False
-        global _active_streams
-        _active_streams += 1
+        audio_out.stream_opened()
         self.last_error = None
         self._stream, self._play = stream, p
-        p.thread = threading.Thread(
-            target=self._feed, args=(p,), name="reviewer-playback-feeder", daemon=True
-        )
-        self._threads = [t for t in self._threads if t.is_alive()] + [p.thread]
-        p.thread.start()
+        self._plays = [q for q in self._plays if q.future is None or not q.future.done()]
+        self._plays.append(p)
+        p.future = self._feeders.submit(self._feed, p)
         return True
 
     def play_around(
@@ -546,11 +409,10 @@ class Player:
             self._closed = True
             self._stop_locked()
             self._paused = None
-            threads, self._threads = self._threads, []
-        current = threading.current_thread()
-        for thread in threads:
-            if thread is not current:
-                thread.join(timeout=1.0)
+            plays, self._plays = self._plays, []
+        here = threading.get_ident()
+        feeders = [p.future for p in plays if p.future is not None and p.worker != here]
+        futures.wait(feeders, timeout=1.0)
 
     def __enter__(self) -> Player:
         return self
@@ -569,11 +431,10 @@ class Player:
         self._close_stream()
 
     def _close_stream(self) -> None:
-        global _active_streams
         stream, self._stream = self._stream, None
         if stream is None:
             return
-        _active_streams -= 1
+        audio_out.stream_closed()
         try:
             stream.abort()
         except Exception:  # closing anyway
@@ -583,82 +444,17 @@ class Player:
         except Exception:
             pass
 
-    # ------------------------------------------------------------------ audio path
-
-    @staticmethod
-    def _make_callback(p: _Play) -> Callable[..., None]:
-        ring = p.ring
-        capacity = len(ring)
-        monotonic = time.monotonic
-
-        def callback(outdata: np.ndarray, frames: int, time_info: Any, status: Any) -> None:
-            # Runs on PortAudio's thread: copy from the ring, nothing else. It must not raise
-            # (that would stop the stream silently); everything here is plain arithmetic.
-            if status.output_underflow:
-                p.underflows += 1
-            read = p.read
-            n = min(frames, p.written - read)
-            if n > 0:
-                i = read % capacity
-                first = min(n, capacity - i)
-                outdata[:first] = ring[i : i + first, None]
-                if first < n:
-                    outdata[first:n] = ring[: n - first, None]
-            else:
-                n = 0
-            if n < frames:
-                outdata[n:] = 0.0
-            dac = time_info.outputBufferDacTime
-            if dac <= 0.0 or time_info.currentTime <= 0.0 or p.mono_clock:
-                # Backend without DAC times: count frames on the monotonic clock instead.
-                p.mono_clock = True
-                dac = monotonic() + p.latency
-            if n and p.first is None:
-                p.first = (dac, read)
-            p.anchor = (dac, read, n)
-            p.read = read + n
-
-        return callback
-
-    def _fill(self, p: _Play, limit: int) -> int:
-        """Write up to ``limit`` output frames into the ring (feeder side); return how many."""
-        capacity = len(p.ring)
-        n = min(limit, p.total - p.written, capacity - (p.written - p.read))
-        if n <= 0:
-            return 0
-        k = p.written
-        if p.step == 1.0:
-            block = np.asarray(self.source.read(p.start + k, n), dtype=np.float32)
-        else:
-            positions = p.start + (k + np.arange(n, dtype=np.float64)) * p.step
-            i0 = int(positions[0])
-            count = int(positions[-1]) + 2 - i0
-            data = np.asarray(self.source.read(i0, count), dtype=np.float32)
-            if len(data) == 0:
-                block = np.zeros(0, dtype=np.float32)
-            else:
-                block = np.interp(
-                    positions - i0, np.arange(len(data), dtype=np.float64), data, right=0.0
-                ).astype(np.float32)
-        if len(block) < n:  # the source ended early (clipped read)
-            block = np.concatenate([block, np.zeros(n - len(block), dtype=np.float32)])
-        i = k % capacity
-        first = min(n, capacity - i)
-        p.ring[i : i + first] = block[:first]
-        p.ring[: n - first] = block[first:]
-        p.written = k + n  # publish only after the data is in place
-        return n
-
-    def _feed(self, p: _Play) -> None:
-        """Feeder thread: keep the ring full, then wait for the end and report it."""
+    def _feed(self, p: Play) -> None:
+        """Feeder (on its worker): keep the ring full, then wait for the end and report it."""
+        p.worker = threading.get_ident()
         try:
             while p.written < p.total:
                 if p.cancel.is_set():
                     return
-                if self._fill(p, _CHUNK_FRAMES) == 0:
-                    p.cancel.wait(_POLL_SECONDS)
+                if fill(p, self.source, CHUNK_FRAMES) == 0:
+                    p.cancel.wait(POLL_SECONDS)
             while True:
-                if p.cancel.wait(_POLL_SECONDS):
+                if p.cancel.wait(POLL_SECONDS):
                     return
                 with self._lock:
                     if self._play is not p:
