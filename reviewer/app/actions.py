@@ -167,6 +167,26 @@ def next_error(editor: Editor, backwards: bool = False) -> Span:
     return span
 
 
+def largest_error(editor: Editor, rank: int) -> tuple[Span, int]:
+    """The ``rank``-th largest error region (0 the largest, wrapping round) and the count.
+
+    Size is the region's length times the number of errors in it (missed + false alarm +
+    confused speakers), so an error of two speakers counts twice, as in DER.
+
+    Raises
+    ------
+    EditError
+        If the scored tracks agree.
+    """
+    errors = editor.live.errors()
+    if len(errors) == 0:
+        raise EditError("no errors: the scored tracks agree")
+    size = (errors.ends - errors.starts) * (errors.missed + errors.false_alarm + errors.confusion)
+    order = sorted(range(len(size)), key=lambda i: -int(size[i]))
+    i = order[rank % len(order)]
+    return Span(int(errors.starts[i]), int(errors.ends[i])), len(order)
+
+
 def snap_boundaries(editor: Editor, reach_ms: int = 200, frame_ms: int = 10) -> None:
     """Move the selected turn's boundaries to the quietest point within ``reach_ms``."""
     turn = _selected(editor)
@@ -200,3 +220,42 @@ def _quietest(editor: Editor, at: int, reach_ms: int, frame_ms: int) -> int:
     distance = np.abs(first + np.arange(n) * hop + hop // 2 - centre)
     best = np.lexsort((distance, np.round(energy, 12)))[0]
     return frames_to_ticks(int(first + best * hop + hop // 2), rate)
+
+
+NUDGES: dict[str, tuple[str, int]] = {
+    "nudge_start_left": ("start", -10),
+    "nudge_start_right": ("start", 10),
+    "nudge_end_left": ("end", -10),
+    "nudge_end_right": ("end", 10),
+    "nudge_start_left_big": ("start", -100),
+    "nudge_start_right_big": ("start", 100),
+    "nudge_end_left_big": ("end", -100),
+    "nudge_end_right_big": ("end", 100),
+}
+"""The nudge actions of the key table: ``{action: (edge, milliseconds)}``."""
+
+EDITS = {
+    "next_turn": next_turn,
+    "previous_turn": previous_turn,
+    "set_start": set_start_at_cursor,
+    "set_end": set_end_at_cursor,
+    "split": split_at_cursor,
+    "merge_next": merge_with_next,
+    "delete": delete_selected,
+    "create": create_from_selection,
+    "snap": snap_boundaries,
+}
+"""The key table's actions that are a function of the editor alone: ``{action: function}``."""
+
+
+def next_track(editor: Editor) -> str:
+    """Edit the next track (in the document's order, wrapping round); returns its name."""
+    names = list(editor.document.tracks)
+    index = names.index(editor.active_track) if editor.active_track in names else -1
+    editor.set_active_track(names[(index + 1) % len(names)])
+    return editor.active_track
+
+
+def move_cursor(editor: Editor, view_seconds: float, fraction: float) -> None:
+    """Move the cursor by ``fraction`` of a view ``view_seconds`` wide (negative: left)."""
+    editor.set_cursor(editor.cursor + round(view_seconds * fraction * TICKS_PER_SECOND))

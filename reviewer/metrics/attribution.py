@@ -129,6 +129,16 @@ class LiveAttribution:
         self._stale = True
         self.updated.emit()
 
+    def wrong_utterances(self) -> set[int]:
+        """Indices (transcript order) of the utterances holding a wrongly attributed word."""
+        errors = self.errors
+        transcript = self.live.document.transcript
+        if errors is None or transcript is None:
+            return set()
+        index = {id(u): i for i, u in enumerate(transcript)}
+        owners = [u for _, u in transcript.words()]
+        return {index[id(owner)] for owner, bad in zip(owners, errors.wrong, strict=True) if bad}
+
     @property
     def speakers(self) -> list[str | None]:
         """The attributed speaker of each utterance, in transcript order."""

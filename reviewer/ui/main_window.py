@@ -4,32 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
-    QTabWidget,
 )
 
-from reviewer.app import actions
+from reviewer.app import actions, saving
 from reviewer.app.editor import Editor
-from reviewer.io import write_rttm
 from reviewer.model.annotation import Span
 from reviewer.model.commands import EditError, EditTurns
 from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM
-from reviewer.model.time import TICKS_PER_SECOND, frames_to_ticks, ticks_to_frames
-from reviewer.ui.breakdown_panel import BreakdownPanel
+from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui.keymap import KEYMAP
-from reviewer.ui.metrics_panel import MetricsPanel
+from reviewer.ui.playback_control import PlaybackControl
+from reviewer.ui.side_panels import DOCK_WIDTH, SidePanels
 from reviewer.ui.timeline import TimelineView
 
-SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 MENUS = ("File", "Edit", "Navigate", "View", "Playback", "Tracks", "Corpus", "Help")
 
 
@@ -66,14 +61,10 @@ class MainWindow(QMainWindow):
         self.editor = editor
         self.journal = journal
         self.session_path = session_path
-        self._exported: tuple | None = None
-        self._exported_track: str | None = None
+        self.save_state = saving.SaveState(editor)
         self.controller = None
         self.audio = audio
-        self.player = player
-        self.speed = 1.0
-        self.replay_after_nudge = True
-        self.last_boundary: int | None = None
+        self.playback = PlaybackControl(editor, audio, player, self)
         self.confirm_close = True
         self.corpus = None  # the corpus window this recording was opened from, if any
         self.on_close = None  # called before closing; True when it kept every edit
@@ -85,35 +76,14 @@ class MainWindow(QMainWindow):
         self.timeline.errors_item.describe = self._cause_at
         self.timeline.message.connect(self.status)
         self.setCentralWidget(self.timeline)
-        self.metrics = MetricsPanel(editor, note)
-        self.breakdown = BreakdownPanel(editor, jump=self.jump_to)
-        panels = [(self.metrics, "Metrics"), (self.breakdown, "Why?")]
-        self.attribution = self.transcript_panel = None
-        if editor.document.transcript is not None:
-            from reviewer.metrics.attribution import LiveAttribution
-            from reviewer.ui.transcript_panel import TranscriptPanel
-
-            self.attribution = LiveAttribution(editor.live)
-            self.transcript_panel = TranscriptPanel(editor, self.attribution)
-            panels.append((self.transcript_panel, "Transcript"))
+        dock = SidePanels(editor, note, self.jump_to, self)
+        self.side_tabs, self.metrics, self.breakdown = dock.tabs, dock.metrics, dock.breakdown
+        self.attribution, self.transcript_panel = dock.attribution, dock.transcript
+        if self.attribution is not None:
             self.attribution.updated.connect(self._attribution_changed)
-            self.metrics.attribution = self.attribution
             self._attribution_changed()
-        tabs = QTabWidget()
-        for panel, title in panels:
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidget(panel)
-            tabs.addTab(scroll, title)
-        tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.side_tabs = tabs
-        dock = QDockWidget("Metrics", self)
-        dock.setObjectName("metrics")
-        dock.setWidget(tabs)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resizeDocks([dock], [440], Qt.Orientation.Horizontal)
+        self.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.position_label = QLabel()
         self.statusBar().addPermanentWidget(self.position_label)
 
@@ -122,13 +92,13 @@ class MainWindow(QMainWindow):
         self._build_actions()
         editor.history.stepped.connect(self._history_changed)
         editor.history.saved.connect(self._history_changed)
+        self.save_state.changed.connect(self._history_changed)
         editor.changed.connect(self._show_position)
         self._history_changed()
         self._show_position()
 
-        self.play_timer = QTimer(self)
-        self.play_timer.setInterval(33)
-        self.play_timer.timeout.connect(self._follow_playback)
+        self.playback.message.connect(self.status)
+        self.playback.speed_changed.connect(self._show_position)
         if player is not None and not player.available:
             self.status(player.reason)
 
@@ -177,9 +147,14 @@ class MainWindow(QMainWindow):
         self.editor.set_active_track(CORRECTED)
         self.status(f"the corrected track is now a copy of the {source}")
 
+    @property
+    def player(self):
+        """The playback service, or None."""
+        return self.playback.player
+
     def trigger(self, name: str) -> None:
         """Run an action by its id in the key table; errors go to the status bar."""
-        handler = getattr(self, f"do_{name}", None)
+        handler = getattr(self, f"do_{name}", None) or getattr(self.playback, f"do_{name}", None)
         try:
             if handler is not None:
                 handler()
@@ -199,33 +174,10 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Could not write", f"{name}{error.strerror or error}")
 
     def _edit_action(self, name: str) -> None:
-        nudges = {
-            "nudge_start_left": ("start", -10),
-            "nudge_start_right": ("start", 10),
-            "nudge_end_left": ("end", -10),
-            "nudge_end_right": ("end", 10),
-            "nudge_start_left_big": ("start", -100),
-            "nudge_start_right_big": ("start", 100),
-            "nudge_end_left_big": ("end", -100),
-            "nudge_end_right_big": ("end", 100),
-        }
-        if name in nudges:
-            self.last_boundary = actions.nudge(self.editor, *nudges[name])
-            if self.replay_after_nudge:
-                self._play_around(self.last_boundary)
+        if name in actions.NUDGES:
+            self.playback.nudged(actions.nudge(self.editor, *actions.NUDGES[name]))
             return
-        simple = {
-            "next_turn": actions.next_turn,
-            "previous_turn": actions.previous_turn,
-            "set_start": actions.set_start_at_cursor,
-            "set_end": actions.set_end_at_cursor,
-            "split": actions.split_at_cursor,
-            "merge_next": actions.merge_with_next,
-            "delete": actions.delete_selected,
-            "create": actions.create_from_selection,
-            "snap": actions.snap_boundaries,
-        }
-        simple[name](self.editor)
+        actions.EDITS[name](self.editor)
         if name in ("next_turn", "previous_turn") and self.editor.selected is not None:
             self.timeline.ensure_visible(self.editor.selected.end)
 
@@ -251,17 +203,11 @@ class MainWindow(QMainWindow):
 
     def do_largest_error(self) -> None:
         """Select and play the errors from the largest down, one per press."""
-        errors = self.editor.live.errors()
-        if len(errors) == 0:
-            raise EditError("no errors: the scored tracks agree")
-        size = (errors.ends - errors.starts) * (
-            errors.missed + errors.false_alarm + errors.confusion
-        )
-        order = sorted(range(len(size)), key=lambda i: -int(size[i]))
-        self._largest_index = (getattr(self, "_largest_index", -1) + 1) % len(order)
-        i = order[self._largest_index]
-        self.jump_to(Span(int(errors.starts[i]), int(errors.ends[i])))
-        self.status(f"error {self._largest_index + 1} of {len(order)} by size")
+        self._largest_rank = getattr(self, "_largest_rank", -1) + 1
+        span, count = actions.largest_error(self.editor, self._largest_rank)
+        self._largest_rank %= count
+        self.jump_to(span)
+        self.status(f"error {self._largest_rank + 1} of {count} by size")
 
     def jump_to(self, span: Span) -> None:
         """Select a region, bring it into view and play it."""
@@ -274,24 +220,21 @@ class MainWindow(QMainWindow):
             self.timeline.zoom_to(
                 Span(max(0, span.start - TICKS_PER_SECOND), span.end + TICKS_PER_SECOND)
             )
-        self._play(span.start, span.end)
+        self.playback.play(span.start, span.end)
 
     def do_cursor_left(self) -> None:
         """Move the cursor left by a tenth of the view."""
         x0, x1 = self.timeline.view_range()
-        self.editor.set_cursor(self.editor.cursor - round((x1 - x0) * 0.1 * TICKS_PER_SECOND))
+        actions.move_cursor(self.editor, x1 - x0, -0.1)
 
     def do_cursor_right(self) -> None:
         """Move the cursor right by a tenth of the view."""
         x0, x1 = self.timeline.view_range()
-        self.editor.set_cursor(self.editor.cursor + round((x1 - x0) * 0.1 * TICKS_PER_SECOND))
+        actions.move_cursor(self.editor, x1 - x0, 0.1)
 
     def do_next_track(self) -> None:
         """Edit the next track."""
-        names = list(self.editor.document.tracks)
-        index = names.index(self.editor.active_track) if self.editor.active_track in names else -1
-        self.editor.set_active_track(names[(index + 1) % len(names)])
-        self.status(f"editing {self.editor.active_track}")
+        self.status(f"editing {actions.next_track(self.editor)}")
 
     def do_zoom_in(self) -> None:
         """Zoom in around the cursor."""
@@ -354,17 +297,13 @@ class MainWindow(QMainWindow):
 
     def do_export_rttm(self, path: str | None = None) -> None:
         """Export the corrected track as RTTM (atomic write)."""
-        name = CORRECTED if CORRECTED in self.editor.document else self.editor.active_track
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
                 self, "Export RTTM", f"{self.editor.document.uri}.rttm", "RTTM (*.rttm)"
             )
             if not path:
                 return
-        write_rttm(path, {self.editor.document.uri: self.editor.document[name]})
-        self._exported = self.editor.history.commands
-        self._exported_track = name
-        self._history_changed()
+        name = saving.export_rttm(self.editor, self.save_state, path)
         self.status(f"exported {name} to {path}")
 
     def do_diarize(self) -> None:
@@ -439,7 +378,7 @@ class MainWindow(QMainWindow):
 
     def do_save_session(self, path: str | None = None) -> None:
         """Save the session: audio path, tracks, settings and view (atomic write)."""
-        from reviewer.io.session import SESSION_SUFFIX, Session, save_session
+        from reviewer.io.session import SESSION_SUFFIX
 
         if path is None and self.session_path is None:
             path, _ = QFileDialog.getSaveFileName(
@@ -450,42 +389,22 @@ class MainWindow(QMainWindow):
             )
             if not path:
                 return
-        target = Path(path) if path else self.session_path
         x0, x1 = self.timeline.view_range()
         view = {"start": x0, "end": x1, "active_track": self.editor.active_track}
-        session = Session.from_document(
-            self.editor.document, self.editor.live.setup.to_json(), view
-        )
-        save_session(target, session)
-        self.session_path = target
-        self.editor.history.mark_saved()
-        if self.journal is not None:
-            self.journal.mark_saved(target)
-        self._history_changed()
-        self.status(f"saved {target}")
+        target = path or self.session_path
+        self.session_path = saving.save_session(self.editor, target, view, self.journal)
+        self.status(f"saved {self.session_path}")
 
     def _attribution_changed(self) -> None:
         item = self.timeline.transcript_item
         if item is None or self.attribution is None:
             return
-        errors = self.attribution.errors
-        wrong: set[int] = set()
-        if errors is not None:
-            owners = [u for _, u in self.editor.document.transcript.words()]
-            index = {id(u): i for i, u in enumerate(self.editor.document.transcript)}
-            wrong = {
-                index[id(owner)] for owner, bad in zip(owners, errors.wrong, strict=True) if bad
-            }
-        item.set_speakers(self.attribution.speakers, wrong)
-        self.metrics.show_wder(errors)
+        item.set_speakers(self.attribution.speakers, self.attribution.wrong_utterances())
+        self.metrics.show_wder(self.attribution.errors)
 
     def do_export_transcript(self, path: str | None = None) -> None:
         """Export the transcript with the corrected speakers (STM, SRT, VTT, TextGrid, ...)."""
-        from reviewer.io.transcripts import write_transcript
-        from reviewer.model.transcript import Transcript
-
-        transcript = self.editor.document.transcript
-        if transcript is None or self.attribution is None:
+        if self.editor.document.transcript is None or self.attribution is None:
             raise EditError("this recording has no transcript")
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
@@ -496,18 +415,7 @@ class MainWindow(QMainWindow):
             )
             if not path:
                 return
-        speakers = self.attribution.speakers
-        attributed = Transcript(
-            (u.with_speaker(speakers[i] or u.speaker) for i, u in enumerate(transcript)),
-            transcript.uri or self.editor.document.uri,
-        )
-        import warnings
-
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            written = write_transcript(path, attributed)
-        losses = "; ".join(str(warning.message) for warning in caught)
-        self.status(written.summary() + (f". Not kept: {losses}" if losses else ""))
+        self.status(str(saving.export_transcript(self.editor, self.attribution, path)))
 
     def _cause_at(self, ticks: int) -> str | None:
         result = self.breakdown.result
@@ -521,82 +429,6 @@ class MainWindow(QMainWindow):
             view.get("end"), (int, float)
         ):
             self.timeline.set_view(float(view["start"]), float(view["end"]))
-
-    # --- playback -------------------------------------------------------------------------
-
-    def _playable(self) -> bool:
-        if self.player is None or self.audio is None:
-            self.status("Playback disabled: no audio")
-            return False
-        if not self.player.available:
-            self.status(self.player.reason)
-            return False
-        return True
-
-    def _play(self, start: int, end: int | None = None) -> None:
-        if not self._playable():
-            return
-        rate = self.audio.sample_rate
-        last = None if end is None else ticks_to_frames(end, rate)
-        self.player.play(ticks_to_frames(start, rate), last, self.speed)
-        self.play_timer.start()
-
-    def _play_around(self, ticks: int) -> None:
-        half = TICKS_PER_SECOND // 2
-        self._play(max(0, ticks - half), ticks + half)
-
-    def do_play_pause(self) -> None:
-        """Play from the cursor, or pause."""
-        if self.player is not None and self.player.is_playing:
-            self.player.stop()
-            return
-        self._play(self.editor.cursor)
-
-    def do_play_selection(self) -> None:
-        """Play the time selection."""
-        if self.editor.selection is None:
-            raise EditError("no selection to play")
-        self._play(self.editor.selection.start, self.editor.selection.end)
-
-    def do_play_turn(self) -> None:
-        """Play the selected turn."""
-        if self.editor.selected is None:
-            raise EditError("no turn selected")
-        self._play(self.editor.selected.start, self.editor.selected.end)
-
-    def do_play_boundary(self) -> None:
-        """Play one second around the last moved boundary."""
-        if self.last_boundary is None:
-            raise EditError("no boundary moved yet")
-        self._play_around(self.last_boundary)
-
-    def do_speed_down(self) -> None:
-        """Slow playback down."""
-        self._set_speed(-1)
-
-    def do_speed_up(self) -> None:
-        """Speed playback up."""
-        self._set_speed(+1)
-
-    def _set_speed(self, step: int) -> None:
-        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
-        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + step))]
-        if self.player is not None and hasattr(self.player, "set_speed"):
-            self.player.set_speed(self.speed)
-        self.status(f"playback speed {self.speed:g}x")
-        self._show_position()
-
-    def do_toggle_replay(self) -> None:
-        """Turn replay-after-nudge on or off."""
-        self.replay_after_nudge = not self.replay_after_nudge
-        self.status(f"replay after nudge {'on' if self.replay_after_nudge else 'off'}")
-
-    def _follow_playback(self) -> None:
-        if self.player is None or not self.player.is_playing:
-            self.play_timer.stop()
-            return
-        ticks = frames_to_ticks(int(self.player.position), self.audio.sample_rate)
-        self.editor.set_cursor(ticks)
 
     # --- feedback -------------------------------------------------------------------------
 
@@ -616,13 +448,7 @@ class MainWindow(QMainWindow):
     @property
     def is_saved(self) -> bool:
         """Whether every edit is in a saved session or an exported RTTM."""
-        history = self.editor.history
-        if history.is_saved:
-            return True
-        # an RTTM export holds the exported track only: edits of other tracks stay unsaved
-        return history.commands == self._exported and all(
-            command.track == self._exported_track for command in history.commands
-        )
+        return self.save_state.is_saved
 
     def _show_position(self) -> None:
         from reviewer.ui.time_axis import clock
@@ -636,7 +462,7 @@ class MainWindow(QMainWindow):
                 f"   {turn.speaker} {clock(turn.start / TICKS_PER_SECOND)}"
                 f"\u2013{clock(turn.end / TICKS_PER_SECOND)}"
             )
-        text += f"   {self.speed:g}x"
+        text += f"   {self.playback.speed:g}x"
         self.position_label.setText(text)
 
     def closeEvent(self, event) -> None:  # noqa: N802
