@@ -35,6 +35,8 @@ import soundfile as sf
 
 ROOT = Path(__file__).resolve().parents[1]
 RATE = 16_000
+STEP = 1 / 60
+"""Seconds the children advance their players' clocks by, at each step."""
 ASOUNDRC = {
     "null": "pcm.!default { type null }\n",
     "file": (
@@ -65,7 +67,6 @@ def _child(scenario: str, device: str, wav: Path, tmp_path: Path) -> dict:
     (home / ".asoundrc").write_text(ASOUNDRC[device].replace("{out}", str(out)))
     env = dict(os.environ, HOME=str(home), PYTHONPATH=str(ROOT))
     env.pop("AUDIODEV", None)
-    started = time.monotonic()
     result = subprocess.run(
         [sys.executable, str(Path(__file__)), scenario, str(wav), str(out)],
         capture_output=True,
@@ -76,7 +77,9 @@ def _child(scenario: str, device: str, wav: Path, tmp_path: Path) -> dict:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     data = json.loads(result.stdout.strip().splitlines()[-1])
-    data["child_seconds"] = time.monotonic() - started
+    at_exit = home / "exit.json"  # written by a child's exit hook, after the player's own
+    if at_exit.exists():
+        data["at_exit"] = json.loads(at_exit.read_text())
     return data
 
 
@@ -104,7 +107,8 @@ def test_play_region_advances_and_finishes(wav: Path, tmp_path: Path) -> None:
     assert r["reason"] == "Playback: default, 16000 Hz mono."
     assert r["started"] is True
     assert r["finished"] is True
-    assert 0.4 < r["elapsed"] < 1.2  # a 0.5 s region
+    assert 0.4 < r["elapsed"] < 1.2  # a 0.5 s region, on the player's clock
+    assert abs(r["elapsed"] - (0.5 + r["latency"])) <= STEP  # heard latency after it was sent
     positions = r["positions"]
     assert positions == sorted(positions)  # never backwards
     assert len(set(positions)) >= 10  # and it really moves, at ~60 Hz
@@ -115,17 +119,19 @@ def test_play_region_advances_and_finishes(wav: Path, tmp_path: Path) -> None:
     # play_around clips at the start of the file and plays 0.1 s after the frame
     assert r["around_started"] is True
     assert r["around_position"] == 100 + 1600
+    assert r["around_finished"] is True
     assert 0.05 < r["around_elapsed"] < 0.8
+    assert abs(r["around_elapsed"] - (1700 / RATE + r["latency"])) <= STEP
 
 
 def test_pause_resume_keeps_position(wav: Path, tmp_path: Path) -> None:
     r = _child("pause", "null", wav, tmp_path)
     assert r["paused_ok"] is True
     held = r["held"]
-    assert len(set(held)) == 1  # frozen while paused
-    assert 0 < held[0] - 4000 < 12000  # somewhere inside the 1 s region after ~0.25 s
+    assert len(set(held)) == 1  # frozen while paused (and the clock went on)
+    assert 0 < held[0] - 4000 < 12000  # somewhere inside the 1 s region after 0.25 s
     assert r["resumed"] is True
-    assert r["after_resume"] >= held[0]
+    assert r["after_resume"] > held[0]  # it moved on from where it was paused
     assert r["after_resume"] - held[0] < 1600  # it continued, it did not restart
     assert r["finished"] is True
     assert 0.6 < r["play_seconds"] < 1.6  # ~1 s of sound in total, not counting the pause
@@ -145,13 +151,14 @@ def test_speed(wav: Path, tmp_path: Path) -> None:
 
 def test_stop_is_prompt(wav: Path, tmp_path: Path) -> None:
     r = _child("stop", "null", wav, tmp_path)
-    assert r["stop_seconds"] < 0.1
+    assert r["stopped_with_the_clock_standing"] is True  # it does not wait for the audio
     assert r["is_playing"] is False
     assert r["finished_called"] is False
     assert len(set(r["after_stop"])) == 1
     assert 0 < r["after_stop"][0] < 24000
     assert r["restart"] is True  # a new play works after a stop
-    assert r["child_seconds"] < 10  # and exiting mid-play did not hang
+    # exiting mid-play closed the player before PortAudio went (and _child's timeout: no hang)
+    assert r["at_exit"] == {"playing": False}
 
 
 def test_samples_played(wav: Path, tmp_path: Path) -> None:
@@ -195,12 +202,54 @@ def _open_source(path: str):
     return AudioSource.open(path)
 
 
-def _wait_collecting(player, done: threading.Event, limit: float = 5.0) -> list[int]:
-    positions = []
-    deadline = time.monotonic() + limit
-    while not done.wait(1 / 60) and time.monotonic() < deadline:
+class ManualClock:
+    """The players' clock in these children: seconds pass only when the child says so."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _wait_until(predicate, what: str, timeout: float = 10.0) -> None:
+    """Wait for ``predicate()`` (polled on an event); fail naming ``what`` if it never holds."""
+    tick = threading.Event()
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        tick.wait(0.001)
+
+
+def _sent(player) -> None:
+    """Wait until the device has taken the whole play (ALSA's null device takes it at once).
+
+    Every block is then timed from the clock as it stands, so the cursor follows the clock
+    alone from here on.
+    """
+    _wait_until(lambda: player.pending_frames == 0, "the device to take the region")
+
+
+def _play_out(player, clock: ManualClock, end: int) -> tuple[float, list[int]]:
+    """Advance the clock a step at a time until the cursor is at ``end``.
+
+    Returns the seconds the clock advanced and the cursor after each step. One more step
+    then lets the last frame be heard, so the play ends (and ``on_finished`` fires).
+    """
+    _sent(player)
+    started, positions = clock.now, []
+    while player.position < end:
+        if clock.now - started > 5:
+            raise AssertionError(f"the cursor stopped at {player.position}, not {end}")
+        clock.advance(STEP)
         positions.append(player.position)
-    return positions
+    elapsed = clock.now - started
+    clock.advance(STEP)
+    return elapsed, positions
 
 
 def _peak_hz(samples: np.ndarray, rate: int) -> float:
@@ -261,27 +310,28 @@ def _scenario_region(source, out: Path) -> dict:
         finished_thread.append(threading.current_thread().name)
         done.set()
 
-    player = Player(source, on_finished=on_finished)
-    started_at = time.monotonic()
+    clock = ManualClock()
+    player = Player(source, on_finished=on_finished, clock=clock)
     started = player.play(8000, 16000)
-    positions = _wait_collecting(player, done)
-    elapsed = time.monotonic() - started_at
+    latency = player.latency
+    elapsed, positions = _play_out(player, clock, 16000)
+    done.wait(5)
     data = {
         "available": player.available,
         "reason": player.reason,
         "started": started,
         "finished": done.is_set(),
         "elapsed": elapsed,
+        "latency": latency,
         "positions": positions,
         "final_position": player.position,
         "is_playing": player.is_playing,
         "finished_thread": finished_thread[0] if finished_thread else None,
     }
     done.clear()
-    started_at = time.monotonic()
     data["around_started"] = player.play_around(100, seconds_before=0.5, seconds_after=0.1)
-    done.wait(5)
-    data["around_elapsed"] = time.monotonic() - started_at
+    data["around_elapsed"], _ = _play_out(player, clock, 1700)
+    data["around_finished"] = done.wait(5)
     data["around_position"] = player.position
     player.close()
     return data
@@ -291,23 +341,25 @@ def _scenario_pause(source, out: Path) -> dict:
     from reviewer.services.playback import Player
 
     done = threading.Event()
-    player = Player(source, on_finished=done.set)
-    started_at = time.monotonic()
+    clock = ManualClock()
+    player = Player(source, on_finished=done.set, clock=clock)
     player.play(4000, 20000)
-    time.sleep(0.25)
+    _sent(player)
+    clock.advance(0.25)
     player.pause()
-    paused_at = time.monotonic()
     paused_ok = player.is_paused and not player.is_playing
     held = []
     for _ in range(10):
         held.append(player.position)
-        time.sleep(0.02)
-    pause_seconds = time.monotonic() - paused_at
+        clock.advance(0.02)
     resumed = player.resume()
-    time.sleep(0.05)
+    _sent(player)
+    before_end = player.latency + 0.05
+    clock.advance(before_end)
     after_resume = player.position
+    rest, _ = _play_out(player, clock, 20000)
     done.wait(5)
-    play_seconds = time.monotonic() - started_at - pause_seconds
+    play_seconds = 0.25 + before_end + rest  # the clock while playing, not while paused
     player.close()
     return {
         "paused_ok": paused_ok,
@@ -323,51 +375,61 @@ def _scenario_speed(source, out: Path) -> dict:
     from reviewer.services.playback import Player
 
     done = threading.Event()
-    player = Player(source, on_finished=done.set)
+    clock = ManualClock()
+    player = Player(source, on_finished=done.set, clock=clock)
     data = {}
     for name, start, end, speed in (("fast", 4000, 20000, 2.0), ("slow", 8000, 16000, 0.5)):
         done.clear()
-        started_at = time.monotonic()
         player.play(start, end, speed=speed)
-        done.wait(5)
-        data[f"{name}_finished"] = done.is_set()
-        data[f"{name}_elapsed"] = time.monotonic() - started_at
+        data[f"{name}_elapsed"], _ = _play_out(player, clock, end)
+        data[f"{name}_finished"] = done.wait(5)
         data[f"{name}_final"] = player.position
     data["clamped"] = [player.set_speed(9.0), player.set_speed(0.1)]
     player.set_speed(1.0)
     done.clear()
-    started_at = time.monotonic()
     player.play(4000, 20000)
-    time.sleep(0.2)
+    _sent(player)
+    clock.advance(0.2)
     player.set_speed(2.0)
-    done.wait(5)
-    data["switch_finished"] = done.is_set()
-    data["switch_elapsed"] = time.monotonic() - started_at
+    rest, _ = _play_out(player, clock, 20000)
+    data["switch_finished"] = done.wait(5)
+    data["switch_elapsed"] = 0.2 + rest
     player.close()
     return data
 
 
 def _scenario_stop(source, out: Path) -> dict:
+    import atexit
+    from concurrent.futures import ThreadPoolExecutor
+
     from reviewer.services.playback import Player
 
+    players = []
+
+    def at_exit() -> None:  # registered first, so it runs after the player's exit hook
+        out.with_name("exit.json").write_text(json.dumps({"playing": players[0].is_playing}))
+
+    atexit.register(at_exit)
     finished = threading.Event()
-    player = Player(source, on_finished=finished.set)
+    clock = ManualClock()
+    player = Player(source, on_finished=finished.set, clock=clock)
+    players.append(player)
     player.play(0, 24000)
-    time.sleep(0.15)
-    started_at = time.monotonic()
-    player.stop()
-    stop_seconds = time.monotonic() - started_at
+    _sent(player)
+    clock.advance(0.15)
+    with ThreadPoolExecutor(1) as pool:  # the clock stands still: stop must not wait for it
+        pool.submit(player.stop).result(timeout=10)
     after_stop = []
     for _ in range(10):
         after_stop.append(player.position)
-        time.sleep(0.02)
+        clock.advance(0.02)
     data = {
-        "stop_seconds": stop_seconds,
+        "stopped_with_the_clock_standing": True,
         "is_playing": player.is_playing,
         "finished_called": finished.is_set(),
         "after_stop": after_stop,
     }
-    data["restart"] = player.play(0)  # left playing: the child must still exit promptly
+    data["restart"] = player.play(0)  # left playing: the exit hook must close it
     return data
 
 

@@ -12,12 +12,32 @@ import pytest
 
 CHILD = textwrap.dedent(
     """
-    import json, time
+    import functools, json, threading, time
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
+    import reviewer.services.playback as playback
+    from reviewer.model.time import frames_to_ticks
     from reviewer.resources import demo
     from reviewer.ui.app import application, build_window, prepare, release
 
+
+    class ManualClock:  # the player's clock: seconds pass only when the child says so
+        now = 1000.0
+
+        def __call__(self):
+            return self.now
+
+
+    def wait_until(predicate, what, timeout=10.0):  # process events until it holds
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"gave up waiting for {what}")
+            QTest.qWait(5)
+
+
+    clock = ManualClock()
+    playback.Player = functools.partial(playback.Player, clock=clock)  # what the window opens
     app = application()
     files = demo()
     review = prepare(files.audio, files.reference, files.system)
@@ -30,11 +50,14 @@ CHILD = textwrap.dedent(
     review.editor.set_cursor(10 * 3528000000)
     QTest.keyClick(window.timeline, Qt.Key.Key_Space)
     cursors = []
-    end = time.monotonic() + 1.0
-    while time.monotonic() < end:
-        app.processEvents()
-        cursors.append(review.editor.cursor)
-        time.sleep(0.02)
+    if player.is_playing:
+        wait_until(lambda: player.pending_frames == 0, "the device to take the audio")
+        rate = review.audio.sample_rate
+        for _ in range(50):  # one second of the player's clock
+            clock.now += 0.02
+            heard = frames_to_ticks(int(player.position), rate)
+            wait_until(lambda: review.editor.cursor == heard, "the cursor to follow")
+            cursors.append(review.editor.cursor)
     out["playing"] = player.is_playing
     out["cursors"] = cursors
     out["status"] = window.statusBar().currentMessage()
