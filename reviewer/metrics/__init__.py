@@ -1,4 +1,13 @@
-"""Diarization metrics with NIST md-eval-22 semantics."""
+"""Diarization metrics with NIST md-eval-22 semantics (and DIHARD's JER as dscore computes it).
+
+The public face: :func:`score`, :func:`score_corpus`, :class:`IncrementalScorer` and
+:func:`jer`; every DER scorer takes ``collar``/``skip_overlap`` keywords or one
+:class:`ScoringSettings`. How the modules fit together: ``inputs`` (tracks and UEMs to
+arrays), ``regions`` (where md-eval evaluates and scores), ``engine`` (sums and error
+regions over elementary intervals), ``mapping`` (md-eval's speaker mapping), ``der`` (the
+scores), ``incremental`` and ``live`` (rescoring after an edit), ``structure``, ``curves``
+and ``breakdown`` (errors by cause).
+"""
 
 from reviewer.metrics.der import (
     CorpusScore,
@@ -8,12 +17,14 @@ from reviewer.metrics.der import (
 )
 from reviewer.metrics.incremental import IncrementalScorer
 from reviewer.metrics.jer import JaccardScore, jer, jer_corpus
+from reviewer.metrics.settings import ScoringSettings
 
 __all__ = [
     "CorpusScore",
     "DiarizationScore",
     "IncrementalScorer",
     "JaccardScore",
+    "ScoringSettings",
     "jer",
     "jer_corpus",
     "score",

@@ -1,19 +1,12 @@
 """Why is it wrong: an exact breakdown of diarization errors by conversation structure.
 
-Every scored interval falls in exactly one class, decided by the reference alone (first
-match wins):
-
-- ``overlap``: two or more reference speakers active;
-- ``near_change``: within ``tau`` of a speaker change point: the start of a reference turn
-  while another reference speaker is active or was active less than ``gap`` (2 s) before,
-  and the end of a reference turn while another speaker is active or becomes active less
-  than ``gap`` after (each speaker's overlapping or touching turns merged first);
-- ``short_turn``: inside a reference turn shorter than ``short``;
-- ``steady``: the rest of single-speaker speech;
-- ``non_speech``: no reference speaker (false alarm only).
-
-The errors are md-eval's (same mapping, collars, overlap handling), so the classes add up to
-the totals of ``reviewer score``.
+The errors are md-eval's, taken from the engine (:mod:`~reviewer.metrics.engine`: the same
+sums, mapping, collars and overlap handling as :func:`~reviewer.metrics.der.score`), so the
+classes add up to the totals of ``reviewer score``. Each scored elementary interval is
+counted in one class of the reference's structure (:mod:`~reviewer.metrics.structure`:
+``overlap``, ``near_change``, ``short_turn``, ``steady``, ``non_speech``); per reference
+speaker, the incorrect time is split into missed and confused time and the confusion among
+the system speakers left over; error-rate curves come from :mod:`~reviewer.metrics.curves`.
 """
 
 from __future__ import annotations
@@ -23,27 +16,46 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reviewer.metrics.der import (
-    ZERO,
-    DiarizationScore,
-    check_collar,
-    check_flag,
-    columns,
-    scoring_regions,
-    tie_breaker,
+from reviewer.metrics.curves import (
+    Curve,
+    add_curves,
+    change_distance_curve,
+    turn_duration_curve,
 )
-from reviewer.metrics.engine import Columns, covered, intervals
+from reviewer.metrics.der import ZERO, DiarizationScore, resolve_settings, tie_breaker
+from reviewer.metrics.engine import (
+    ErrorRegions,
+    IntervalErrors,
+    elementary_intervals,
+    interval_errors,
+    sums_of,
+)
+from reviewer.metrics.inputs import columns
 from reviewer.metrics.mapping import speaker_mapping
+from reviewer.metrics.numbers import points
+from reviewer.metrics.regions import scoring_regions
+from reviewer.metrics.structure import CLASSES, STRUCTURE, merged_turns, reference_structure
 from reviewer.model.time import TICKS_PER_SECOND, from_seconds
 
 if TYPE_CHECKING:
-    from reviewer.metrics.der import TrackLike, UemLike
+    from reviewer.metrics.inputs import TrackLike, UemLike
+    from reviewer.metrics.settings import ScoringSettings
     from reviewer.model.exclusions import Exclusions
 
-CLASSES = ("overlap", "near_change", "short_turn", "steady", "non_speech")
-STRUCTURE = ("overlap", "near_change", "short_turn")
-TURN_BINS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, float("inf"))
-DISTANCE_BINS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0, float("inf"))
+__all__ = [
+    "CLASSES",
+    "NO_ERRORS",
+    "STRUCTURE",
+    "ClassErrors",
+    "ClassifiedErrors",
+    "Curve",
+    "ErrorBreakdown",
+    "SpeakerErrors",
+    "breakdown",
+    "breakdown_corpus",
+    "combine",
+    "merged_turns",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,60 +105,16 @@ class SpeakerErrors:
         }
 
 
-@dataclass(frozen=True)
-class Curve:
-    """Error rate against a quantity, in bins ``[edges[i], edges[i + 1])``."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClassifiedErrors(ErrorRegions):
+    """The scored elementary intervals holding errors, each with its class.
 
-    edges: tuple[float, ...]
-    exposure: tuple[float, ...]
-    errors: tuple[float, ...]
-
-    @property
-    def rates(self) -> tuple[float | None, ...]:
-        """Errors / exposure per bin (None for empty bins)."""
-        return tuple(
-            e / x if x > 0 else None for e, x in zip(self.errors, self.exposure, strict=True)
-        )
-
-    def as_dict(self) -> dict:
-        """JSON-ready numbers (the last edge is ``null`` for infinity)."""
-        return {
-            "edges": [e if np.isfinite(e) else None for e in self.edges],
-            "exposure": list(self.exposure),
-            "errors": list(self.errors),
-            "rates": list(self.rates),
-        }
-
-
-@dataclass(frozen=True)
-class ClassifiedErrors:
-    """The scored intervals holding errors, with their class and error counts.
-
-    ``cls`` indexes :data:`CLASSES`; ``missed``, ``false_alarm``, ``confusion`` count
-    speakers; ``ref_active`` / ``hyp_active`` say which speakers are active in each.
+    The engine's unjoined :class:`~reviewer.metrics.engine.ErrorRegions` (error counts and
+    the active speakers of each interval) and ``cls``, each interval's index into
+    :data:`~reviewer.metrics.structure.CLASSES`.
     """
 
-    starts: np.ndarray
-    ends: np.ndarray
     cls: np.ndarray
-    missed: np.ndarray
-    false_alarm: np.ndarray
-    confusion: np.ndarray
-    ref_active: np.ndarray
-    hyp_active: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def select(self, mask: np.ndarray) -> list[tuple[int, int]]:
-        """``(start, end)`` ticks of the regions where ``mask`` holds, touching ones joined."""
-        spans: list[tuple[int, int]] = []
-        for start, end in zip(self.starts[mask].tolist(), self.ends[mask].tolist(), strict=True):
-            if spans and spans[-1][1] == start:
-                spans[-1] = (spans[-1][0], end)
-            else:
-                spans.append((start, end))
-        return spans
 
     def class_at(self, time: int) -> str | None:
         """The class of the error interval at ``time`` (ticks), if any."""
@@ -175,13 +143,12 @@ class ErrorBreakdown:
 
     @property
     def structure_points(self) -> float:
-        """DER points (percent) from overlap, speaker changes and short turns."""
+        """DER points (percent) from overlap, speaker changes and short turns (0 if unscored)."""
         return self._points(STRUCTURE)
 
-    def _points(self, names) -> float:
-        if self.total.scored <= 0:
-            return 0.0
-        return 100 * sum(self.classes[n].error for n in names) / self.total.scored
+    def _points(self, names: tuple[str, ...]) -> float:
+        """DER points of some classes (:func:`~reviewer.metrics.numbers.points`), 0 if unscored."""
+        return points(sum(self.classes[n].error for n in names), self.total.scored) or 0.0
 
     def headline(self) -> str:
         """One sentence splitting DER into structure and the rest."""
@@ -222,54 +189,6 @@ class ErrorBreakdown:
         }
 
 
-def merged_turns(track: Columns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each speaker's turns with overlapping or touching ones merged (zero-length dropped)."""
-    keep = track.ends > track.starts
-    starts, ends, speakers = track.starts[keep], track.ends[keep], track.speakers[keep]
-    order = np.lexsort((starts, speakers))
-    starts, ends, speakers = starts[order], ends[order], speakers[order]
-    out_s, out_e, out_k = [], [], []
-    for k in np.unique(speakers):
-        s, e = starts[speakers == k], ends[speakers == k]
-        reach = np.maximum.accumulate(e)
-        new = np.concatenate(([True], s[1:] > reach[:-1]))
-        groups = np.cumsum(new) - 1
-        out_s.append(s[new])
-        out_e.append(np.maximum.reduceat(e, np.flatnonzero(new)))
-        out_k.append(np.full(groups.max() + 1, k))
-    if not out_s:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, empty
-    return np.concatenate(out_s), np.concatenate(out_e), np.concatenate(out_k)
-
-
-def change_points(
-    starts: np.ndarray, ends: np.ndarray, speakers: np.ndarray, gap: int
-) -> np.ndarray:
-    """Speaker change points of merged reference turns (ticks, sorted, unique)."""
-    points = []
-    for k in np.unique(speakers):
-        others = speakers != k
-        o_starts, o_ends = starts[others], ends[others]
-        if len(o_starts) == 0:
-            continue
-        order = np.argsort(o_starts, kind="stable")
-        o_starts, o_ends = o_starts[order], o_ends[order]
-        reach = np.maximum.accumulate(o_ends)
-        mine_s, mine_e = starts[speakers == k], ends[speakers == k]
-        # a start: another speaker active at it, or less than `gap` before it
-        i = np.searchsorted(o_starts, mine_s, side="right") - 1
-        hit = (i >= 0) & (reach[np.maximum(i, 0)] > mine_s - gap)
-        points.append(mine_s[hit])
-        # an end: another speaker active at it, or becoming active less than `gap` after
-        j = np.searchsorted(o_starts, mine_e + gap, side="left") - 1
-        hit = (j >= 0) & (reach[np.maximum(j, 0)] > mine_e)
-        points.append(mine_e[hit])
-    if not points:
-        return np.empty(0, dtype=np.int64)
-    return np.unique(np.concatenate(points))
-
-
 def breakdown(
     reference: TrackLike,
     hypothesis: TrackLike,
@@ -281,6 +200,7 @@ def breakdown(
     short: float = 1.0,
     gap: float = 2.0,
     exclusions: Exclusions | None = None,
+    settings: ScoringSettings | None = None,
 ) -> ErrorBreakdown:
     """Break one recording's md-eval errors down by cause (see the module docstring).
 
@@ -288,7 +208,7 @@ def breakdown(
     ----------
     reference, hypothesis
         pyannote.core ``Annotation`` or :class:`~reviewer.model.annotation.Track`.
-    uem, collar, skip_overlap
+    uem, collar, skip_overlap, exclusions, settings
         As for :func:`~reviewer.metrics.der.score` (collar: seconds on EACH side).
     tau
         Seconds around a speaker change point that count as ``near_change``.
@@ -297,215 +217,140 @@ def breakdown(
     gap
         How recently another speaker must have spoken (or how soon they must speak) for a
         turn start (end) to be a change point.
-    exclusions
-        The reference RTTM's scoring marks, as for :func:`~reviewer.metrics.der.score`.
 
     Raises
     ------
-    ValueError
-        If ``collar`` is negative or not finite.
+    ValueError, TypeError
+        For a collar or setting that :func:`~reviewer.metrics.der.score` refuses.
     """
-    collar_ticks = check_collar(collar)
-    skip_overlap = check_flag(skip_overlap, "skip_overlap")
+    settings = resolve_settings(collar, skip_overlap, settings)
     ref, hyp = columns(reference), columns(hypothesis)
-    m_starts, m_ends, m_speakers = merged_turns(ref)
-    points = change_points(m_starts, m_ends, m_speakers, from_seconds(gap))
-    tau_ticks, short_ticks = from_seconds(tau), from_seconds(short)
-    is_short = (m_ends - m_starts) < short_ticks
-    extra = np.concatenate(
-        [points - tau_ticks, points + tau_ticks, m_starts[is_short], m_ends[is_short]]
-    )
-    regions = scoring_regions(uem, ref, exclusions, collar_ticks, skip_overlap)
-    u_starts, u_ends = regions.arrays()
-    parts = intervals(
-        ref,
-        hyp,
-        u_starts,
-        u_ends,
-        regions.collar,
-        regions.skip_overlap,
-        extra_bounds=extra,
-        scored=regions.scored_arrays(),
-    )
+    shape = reference_structure(ref, from_seconds(tau), from_seconds(short), from_seconds(gap))
+    regions = scoring_regions(uem, ref, settings, exclusions)
+    parts = elementary_intervals(ref, hyp, regions, extra_bounds=shape.bounds())
     if parts is None:
-        return _empty(ref, hyp)
-    bounds, w = parts.bounds, parts.weights
-    r_active, h_active = parts.ref_active, parts.hyp_active
-    n_ref, n_hyp = r_active.sum(axis=0), h_active.sum(axis=0)
-    cooc = _cooc(r_active, h_active, parts.evaluated)
-    pairs = speaker_mapping(cooc, ref.labels, hyp.labels, tie_breaker(ref, hyp, regions))
-    correct_r = np.zeros_like(r_active)
-    for r, h in pairs:
-        correct_r[r] = r_active[r] & h_active[h]
-    n_correct = correct_r.sum(axis=0)
-    missed = np.maximum(n_ref - n_hyp, 0)
-    false_alarm = np.maximum(n_hyp - n_ref, 0)
-    confusion = np.minimum(n_ref, n_hyp) - n_correct
-
-    near = covered(bounds, points - tau_ticks, points + tau_ticks)
-    short_zone = covered(bounds, m_starts[is_short], m_ends[is_short])
-    label = np.select(
-        [n_ref >= 2, near, short_zone, n_ref == 1],
-        [0, 1, 2, 3],
-        default=4,
-    )
-    seconds = w / TICKS_PER_SECOND
-
-    def total_of(mask: np.ndarray, counts: np.ndarray) -> float:
-        return int(w[mask] @ counts[mask]) / TICKS_PER_SECOND
-
-    classes = {}
-    everything = np.ones(len(w), dtype=bool)
-    for index, name in enumerate(CLASSES):
-        mask = label == index
-        scored = total_of(mask, n_ref)
-        exposure = int(w[mask].sum()) / TICKS_PER_SECOND if name == "non_speech" else scored
-        classes[name] = ClassErrors(
-            scored,
-            total_of(mask, missed),
-            total_of(mask, false_alarm),
-            total_of(mask, confusion),
-            exposure,
+        return ErrorBreakdown(
+            ZERO, dict.fromkeys(CLASSES, NO_ERRORS), unmapped_system=tuple(hyp.labels)
         )
-    total = DiarizationScore(
-        total_of(everything, n_ref),
-        total_of(everything, missed),
-        total_of(everything, false_alarm),
-        total_of(everything, confusion),
+    sums = sums_of(parts)
+    pairs = speaker_mapping(
+        sums.cooccurrence, ref.labels, hyp.labels, tie_breaker(ref, hyp, regions)
     )
-
-    # per speaker: its incorrect time is split between missed and confusion in proportion
-    # to the interval's counts; confusion goes to the system speakers left over there
-    wrong = np.maximum(n_ref - n_correct, 1)
-    miss_share = seconds * missed / wrong
-    conf_share = seconds * confusion / wrong
-    used = np.zeros_like(h_active)
-    for r, h in pairs:
-        used[h] |= correct_r[r]
-    spare = h_active & ~used
-    per_spare = conf_share / np.maximum(spare.sum(axis=0), 1)
-    scored_cooc = _cooc(r_active, h_active, seconds)
+    counts = interval_errors(parts, pairs)
+    label = shape.classify(parts.bounds, counts.n_ref)
     mapping = {ref.labels[r]: hyp.labels[h] for r, h in pairs}
-    speakers = {}
-    for r, name in enumerate(ref.labels):
-        incorrect = r_active[r] & ~correct_r[r]
-        confused = (spare * (per_spare * incorrect)).sum(axis=1)
-        speakers[name] = SpeakerErrors(
-            float(seconds @ r_active[r]),
-            float(miss_share @ incorrect),
-            float(conf_share @ incorrect),
-            mapping.get(name),
-            {hyp.labels[h]: float(t) for h, t in enumerate(confused) if t > 0},
-        )
-    matrix = {
-        ref.labels[r]: {
-            hyp.labels[h]: float(scored_cooc[r, h])
-            for h in range(len(hyp.labels))
-            if scored_cooc[r, h] > 0
-        }
-        for r in range(len(ref.labels))
-    }
-    errors = seconds * (missed + false_alarm + confusion)
-    exposure = seconds * n_ref
-    wrong_here = (w > 0) & ((missed + false_alarm + confusion) > 0)
-    middles = (bounds[:-1] + bounds[1:]) / 2
+    speakers = _speaker_errors(counts, pairs, ref.labels, hyp.labels, mapping)
+    matrix = sums.scored_cooccurrence
+    seconds = parts.weights / TICKS_PER_SECOND
+    errors = seconds * (counts.missed + counts.false_alarm + counts.confusion)
+    exposure = seconds * counts.n_ref
+    middles = (parts.bounds[:-1] + parts.bounds[1:]) / 2
+    wrong = counts.wrong
+    plain = counts.regions(join=False)
     return ErrorBreakdown(
-        total=total,
-        classes=classes,
+        total=DiarizationScore.from_ticks(
+            sums.scored, sums.missed, sums.false_alarm, sums.confusion(pairs)
+        ),
+        classes=_class_errors(parts.weights, label, counts),
         speakers=speakers,
-        confusion_matrix=matrix,
+        confusion_matrix={
+            name: {
+                hyp.labels[h]: int(ticks) / TICKS_PER_SECOND
+                for h, ticks in enumerate(matrix[r].tolist())
+                if ticks > 0
+            }
+            for r, name in enumerate(ref.labels)
+        },
         mapping=mapping,
         unmapped_reference=tuple(
             n for n in ref.labels if n not in mapping and speakers[n].scored > 0
         ),
         unmapped_system=tuple(n for n in hyp.labels if n not in set(mapping.values())),
-        by_turn_duration=_turn_curve(
-            middles, exposure, errors, m_starts, m_ends, r_active, m_speakers
-        ),
-        by_change_distance=_distance_curve(middles, exposure, errors, points),
+        by_turn_duration=turn_duration_curve(shape, middles, parts.ref_active, exposure, errors),
+        by_change_distance=change_distance_curve(shape, middles, exposure, errors),
         errors=ClassifiedErrors(
-            bounds[:-1][wrong_here],
-            bounds[1:][wrong_here],
-            label[wrong_here],
-            missed[wrong_here],
-            false_alarm[wrong_here],
-            confusion[wrong_here],
-            r_active[:, wrong_here],
-            h_active[:, wrong_here],
+            starts=plain.starts,
+            ends=plain.ends,
+            missed=plain.missed,
+            false_alarm=plain.false_alarm,
+            confusion=plain.confusion,
+            ref_active=plain.ref_active,
+            hyp_active=plain.hyp_active,
+            cls=label[wrong],
         ),
         ref_labels=tuple(ref.labels),
         hyp_labels=tuple(hyp.labels),
     )
 
 
-def _cooc(r_active: np.ndarray, h_active: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    return (r_active * np.asarray(weights, dtype=np.float64)) @ h_active.T.astype(np.float64)
+def _class_errors(
+    weights: np.ndarray, label: np.ndarray, counts: IntervalErrors
+) -> dict[str, ClassErrors]:
+    """Each class's scored time, errors and exposure, from exact tick sums."""
+
+    def seconds(mask: np.ndarray, values: np.ndarray) -> float:
+        return int(weights[mask] @ values[mask]) / TICKS_PER_SECOND
+
+    classes = {}
+    for index, name in enumerate(CLASSES):
+        mask = label == index
+        scored = seconds(mask, counts.n_ref)
+        exposure = int(weights[mask].sum()) / TICKS_PER_SECOND if name == "non_speech" else scored
+        classes[name] = ClassErrors(
+            scored,
+            seconds(mask, counts.missed),
+            seconds(mask, counts.false_alarm),
+            seconds(mask, counts.confusion),
+            exposure,
+        )
+    return classes
 
 
-def _empty(ref: Columns, hyp: Columns) -> ErrorBreakdown:
-    return ErrorBreakdown(
-        ZERO,
-        dict.fromkeys(CLASSES, NO_ERRORS),
-        unmapped_system=tuple(hyp.labels),
-    )
+def _speaker_errors(
+    counts: IntervalErrors,
+    pairs: list[tuple[int, int]],
+    ref_labels: tuple[str, ...],
+    hyp_labels: tuple[str, ...],
+    mapping: dict[str, str],
+) -> dict[str, SpeakerErrors]:
+    """Per reference speaker: scored, missed and confused seconds, and with whom.
 
-
-def _turn_curve(middles, exposure, errors, m_starts, m_ends, r_active, m_speakers) -> Curve:
-    """Error rate by the duration of the (merged) reference turn an interval lies in.
-
-    Intervals with several reference speakers count under the shortest of their turns.
+    A speaker's incorrect time in an interval is split between missed and confusion in
+    proportion to the interval's counts; its confusion goes to the system speakers left
+    over there (active and not correctly matched), in equal shares.
     """
-    duration = np.full(len(middles), np.inf)
-    for k in np.unique(m_speakers):
-        s, e = m_starts[m_speakers == k], m_ends[m_speakers == k]
-        i = np.searchsorted(s, middles, side="right") - 1
-        inside = (i >= 0) & (e[np.maximum(i, 0)] > middles) & r_active[k]
-        length = (e - s)[np.maximum(i, 0)] / TICKS_PER_SECOND
-        duration = np.where(inside, np.minimum(duration, length), duration)
-    speech = np.isfinite(duration)
-    return _curve(TURN_BINS, duration[speech], exposure[speech], errors[speech])
-
-
-def _distance_curve(middles, exposure, errors, points) -> Curve:
-    """Error rate by distance (seconds) from the nearest speaker change point."""
-    if len(points) == 0:
-        distance = np.full(len(middles), np.inf)
-    else:
-        i = np.clip(np.searchsorted(points, middles), 1, len(points))
-        left = np.abs(middles - points[i - 1])
-        right = np.abs(points[np.minimum(i, len(points) - 1)] - middles)
-        distance = np.minimum(left, right) / TICKS_PER_SECOND
-    return _curve(DISTANCE_BINS, distance, exposure, errors)
-
-
-def _curve(edges, values, exposure, errors) -> Curve:
-    index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
-    n = len(edges) - 1
-    return Curve(
-        tuple(edges),
-        tuple(float(x) for x in np.bincount(index, weights=exposure, minlength=n)),
-        tuple(float(x) for x in np.bincount(index, weights=errors, minlength=n)),
-    )
+    parts, correct = counts.parts, counts.correct
+    r_active, h_active = parts.ref_active, parts.hyp_active
+    seconds = parts.weights / TICKS_PER_SECOND
+    wrong = np.maximum(counts.n_ref - correct.sum(axis=0), 1)
+    miss_share = seconds * counts.missed / wrong
+    conf_share = seconds * counts.confusion / wrong
+    used = np.zeros_like(h_active)
+    for r, h in pairs:
+        used[h] |= correct[r]
+    spare = h_active & ~used
+    per_spare = conf_share / np.maximum(spare.sum(axis=0), 1)
+    speakers = {}
+    for r, name in enumerate(ref_labels):
+        incorrect = r_active[r] & ~correct[r]
+        confused = (spare * (per_spare * incorrect)).sum(axis=1)
+        speakers[name] = SpeakerErrors(
+            float(seconds @ r_active[r]),
+            float(miss_share @ incorrect),
+            float(conf_share @ incorrect),
+            mapping.get(name),
+            {hyp_labels[h]: float(t) for h, t in enumerate(confused) if t > 0},
+        )
+    return speakers
 
 
 def combine(parts: list[ErrorBreakdown]) -> ErrorBreakdown:
     """Corpus totals: classes and curves summed over recordings (speaker tables dropped)."""
-
-    def add_curves(curves):
-        curves = [c for c in curves if c is not None]
-        if not curves:
-            return None
-        return Curve(
-            curves[0].edges,
-            tuple(map(sum, zip(*(c.exposure for c in curves), strict=True))),
-            tuple(map(sum, zip(*(c.errors for c in curves), strict=True))),
-        )
-
     return ErrorBreakdown(
         total=sum((part.total for part in parts), ZERO),
         classes={name: sum((p.classes[name] for p in parts), NO_ERRORS) for name in CLASSES},
-        by_turn_duration=add_curves([p.by_turn_duration for p in parts]),
-        by_change_distance=add_curves([p.by_change_distance for p in parts]),
+        by_turn_duration=add_curves(p.by_turn_duration for p in parts),
+        by_change_distance=add_curves(p.by_change_distance for p in parts),
     )
 
 

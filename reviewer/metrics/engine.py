@@ -6,7 +6,12 @@ over the whole recording or over any window of it; sums over adjacent windows ad
 is what lets :class:`~reviewer.metrics.incremental.IncrementalScorer` rescore only the
 stretch an edit touched. The speaker mapping is chosen afterwards from the accumulated
 co-occurrence matrix (:func:`~reviewer.metrics.mapping.speaker_mapping`), so it always
-reflects the whole recording.
+reflects the whole recording. Under that mapping, :func:`interval_errors` counts the errors
+of each interval and :class:`ErrorRegions` says where they are: the live error lane and the
+breakdown by cause (:mod:`~reviewer.metrics.breakdown`) both read them from here.
+
+Tracks come in as :class:`~reviewer.model.annotation.TrackArrays` and the UEM, collar and
+overlap rule as :class:`~reviewer.metrics.regions.ScoringRegions`.
 
 md-eval-22 rules implemented here (each checked against md-eval on real data):
 
@@ -30,23 +35,14 @@ md-eval-22 rules implemented here (each checked against md-eval on real data):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from reviewer.model.annotation import TrackArrays
 
-@dataclass(frozen=True, slots=True)
-class Columns:
-    """Turns of one track as columns: ``int64`` ticks and speaker codes indexing ``labels``."""
-
-    starts: np.ndarray
-    ends: np.ndarray
-    speakers: np.ndarray
-    labels: tuple
-
-    @property
-    def n_speakers(self) -> int:
-        """How many speaker codes there are."""
-        return len(self.labels)
+if TYPE_CHECKING:
+    from reviewer.metrics.regions import ScoringRegions
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +139,51 @@ class Intervals:
     weights: np.ndarray
 
 
+def elementary_intervals(
+    reference: TrackArrays,
+    hypothesis: TrackArrays,
+    regions: ScoringRegions,
+    *,
+    window: tuple[int, int] | None = None,
+    extra_bounds: np.ndarray | None = None,
+) -> Intervals | None:
+    """Split the evaluated region (or its part inside ``window``) into elementary intervals.
+
+    Parameters
+    ----------
+    reference, hypothesis
+        The two tracks.
+    regions
+        Where md-eval evaluates and scores (:func:`~reviewer.metrics.regions.scoring_regions`):
+        the evaluated region and either md-eval's replayed scored region or the collar (ticks
+        on EACH side of every reference boundary, md-eval's ``-c``) and skip-overlap rule
+        (md-eval's ``-1``) the scored region follows from.
+    window
+        ``(lo, hi)`` ticks: only the intervals inside it.
+    extra_bounds
+        More tick positions where intervals must split (edges of analysis zones).
+
+    Returns
+    -------
+    Intervals or None
+        None when the stretch is empty.
+    """
+    return _split(
+        reference,
+        hypothesis,
+        regions.starts,
+        regions.ends,
+        regions.collar,
+        regions.skip_overlap,
+        window,
+        extra_bounds,
+        regions.scored,
+    )
+
+
 def intervals(
-    reference: Columns,
-    hypothesis: Columns,
+    reference: TrackArrays,
+    hypothesis: TrackArrays,
     uem_starts: np.ndarray,
     uem_ends: np.ndarray,
     collar: int = 0,
@@ -154,32 +192,38 @@ def intervals(
     extra_bounds: np.ndarray | None = None,
     scored: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Intervals | None:
-    """Split the UEM (or its part inside ``window``) into elementary intervals.
+    """:func:`elementary_intervals` with the regions spelt out (the form ``live.py`` calls).
 
-    Parameters
-    ----------
-    reference, hypothesis
-        The two tracks.
-    uem_starts, uem_ends
-        Sorted, disjoint, non-empty scored regions (ticks).
-    collar
-        Ticks excluded on EACH side of every reference turn boundary (md-eval's ``-c``).
-    skip_overlap
-        Exclude regions where two or more reference turns are active (md-eval's ``-1``).
-    window
-        ``(lo, hi)`` ticks: only the intervals inside it.
-    extra_bounds
-        More tick positions where intervals must split (edges of analysis zones).
-    scored
-        ``(starts, ends)``, sorted and disjoint: the scored region as md-eval computed it
-        (:func:`~reviewer.metrics.zones.mdeval_regions`), used instead of the UEM
-        minus collars and overlap (``collar`` and ``skip_overlap`` are then not applied).
-        It may reach outside the UEM, as md-eval's may.
+    ``uem_starts``, ``uem_ends``: the evaluated region; ``collar`` (ticks), ``skip_overlap``
+    and ``scored``: as the fields of :class:`~reviewer.metrics.regions.ScoringRegions`.
+    """
+    return _split(
+        reference,
+        hypothesis,
+        uem_starts,
+        uem_ends,
+        collar,
+        skip_overlap,
+        window,
+        extra_bounds,
+        scored,
+    )
 
-    Returns
-    -------
-    Intervals or None
-        None when the stretch is empty.
+
+def _split(
+    reference: TrackArrays,
+    hypothesis: TrackArrays,
+    uem_starts: np.ndarray,
+    uem_ends: np.ndarray,
+    collar: int,
+    skip_overlap: bool,
+    window: tuple[int, int] | None,
+    extra_bounds: np.ndarray | None,
+    scored: tuple[np.ndarray, np.ndarray] | None,
+) -> Intervals | None:
+    """The elementary intervals; ``scored``, when given, replaces the collar and overlap rule.
+
+    ``scored`` may reach outside the UEM, as md-eval's replayed walk may.
     """
     outer = [(int(uem_starts[0]), int(uem_ends[-1]))] if len(uem_starts) else []
     if scored is not None and len(scored[0]):
@@ -225,54 +269,137 @@ def intervals(
 
 
 def accumulate(
-    reference: Columns,
-    hypothesis: Columns,
-    uem_starts: np.ndarray,
-    uem_ends: np.ndarray,
-    collar: int = 0,
-    skip_overlap: bool = False,
+    reference: TrackArrays,
+    hypothesis: TrackArrays,
+    regions: ScoringRegions,
     window: tuple[int, int] | None = None,
-    scored: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Sums:
-    """Compute md-eval's sums over the UEM, or over the part of it inside ``window``.
+    """md-eval's sums over the evaluated region, or over the part of it inside ``window``.
 
-    Takes the parameters of :func:`intervals`.
+    Takes the parameters of :func:`elementary_intervals`.
     """
-    parts = intervals(
-        reference,
-        hypothesis,
-        uem_starts,
-        uem_ends,
-        collar,
-        skip_overlap,
-        window,
-        scored=scored,
-    )
+    parts = elementary_intervals(reference, hypothesis, regions, window=window)
     if parts is None:
         return Sums.zeros(reference.n_speakers, hypothesis.n_speakers)
+    return sums_of(parts)
+
+
+def sums_of(parts: Intervals) -> Sums:
+    """md-eval's additive sums over some elementary intervals."""
     weights = parts.weights
     n_ref = parts.ref_active.sum(axis=0)
     n_hyp = parts.hyp_active.sum(axis=0)
     excess = n_ref - n_hyp
+    cooccurrence, scored_cooccurrence = cooccurrences(
+        parts.ref_active, parts.hyp_active, parts.evaluated, weights
+    )
     return Sums(
         scored=int(weights @ n_ref),
         missed=int(weights @ np.maximum(excess, 0)),
         false_alarm=int(weights @ np.maximum(-excess, 0)),
         matched=int(weights @ np.minimum(n_ref, n_hyp)),
-        **_cooccurrences(parts.ref_active, parts.hyp_active, parts.evaluated, weights),
+        cooccurrence=cooccurrence,
+        scored_cooccurrence=scored_cooccurrence,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalErrors:
+    """md-eval's speaker counts and errors in each elementary interval, under a mapping.
+
+    Attributes
+    ----------
+    parts
+        The intervals.
+    correct
+        ``[reference speaker, i]``: the speaker is active and so is the system speaker it
+        is mapped to.
+    n_ref, n_hyp
+        ``[i]``: how many reference and system speakers are active.
+    missed, false_alarm, confusion
+        ``[i]``: how many speakers are missed, falsely detected or confused (md-eval's
+        ``max(Nr - Nh, 0)``, ``max(Nh - Nr, 0)``, ``min(Nr, Nh) - Nc``).
+    """
+
+    parts: Intervals
+    correct: np.ndarray
+    n_ref: np.ndarray
+    n_hyp: np.ndarray
+    missed: np.ndarray
+    false_alarm: np.ndarray
+    confusion: np.ndarray
+
+    @property
+    def wrong(self) -> np.ndarray:
+        """``[i]``: whether the interval is scored and holds an error."""
+        return (self.parts.weights > 0) & ((self.missed + self.false_alarm + self.confusion) > 0)
+
+    def regions(self, join: bool = True) -> ErrorRegions:
+        """The scored intervals with errors; ``join`` merges touching ones with equal counts.
+
+        Unjoined regions also say which speakers are active in each
+        (:attr:`ErrorRegions.ref_active`, :attr:`ErrorRegions.hyp_active`).
+        """
+        keep = self.wrong
+        bounds = self.parts.bounds
+        starts, ends = bounds[:-1][keep], bounds[1:][keep]
+        missed, false_alarm, confusion = (
+            self.missed[keep],
+            self.false_alarm[keep],
+            self.confusion[keep],
+        )
+        if not join:
+            ref_active = self.parts.ref_active[:, keep]
+            hyp_active = self.parts.hyp_active[:, keep]
+            return ErrorRegions(
+                starts, ends, missed, false_alarm, confusion, ref_active, hyp_active
+            )
+        if len(starts) > 1:  # join touching intervals with identical errors
+            kinds = np.stack([missed, false_alarm, confusion])
+            joined = (starts[1:] == ends[:-1]) & (kinds[:, 1:] == kinds[:, :-1]).all(axis=0)
+            first = np.concatenate(([True], ~joined))
+            last = np.concatenate((~joined, [True]))
+            starts, ends = starts[first], ends[last]
+            missed, false_alarm, confusion = kinds[:, first]
+        return ErrorRegions(starts, ends, missed, false_alarm, confusion)
+
+
+def interval_errors(parts: Intervals, mapping: list[tuple[int, int]]) -> IntervalErrors:
+    """Count md-eval's errors in every elementary interval under a speaker ``mapping``.
+
+    ``mapping``: ``(reference code, system code)`` pairs
+    (:func:`~reviewer.metrics.mapping.speaker_mapping`).
+    """
+    ref_active, hyp_active = parts.ref_active, parts.hyp_active
+    n_ref, n_hyp = ref_active.sum(axis=0), hyp_active.sum(axis=0)
+    correct = np.zeros_like(ref_active)
+    for r, h in mapping:
+        correct[r] = ref_active[r] & hyp_active[h]
+    return IntervalErrors(
+        parts,
+        correct,
+        n_ref,
+        n_hyp,
+        np.maximum(n_ref - n_hyp, 0),
+        np.maximum(n_hyp - n_ref, 0),
+        np.minimum(n_ref, n_hyp) - correct.sum(axis=0),
     )
 
 
 @dataclass(frozen=True, slots=True)
 class ErrorRegions:
-    """Where the errors are: intervals with missed, false-alarm or confused speakers.
+    """Where the errors are: scored stretches with missed, false-alarm or confused speakers.
 
     Attributes
     ----------
     starts, ends
-        Ticks of each region (adjacent intervals with the same errors are joined).
+        ``[region]`` ticks, sorted.
     missed, false_alarm, confusion
-        How many speakers are missed, falsely detected or confused in each region.
+        ``[region]``: how many speakers are missed, falsely detected or confused.
+    ref_active, hyp_active
+        ``[speaker, region]``: which reference and system speakers are active, for regions
+        that are single elementary intervals (``IntervalErrors.regions(join=False)``);
+        None for joined regions, whose speakers may change inside.
     """
 
     starts: np.ndarray
@@ -280,36 +407,35 @@ class ErrorRegions:
     missed: np.ndarray
     false_alarm: np.ndarray
     confusion: np.ndarray
+    ref_active: np.ndarray | None = None
+    hyp_active: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.starts)
 
+    def select(self, mask: np.ndarray) -> list[tuple[int, int]]:
+        """``(start, end)`` ticks of the regions where ``mask`` holds, touching ones joined."""
+        spans: list[tuple[int, int]] = []
+        for start, end in zip(self.starts[mask].tolist(), self.ends[mask].tolist(), strict=True):
+            if spans and spans[-1][1] == start:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+        return spans
+
 
 def error_regions(parts: Intervals | None, mapping: list[tuple[int, int]]) -> ErrorRegions:
-    """The scored intervals that hold errors under a speaker ``mapping`` (code pairs)."""
+    """The scored stretches that hold errors under a speaker ``mapping`` (code pairs).
+
+    Touching elementary intervals with the same error counts are joined.
+    """
     if parts is None:
         empty = np.empty(0, dtype=np.int64)
         return ErrorRegions(empty, empty, empty, empty, empty)
-    n_ref = parts.ref_active.sum(axis=0)
-    n_hyp = parts.hyp_active.sum(axis=0)
-    correct = np.zeros_like(n_ref)
-    for r, h in mapping:
-        correct += parts.ref_active[r] & parts.hyp_active[h]
-    missed = np.maximum(n_ref - n_hyp, 0)
-    false_alarm = np.maximum(n_hyp - n_ref, 0)
-    confusion = np.minimum(n_ref, n_hyp) - correct
-    keep = (parts.weights > 0) & ((missed + false_alarm + confusion) > 0)
-    starts, ends = parts.bounds[:-1][keep], parts.bounds[1:][keep]
-    kinds = np.stack([missed[keep], false_alarm[keep], confusion[keep]])
-    if len(starts) > 1:  # join touching intervals with identical errors
-        joined = (starts[1:] == ends[:-1]) & (kinds[:, 1:] == kinds[:, :-1]).all(axis=0)
-        first = np.concatenate(([True], ~joined))
-        last = np.concatenate((~joined, [True]))
-        starts, ends, kinds = starts[first], ends[last], kinds[:, first]
-    return ErrorRegions(starts, ends, kinds[0], kinds[1], kinds[2])
+    return interval_errors(parts, mapping).regions()
 
 
-def _speech(track: Columns, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _speech(track: TrackArrays, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Turns with speech inside ``[lo, hi)``, clipped to it."""
     keep = (track.ends > track.starts) & (track.starts < hi) & (track.ends > lo)
     return (
@@ -324,7 +450,7 @@ def _clipped(starts: np.ndarray, ends: np.ndarray, lo: int, hi: int) -> tuple[np
     return np.clip(starts[keep], lo, hi), np.clip(ends[keep], lo, hi)
 
 
-def _collar_zones(reference: Columns, collar: int, lo: int, hi: int) -> tuple[np.ndarray, ...]:
+def _collar_zones(reference: TrackArrays, collar: int, lo: int, hi: int) -> tuple[np.ndarray, ...]:
     """``[t - collar, t + collar]`` around every reference boundary near ``[lo, hi)``, clipped."""
     keep = (reference.starts - collar < hi) & (reference.ends + collar > lo)
     edges = np.concatenate([reference.starts[keep], reference.ends[keep]])
@@ -352,16 +478,27 @@ def covered(bounds: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndar
     return np.cumsum(delta)[:-1] > 0
 
 
-def _cooccurrences(
+def cooccurrences(
     ref_active: np.ndarray, hyp_active: np.ndarray, evaluated: np.ndarray, weights: np.ndarray
-) -> dict[str, np.ndarray]:
-    """``[r, h]`` sums of ``evaluated`` and of ``weights`` where both speakers are active.
+) -> tuple[np.ndarray, np.ndarray]:
+    """``[r, h]`` tick sums of ``evaluated`` and of ``weights`` where both speakers are active.
 
-    Computed in float64, exact while sums stay below 2**53 ticks (about 700 hours).
+    Parameters
+    ----------
+    ref_active, hyp_active
+        ``[speaker, i]`` booleans of the elementary intervals.
+    evaluated, weights
+        ``[i]`` ticks: evaluated (what the mapping maximises) and scored.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``int64`` ``(cooccurrence, scored_cooccurrence)``, each of shape ``(R, H)``. Computed
+        in float64, exact while sums stay below 2**53 ticks (about 700 hours).
     """
     n_ref = ref_active.shape[0]
     both = np.empty((2 * n_ref, ref_active.shape[1]))
     np.multiply(ref_active, evaluated, out=both[:n_ref])
     np.multiply(ref_active, weights, out=both[n_ref:])
     sums = np.rint(both @ hyp_active.T.astype(np.float64)).astype(np.int64)
-    return {"cooccurrence": sums[:n_ref], "scored_cooccurrence": sums[n_ref:]}
+    return sums[:n_ref], sums[n_ref:]

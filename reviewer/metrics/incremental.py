@@ -6,21 +6,22 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from reviewer.metrics.der import (
-    DiarizationScore,
-    ScoringRegions,
-    check_collar,
-    check_flag,
-    columns,
-    scoring_regions,
-    tie_breaker,
+from reviewer.metrics.der import DiarizationScore, resolve_settings, tie_breaker
+from reviewer.metrics.engine import (
+    ErrorRegions,
+    Sums,
+    accumulate,
+    elementary_intervals,
+    error_regions,
 )
-from reviewer.metrics.engine import Columns, Sums, accumulate
+from reviewer.metrics.inputs import columns
 from reviewer.metrics.mapping import speaker_mapping
-from reviewer.model.annotation import Track, Turn
+from reviewer.metrics.regions import ScoringRegions, scoring_regions
+from reviewer.model.annotation import Track, TrackArrays, Turn
 
 if TYPE_CHECKING:
-    from reviewer.metrics.der import UemLike
+    from reviewer.metrics.inputs import UemLike
+    from reviewer.metrics.settings import ScoringSettings
     from reviewer.model.exclusions import Exclusions
 
 Side = Literal["reference", "hypothesis"]
@@ -30,15 +31,15 @@ class _Turns:
     """A growable, unordered column store of one side's turns."""
 
     def __init__(self, track: Track):
-        self.labels: dict[str, int] = {}
-        cols = columns(track, self.labels)
-        self.starts, self.ends, self.speakers = cols.starts, cols.ends, cols.speakers
+        arrays = columns(track)
+        self.labels: dict[str, int] = {label: i for i, label in enumerate(arrays.labels)}
+        self.starts, self.ends, self.speakers = arrays.starts, arrays.ends, arrays.speakers
 
     def code(self, speaker: str) -> int:
         return self.labels.setdefault(speaker, len(self.labels))
 
-    def columns(self) -> Columns:
-        return Columns(self.starts, self.ends, self.speakers, tuple(self.labels))
+    def columns(self) -> TrackArrays:
+        return TrackArrays(self.starts, self.ends, self.speakers, tuple(self.labels))
 
     def add(self, turn: Turn) -> None:
         self.starts = np.append(self.starts, turn.start)
@@ -85,11 +86,15 @@ class IncrementalScorer:
     exclusions
         The reference RTTM's scoring marks (``NOSCORE``, ``NON-LEX``, ``LEXEME``); their
         zones depend on the reference's turns, so a reference edit then rescores all.
+    settings
+        The collar and skip-overlap as one
+        :class:`~reviewer.metrics.settings.ScoringSettings`, instead of ``collar`` and
+        ``skip_overlap``.
 
     Raises
     ------
-    ValueError
-        If ``collar`` is negative or not finite.
+    ValueError, TypeError
+        For a collar or setting that :func:`~reviewer.metrics.der.score` refuses.
     """
 
     def __init__(
@@ -101,40 +106,41 @@ class IncrementalScorer:
         collar: float = 0.0,
         skip_overlap: bool = False,
         exclusions: Exclusions | None = None,
+        settings: ScoringSettings | None = None,
     ):
         self._sides = {"reference": _Turns(reference), "hypothesis": _Turns(hypothesis)}
         self._uem = uem
         self._exclusions = exclusions or None
-        self._collar = check_collar(collar)
-        self._skip_overlap = check_flag(skip_overlap, "skip_overlap")
+        self._settings = resolve_settings(collar, skip_overlap, settings)
         self._mapping_cache: tuple[Sums, list[tuple[int, int]]] | None = None
         self._rescore_all()
 
     def _rescore_all(self) -> None:
         ref = self._sides["reference"].columns()
-        self._regions = scoring_regions(
-            self._uem, ref, self._exclusions, self._collar, self._skip_overlap
-        )
-        self._uem_starts, self._uem_ends = self._regions.arrays()
-        self._scored = self._regions.scored_arrays()
+        self._regions = scoring_regions(self._uem, ref, self._settings, self._exclusions)
         self._default_extent = self._sides["reference"].extent() if self._uem is None else None
         self._sums = self._accumulate(None)
 
     def _accumulate(self, window: tuple[int, int] | None) -> Sums:
-        return accumulate(
-            self._sides["reference"].columns(),
-            self._sides["hypothesis"].columns(),
-            self._uem_starts,
-            self._uem_ends,
-            self._regions.collar,
-            self._regions.skip_overlap,
-            window,
-            scored=self._scored,
-        )
+        return accumulate(*self.columns(), self._regions, window)
 
-    def columns(self) -> tuple[Columns, Columns]:
+    def columns(self) -> tuple[TrackArrays, TrackArrays]:
         """The current reference and hypothesis columns."""
         return self._sides["reference"].columns(), self._sides["hypothesis"].columns()
+
+    @property
+    def settings(self) -> ScoringSettings:
+        """The collar and skip-overlap scored with."""
+        return self._settings
+
+    def errors(self, window: tuple[int, int] | None = None) -> ErrorRegions:
+        """Missed, false-alarm and confused regions under the current mapping.
+
+        All of them, or those inside ``window`` (ticks); touching intervals with the same
+        error counts are joined.
+        """
+        parts = elementary_intervals(*self.columns(), self._regions, window=window)
+        return error_regions(parts, self.code_mapping())
 
     @property
     def regions(self) -> ScoringRegions:
@@ -195,7 +201,7 @@ class IncrementalScorer:
         edited = [turn for turn in (old, new) if turn is not None]
         if not edited:
             return
-        margin = self._collar if side == "reference" else 0
+        margin = self._settings.collar_ticks if side == "reference" else 0
         window = (
             min(turn.start for turn in edited) - margin,
             max(turn.end for turn in edited) + margin,
@@ -220,10 +226,9 @@ class IncrementalScorer:
             return True
         if self._uem is None and self._sides["reference"].extent() != self._default_extent:
             return True
-        if self._skip_overlap:
+        if self._settings.skip_overlap:
             ref = self._sides["reference"].columns()
-            regions = scoring_regions(self._uem, ref, None, self._collar, True)
-            return regions.scored is not None
+            return scoring_regions(self._uem, ref, self._settings).scored is not None
         return False
 
     def _resize(self) -> None:

@@ -32,16 +32,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from reviewer.metrics.der import _spans, columns
-from reviewer.metrics.engine import Columns
-from reviewer.model.annotation import Span, Track, merge_spans
+from reviewer.metrics.inputs import columns, uem_spans
+from reviewer.model.annotation import Track, TrackArrays, merge_spans
 from reviewer.model.time import TICKS_PER_SECOND
 
 if TYPE_CHECKING:
-    from pyannote.core import Annotation, Timeline
-
-    TrackLike = Track | Annotation
-    UemLike = Timeline | Iterable[Span] | None
+    from reviewer.metrics.inputs import TrackLike, UemLike
 
 __all__ = ["JaccardScore", "jer", "jer_corpus", "pooled_jer"]
 
@@ -160,7 +156,7 @@ def jer(
         offsets = np.concatenate([ref.offsets, hyp.offsets])
         lo, hi = onsets.min(keepdims=True), offsets.max(keepdims=True)
     else:
-        spans = [span for span in merge_spans(_spans(uem)) if span.end > span.start]
+        spans = [span for span in merge_spans(uem_spans(uem)) if span.end > span.start]
         lo = np.array([span.start for span in spans], dtype=np.int64) / TICKS_PER_SECOND
         hi = np.array([span.end for span in spans], dtype=np.int64) / TICKS_PER_SECOND
         ref, hyp = ref.within(lo, hi), hyp.within(lo, hi)
@@ -254,7 +250,7 @@ class _Turns:
         return _compact(self.onsets[keep], self.offsets[keep], self.speakers[keep], self.names)
 
 
-def _turns(track: Columns) -> _Turns:
+def _turns(track: TrackArrays) -> _Turns:
     """Turns as dscore's floats, ``offset = onset + duration``; zero-length ones dropped."""
     starts = np.asarray(track.starts, dtype=np.int64)
     ends = np.asarray(track.ends, dtype=np.int64)

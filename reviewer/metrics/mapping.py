@@ -134,7 +134,7 @@ def _match(cost: list[list[Any]], no_match: float) -> list[tuple[int, int]]:
     nrows, ncols = len(cost) + 1, len(cost[0]) + 1
     nmax = max(nrows, ncols)
 
-    def c(k: int, m: int) -> int:
+    def c(k: int, m: int) -> float:
         if k < nrows - 1 and m < ncols - 1:
             value = cost[k][m]
             return no_match if value is None else value
@@ -149,8 +149,8 @@ def _match(cost: list[list[Any]], no_match: float) -> list[tuple[int, int]]:
 
     row_mate: list[int | None] = [None] * nmax
     col_mate: list[int] = [-1] * nmax
-    row_dec = [0] * nmax
-    col_inc = [0] * nmax
+    row_dec: list[float] = [0] * nmax
+    col_inc: list[float] = [0] * nmax
     slack: list[float] = [math.inf] * nmax
     slack_row = [0] * nmax
     parent_row = [-1] * nmax
@@ -172,7 +172,7 @@ def _match(cost: list[list[Any]], no_match: float) -> list[tuple[int, int]]:
             col_mate[k] = -1
             unchosen.append(k)
 
-    def cell(k: int, m: int) -> int:
+    def cell(k: int, m: int) -> float:
         return (c(k, m) if k < nrows else no_match) - col_min[m]
 
     unmatched = len(unchosen)

@@ -231,9 +231,10 @@ def _lookup(
         )
     for key, regions in exact + stripped:
         used.add(key)
+        own = getattr(regions, "channel", None)
         _warn_at(
             regions,
-            f"UEM regions for {uri!r} are in channel {regions.channel!r}, the reference "
+            f"UEM regions for {uri!r} are in channel {own!r}, the reference "
             f"in channel {channel!r}: md-eval-22 applies a UEM only to its own channel, "
             "so neither does reviewer (scored over the reference's extent)",
         )
@@ -266,4 +267,4 @@ def _warn_at(regions: tuple[Span, ...], problem: str) -> None:
 
         warnings.warn(problem, stacklevel=3)
     else:
-        warn(path, regions.line, problem, stacklevel=3)
+        warn(path, getattr(regions, "line", None), problem, stacklevel=3)

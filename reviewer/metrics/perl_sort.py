@@ -46,8 +46,8 @@ def perl_sort(items: Sequence[T], cmp: Comparator) -> list[T]:
         A new list in the order Perl leaves them (stable for a consistent comparator).
     """
     n = len(items)
-    data = [list(items), [None] * n]
-    nxt = [{}, {}]
+    data: list[list[Any]] = [list(items), [None] * n]
+    nxt: list[dict[int, int]] = [{}, {}]
     if n <= 1:
         return data[0]
     BASE, AUX = 0, 1

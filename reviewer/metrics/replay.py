@@ -21,9 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from reviewer.metrics.engine import Columns
 from reviewer.metrics.perl_sort import perl_sort
-from reviewer.model.annotation import Span
+from reviewer.model.annotation import Span, TrackArrays
 from reviewer.model.time import TICKS_PER_SECOND
 
 #: md-eval-22's ``$epsilon`` (line 109): times closer than this sort as simultaneous.
@@ -34,7 +33,7 @@ _UEM, _REF, _SYS = 0, 1, 2
 
 
 def mdeval_cooccurrence(
-    reference: Columns, hypothesis: Columns, uem: Sequence[Span] | None
+    reference: TrackArrays, hypothesis: TrackArrays, uem: Sequence[Span] | None
 ) -> np.ndarray:
     """Co-occurrence of every speaker pair, in seconds, summed as md-eval-22 sums it.
 
@@ -100,7 +99,7 @@ def mdeval_cooccurrence(
     return overlap
 
 
-def _float_times(columns: Columns) -> tuple[list[float], list[float], list[float]]:
+def _float_times(columns: TrackArrays) -> tuple[list[float], list[float], list[float]]:
     """``TBEG``, ``TEND = TBEG + TDUR`` and ``TDUR`` as md-eval computes them (lines 531-557)."""
     begins = [int(t) / TICKS_PER_SECOND for t in columns.starts]
     lengths = columns.ends - columns.starts
@@ -110,7 +109,7 @@ def _float_times(columns: Columns) -> tuple[list[float], list[float], list[float
 
 
 def _speaker_then_midpoint_order(
-    columns: Columns, begins: list[float], durations: list[float]
+    columns: TrackArrays, begins: list[float], durations: list[float]
 ) -> list[int]:
     """Turn indices grouped by speaker name, each speaker's turns by midpoint (line 589).
 
