@@ -1,6 +1,7 @@
 """Waveform benchmark: the peak pyramid against naive pyqtgraph; one JSON object per line.
 
-On a generated 1-hour 16 kHz mono int16 WAV: the time to build the pyramid, the time of
+On a generated 1-hour 16 kHz mono int16 WAV: the time to build the pyramid (directly, and in
+the background as the app does), the time of
 ``envelope`` for the whole file and for a 10 s window at 2000 points, the peak memory growth
 of the build, and, measured in the same run, the anchor: the whole file read as float32 and
 given to ``pyqtgraph.PlotDataItem`` with peak downsampling and clip-to-view, redrawn after
@@ -143,6 +144,16 @@ def child_ours(path: Path) -> dict:
     )
     result["minute_points"] = len(pyramid.envelope(*minute, WIDTH)[0])
 
+    from reviewer.ui.waveform import PyramidBuilder
+
+    background = PeakPyramid.for_source(source)
+    builder = PyramidBuilder(source, background)
+    start = time.perf_counter()
+    builder.start()
+    builder._thread.join()  # its wait, as ui/app.py's render calls it
+    result["background_build_ms"] = (time.perf_counter() - start) * 1000
+    result["background_complete"] = background.complete
+
     import pyqtgraph as pg
 
     app, widget = plot_widget()
@@ -229,6 +240,13 @@ def main() -> None:
         anchor_value=anchor["load_ms"],
         anchor_read_ms=anchor["read_ms"],
         levels=ours["levels"],
+        **common,
+    )
+    emit(
+        f"waveform_pyramid_build_background_{label}",
+        ours["background_build_ms"],
+        note="the same build as the app runs it: PyramidBuilder.start() until it has ended",
+        complete=ours["background_complete"],
         **common,
     )
     emit(
