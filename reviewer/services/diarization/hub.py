@@ -161,7 +161,7 @@ def _hub_error(
     chain = list(error_chain(error))
     names = {type(e).__name__ for e in chain}
     status = next((s for s in map(_status, chain) if s is not None), None)
-    repo_id = next((e.repo_id for e in chain if getattr(e, "repo_id", None)), None)
+    repo_id = next(filter(None, (getattr(e, "repo_id", None) for e in chain)), None)
     repo = repo_id or (spec if local is None else "")
     if local is None:
         what = f"the pipeline {spec}" if repo in ("", spec) else f"the model {repo}"
