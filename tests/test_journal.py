@@ -31,6 +31,7 @@ from reviewer.model.annotation import Track, Turn
 from reviewer.model.document import CORRECTED, REFERENCE, Document
 from reviewer.model.errors import FormatError
 from reviewer.model.history import History
+from reviewer.model.scoring import ScoringSettings, ScoringSetup
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 MS = S // 1000
@@ -45,7 +46,8 @@ def make_document() -> Document:
 def start(directory: Path, document: Document | None = None):
     document = document or make_document()
     history = History(document)
-    session = Session.from_document(document, {"collar": 0.25}, {"start": 0.0, "end": 10.0})
+    setup = ScoringSetup(settings=ScoringSettings(collar=0.25))
+    session = Session.from_document(document, setup, {"start": 0.0, "end": 10.0})
     journal = Journal.start(directory, session)
     journal.attach(history)
     return journal, document, history
@@ -96,7 +98,7 @@ def test_record_and_recover_round_trip(tmp_path):
     assert recovered.document is recovered_document
     assert session.uri == "rec"
     assert session.tracks == dict(document.tracks)
-    assert session.settings == {"collar": 0.25}
+    assert session.settings == ScoringSetup(settings=ScoringSettings(collar=0.25))
     assert session.view == {"start": 0.0, "end": 10.0}
     # The recovered history goes on behaving like the original.
     recovered.redo()
@@ -411,6 +413,7 @@ from reviewer.model import commands as edit
 from reviewer.model.annotation import Track, Turn
 from reviewer.model.document import CORRECTED, REFERENCE, Document
 from reviewer.model.history import History
+from reviewer.model.scoring import ScoringSettings, ScoringSetup
 
 S = 3_528_000_000
 MS = S // 1000
@@ -447,7 +450,8 @@ if __name__ == "__main__":
     directory, n = Path(sys.argv[1]), int(sys.argv[2])
     document = initial()
     history = History(document)
-    journal = Journal.start(directory, Session.from_document(document, {"collar": 0.25}))
+    setup = ScoringSetup(settings=ScoringSettings(collar=0.25))
+    journal = Journal.start(directory, Session.from_document(document, setup))
     journal.attach(history)
     print("journal", journal.path, flush=True)
     edits(history, n, lambda i: print(f"edited {i}", flush=True))
@@ -497,7 +501,7 @@ def test_kill_9_loses_no_edit(tmp_path):
     session, document, recovered = recover(info.path)
     assert_same(recovered, expected)
     assert document.tracks == expected.document.tracks
-    assert session.settings == {"collar": 0.25}
+    assert session.settings == ScoringSetup(settings=ScoringSettings(collar=0.25))
     assert len(recovered.commands) < n  # merges happened, identically
 
 
@@ -796,5 +800,5 @@ def test_every_record_kind_the_app_writes_is_read_back(tmp_path):
     assert again.tracks == recovered.document.tracks
     assert again.transcript == recovered.document.transcript
     assert replayed.commands == recovered.commands
-    assert session.settings == {"collar": 0.25}
+    assert session.settings == ScoringSetup(settings=ScoringSettings(collar=0.25))
     resumed.close()

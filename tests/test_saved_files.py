@@ -23,6 +23,7 @@ from reviewer.model.annotation import Track, Turn
 from reviewer.model.document import CORRECTED, REFERENCE, Document
 from reviewer.model.errors import FormatError
 from reviewer.model.history import History
+from reviewer.model.scoring import ScoringSetup
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 
@@ -30,7 +31,7 @@ def bad_session(tmp_path: Path) -> Path:
     turns = [Turn(0, S, "A"), Turn(2 * S, 3 * S, "B")]
     document = Document("rec", {REFERENCE: Track(turns), CORRECTED: Track(turns)})
     path = tmp_path / "work.reviewer.json"
-    save_session(path, Session.from_document(document, {"skip_overlap": False}))
+    save_session(path, Session.from_document(document, ScoringSetup()))
     path.write_text(path.read_text(encoding="utf-8").replace("false", '"false"'))
     return path
 

@@ -17,6 +17,7 @@ from reviewer.io.session import (
 from reviewer.model.annotation import Span, Track, Turn
 from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM, Document
 from reviewer.model.errors import FormatError
+from reviewer.model.scoring import ScoringSettings, ScoringSetup
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 
@@ -28,12 +29,7 @@ def make_session(audio: Path | None) -> Session:
         tracks={REFERENCE: reference, SYSTEM: system, CORRECTED: system, "empty": Track()},
         audio=audio,
         uem=(Span(0, 5 * S), Span(6 * S, 10 * S)),
-        settings={
-            "reference": REFERENCE,
-            "hypothesis": CORRECTED,
-            "collar": 0.25,
-            "skip_overlap": True,
-        },
+        settings=ScoringSetup(REFERENCE, CORRECTED, ScoringSettings(0.25, True)),
         view={"start": 1.5, "end": 8.0, "active_track": CORRECTED},
     )
 
@@ -116,9 +112,14 @@ def test_settings_must_be_plain_json_and_a_failed_save_keeps_the_old_file(tmp_pa
     path = tmp_path / "s.reviewer.json"
     save_session(path, make_session(None))
     before = path.read_bytes()
-    for settings in ({"collar": float("nan")}, {"when": object()}, {1: "int key"}):
+    # scoring settings that no file could hold cannot even be made
+    for collar in (float("nan"), float("inf"), -0.1, "0.25", True):
+        with pytest.raises((TypeError, ValueError), match="collar must be"):
+            ScoringSettings(collar=collar)
+    # a view that is not plain JSON is refused on save, and the old file kept
+    for view in ({"start": float("nan")}, {"when": object()}, {1: "int key"}):
         session = make_session(None)
-        session.settings = settings
+        session.view = view
         with pytest.raises((TypeError, ValueError)):
             save_session(path, session)
     assert path.read_bytes() == before
@@ -346,7 +347,7 @@ def test_every_field_is_type_checked(tmp_path, where, value, message):
 def test_numbers_must_be_finite(tmp_path, field, text):
     save_session(tmp_path / "good.reviewer.json", make_session(None))
     source = (tmp_path / "good.reviewer.json").read_text(encoding="utf-8")
-    value = json.dumps(make_session(None).settings[field])
+    value = json.dumps(make_session(None).settings.to_json()[field])
     path = write(tmp_path, source.replace(f'"{field}": {value}', f'"{field}": {text}'))
     with pytest.raises(FormatError, match=rf": settings\.{field}: expected "):
         load_session(path)
@@ -367,7 +368,6 @@ def test_a_newer_version_is_refused_saying_so(tmp_path):
 
 def test_everything_the_app_writes_loads_unchanged(tmp_path):
     from reviewer.io.session import SETTINGS, VIEW
-    from reviewer.model.scoring import ScoringSettings, ScoringSetup
 
     # What the window saves: the live scoring setup and the view (which may start before 0).
     setup = ScoringSetup(SYSTEM, CORRECTED, ScoringSettings(collar=0.5, skip_overlap=True))
@@ -379,7 +379,7 @@ def test_everything_the_app_writes_loads_unchanged(tmp_path):
     session = full_session()
     session.tracks = {name: track.with_uri(session.uri) for name, track in session.tracks.items()}
     session.audio = audio
-    session.settings = setup.to_json()
+    session.settings = setup
     session.view = {"start": -0.75, "end": 12.0, "active_track": CORRECTED}
     first = tmp_path / "one.reviewer.json"
     save_session(first, session)
@@ -389,8 +389,12 @@ def test_everything_the_app_writes_loads_unchanged(tmp_path):
     save_session(second, loaded)
     assert second.read_bytes() == first.read_bytes()
     # A default setup and an empty view too (Session.from_document without them).
-    save_session(first, Session.from_document(session.to_document(), ScoringSetup().to_json()))
-    assert ScoringSetup.from_json(load_session(first).settings) == ScoringSetup()
+    save_session(first, Session.from_document(session.to_document(), ScoringSetup()))
+    assert load_session(first).settings == ScoringSetup()
+    # and no settings at all: an empty object, read back as None (the app's default then)
+    save_session(first, Session.from_document(session.to_document()))
+    assert json.loads(first.read_text(encoding="utf-8"))["settings"] == {}
+    assert load_session(first).settings is None
     assert load_session(first).view == {}
 
 
@@ -405,13 +409,17 @@ def test_save_refuses_settings_the_reader_would_refuse(tmp_path):
     path = tmp_path / "s.reviewer.json"
     save_session(path, make_session(None))
     before = path.read_bytes()
-    for settings, view, message in (
-        ({"skip_overlap": "false"}, {}, "settings.skip_overlap: expected true or false"),
-        ({"colour": "red"}, {}, "settings.colour: unknown field"),
-        ({}, {"start": "0"}, "view.start: expected a number"),
+    # settings the reader would refuse cannot be made: a string flag, an unknown field
+    with pytest.raises(TypeError, match="skip_overlap must be True or False"):
+        ScoringSettings(skip_overlap="false")
+    with pytest.raises(TypeError, match="colour"):
+        ScoringSettings(colour="red")
+    for view, message in (
+        ({"start": "0"}, "view.start: expected a number"),
+        ({"zoom": 2}, "view.zoom: unknown field"),
     ):
         session = make_session(None)
-        session.settings, session.view = settings, view
+        session.view = view
         with pytest.raises(ValueError, match=message):
             save_session(path, session)
     assert path.read_bytes() == before

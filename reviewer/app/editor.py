@@ -53,10 +53,7 @@ class Editor:
         self.document = document
         self.audio = audio
         self.history = history or History(document)
-        if setup is None:
-            hypothesis = next((n for n in (CORRECTED, SYSTEM) if n in document), CORRECTED)
-            setup = ScoringSetup(reference=REFERENCE, hypothesis=hypothesis)
-        self.live = LiveScore(document, setup)
+        self.live = LiveScore(document, setup or ScoringSetup.for_tracks(document.tracks))
         self._active_track = next(
             (n for n in (CORRECTED, SYSTEM, REFERENCE) if n in document),
             next(iter(document.tracks), CORRECTED),

@@ -89,7 +89,7 @@ def save_session(
     from reviewer.io.session import Session, save_session
 
     target = Path(path)
-    session = Session.from_document(editor.document, editor.live.setup.to_json(), view)
+    session = Session.from_document(editor.document, editor.live.setup, view)
     save_session(target, session)
     editor.history.mark_saved()
     if journal is not None:

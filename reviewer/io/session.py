@@ -48,6 +48,7 @@ from reviewer.model.annotation import Span, Track, Turn
 from reviewer.model.document import Document
 from reviewer.model.errors import FormatError
 from reviewer.model.exclusions import Exclusions
+from reviewer.model.scoring import ScoringSetup
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.model.transcript import Transcript, Utterance, Word, utterance_to_json
 
@@ -103,8 +104,9 @@ class Session:
     uem
         Scored regions, or None for md-eval's default.
     settings
-        Scoring settings as a plain dict with any of the fields of :data:`SETTINGS`
-        (``reference``, ``hypothesis``, ``collar`` in seconds, ``skip_overlap``).
+        Which tracks are scored and how, or None when the file says nothing (an empty
+        ``settings`` object); fields the file leaves out are
+        :meth:`~reviewer.model.scoring.ScoringSetup.for_tracks`'s.
     view
         What was on screen as a plain dict with any of the fields of :data:`VIEW`
         (``start`` and ``end`` seconds, ``active_track``).
@@ -114,7 +116,7 @@ class Session:
     tracks: dict[str, Track] = field(default_factory=dict)
     audio: Path | None = None
     uem: tuple[Span, ...] | None = None
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: ScoringSetup | None = None
     view: dict[str, Any] = field(default_factory=dict)
     transcript: Transcript | None = None
     exclusions: Exclusions | None = None
@@ -123,7 +125,7 @@ class Session:
     def from_document(
         cls,
         document: Document,
-        settings: Mapping[str, Any] | None = None,
+        settings: ScoringSetup | None = None,
         view: Mapping[str, Any] | None = None,
     ) -> Session:
         """The session of a document as it is now."""
@@ -132,7 +134,7 @@ class Session:
             dict(document.tracks),
             document.audio,
             document.uem,
-            dict(settings or {}),
+            settings,
             dict(view or {}),
             document.transcript,
             document.exclusions,
@@ -219,7 +221,8 @@ def session_to_dict(session: Session, relative_to: Path | None = None) -> dict[s
         data["audio_absolute"] = audio_absolute
     data["uem"] = uem
     data["tracks"] = {name: track_to_dict(track) for name, track in session.tracks.items()}
-    data["settings"] = _checked(_plain(session.settings, "settings"), "settings", SETTINGS)
+    settings = {} if session.settings is None else session.settings.to_json()
+    data["settings"] = _checked(settings, "settings", SETTINGS)
     data["view"] = _checked(_plain(session.view, "view"), "view", VIEW)
     if session.transcript is not None:
         data["transcript"] = [utterance_to_json(u) for u in session.transcript]
@@ -300,7 +303,7 @@ def session_from_dict(data: Any, relative_to: Path | None = None, where: str = "
         tracks=named,
         audio=_audio(data["audio"], data.get("audio_absolute"), relative_to, where),
         uem=_uem(data["uem"], at("uem")),
-        settings=dict(_checked(data["settings"], at("settings"), SETTINGS)),
+        settings=_setup(_checked(data["settings"], at("settings"), SETTINGS), named, at),
         view=dict(_checked(data["view"], at("view"), VIEW)),
         transcript=transcript_from_json(data.get("transcript"), uri, at("transcript")),
         exclusions=_marks_from_dict(data.get("reference_marks"), at("reference_marks")),
@@ -416,6 +419,18 @@ def _uem(uem: Any, where: str) -> tuple[Span, ...] | None:
     if not isinstance(uem, list):
         raise check.FieldError(where, f"expected null or a list, got {check.describe(uem)}")
     return tuple(Span(*check.span(item, check.index(where, i))) for i, item in enumerate(uem))
+
+
+def _setup(
+    fields: dict[str, Any], tracks: Mapping[str, Track], at: Callable[[str], str]
+) -> ScoringSetup | None:
+    """The scoring a file's ``settings`` hold, the rest from the default for its tracks."""
+    if not fields:
+        return None
+    try:
+        return ScoringSetup.from_json(fields, ScoringSetup.for_tracks(tracks))
+    except (TypeError, ValueError) as error:  # beyond the field checks: an absurd collar
+        raise check.FieldError(check.field(at("settings"), "collar"), str(error)) from None
 
 
 def _checked(value: Any, where: str, fields: dict[str, Check]) -> dict[str, Any]:

@@ -7,11 +7,13 @@ place a collar or a flag is validated.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import numpy as np
 
+from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM
 from reviewer.model.time import from_seconds
 
 _LONGEST_COLLAR = 1e6  # seconds: 11 days on each side, more than any recording
@@ -110,8 +112,8 @@ class ScoringSetup:
         md-eval's options (collar seconds on EACH side, skip-overlap).
     """
 
-    reference: str = "reference"
-    hypothesis: str = "corrected"
+    reference: str = REFERENCE
+    hypothesis: str = CORRECTED
     settings: ScoringSettings = field(default_factory=ScoringSettings)
 
     @property
@@ -123,6 +125,17 @@ class ScoringSetup:
     def skip_overlap(self) -> bool:
         """Whether overlapped reference speech is left out (md-eval's ``-1``)."""
         return self.settings.skip_overlap
+
+    @classmethod
+    def for_tracks(cls, names: Iterable[str]) -> ScoringSetup:
+        """What a recording with these tracks is scored with by default.
+
+        The reference against the corrected track, or the system output when there is no
+        corrected track yet; md-eval's default settings.
+        """
+        names = set(names)
+        hypothesis = next((n for n in (CORRECTED, SYSTEM) if n in names), CORRECTED)
+        return cls(REFERENCE, hypothesis)
 
     def with_settings(self, settings: ScoringSettings) -> ScoringSetup:
         """The same tracks scored with other settings."""

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from reviewer.app.editor import Editor
 from reviewer.app.loading import load_document
-from reviewer.model.scoring import ScoringSetup
 
 DEMO_NOTE = (
     "Demo: the system output is an EXAMPLE written by hand from the reference (shifted "
@@ -102,8 +101,8 @@ def _review(document, notes, settings=None, history=None, journal=None, session_
         builder = PyramidBuilder(source, pyramid)
         builder.start()
     editor = Editor(document, audio=source, history=history)
-    if settings:
-        editor.configure(ScoringSetup.from_json(settings, editor.live.setup))
+    if settings is not None:
+        editor.configure(settings)
     return Review(editor, source, pyramid, builder, notes, journal, session_path)
 
 
@@ -119,7 +118,7 @@ def start_journal(
 
     if review.journal is not None:
         return
-    session = Session.from_document(review.editor.document, review.editor.live.setup.to_json())
+    session = Session.from_document(review.editor.document, review.editor.live.setup)
     try:
         journal = Journal.start(
             directory or journal_directory(), session, review.session_path, project=project
