@@ -35,7 +35,7 @@ os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
 import numpy as np  # noqa: E402
 from common import emit, timed  # noqa: E402
 
-from reviewer.corpus.corpus import (  # noqa: E402
+from reviewer.corpus import (  # noqa: E402
     Project,
     TrackCache,
     corpus_totals,
@@ -139,7 +139,7 @@ def bench_model(folder: Path, repeat: int, context: dict) -> None:
     for (reference, hypothesis), uem in zip(annotations, uems, strict=True):
         metric(reference, hypothesis, uem=uem)
     anchor = (time.perf_counter() - start) * 1000
-    der = corpus_totals(rows)["der"]
+    der = corpus_totals(rows).score.der
     emit(
         "corpus_score_entries",
         ours,
@@ -158,7 +158,7 @@ def bench_model(folder: Path, repeat: int, context: dict) -> None:
 
 
 class Clocks:
-    """When the main thread ran the window's ``_poll`` and when the cyclic GC ran (any thread).
+    """When the main thread ran the window's row and pass slots and when the GC ran (any thread).
 
     A gap between timer ticks is blamed on whichever overlaps it: the window's own work, a
     garbage collection (which holds the GIL, whichever thread triggered it), or else the
@@ -169,15 +169,17 @@ class Clocks:
         self.polls: list[tuple[float, float]] = []
         self.collections: list[tuple[float, float, int, str]] = []
         self._started: dict[int, float] = {}
-        original = window_class._poll
+        for name in ("_take_row", "_refresh", "_end_pass"):  # the window's work on the UI thread
+            setattr(window_class, name, self._timed(getattr(window_class, name)))
+        gc.callbacks.append(self._collection)
 
-        def poll(window) -> None:
+    def _timed(self, slot):
+        def timed(window, *args) -> None:
             start = time.perf_counter()
-            original(window)
+            slot(window, *args)
             self.polls.append((start, time.perf_counter()))
 
-        window_class._poll = poll
-        gc.callbacks.append(self._collection)
+        return timed
 
     def _collection(self, phase: str, info: dict) -> None:
         now = time.perf_counter()
@@ -195,7 +197,7 @@ class Clocks:
                 return f"gc generation {generation} on {thread}"
         for p_start, p_end in self.polls:
             if p_start < end and p_end > start and (p_end - p_start) > (end - start) / 3:
-                return "CorpusWindow._poll (main thread)"
+                return "CorpusWindow rows and totals (main thread)"
         return "scoring thread"
 
 

@@ -1,15 +1,67 @@
-"""Text, CSV, JSON and figure reports of error breakdowns and system comparisons (CLI)."""
+"""Text, CSV, JSON and figure reports of scores, error breakdowns and corpora (for the CLI).
+
+Tables are laid out by :mod:`tabulate`; every DER, DER point and rate is computed from
+seconds by :func:`reviewer.metrics.numbers.points` and written by
+:func:`~reviewer.metrics.numbers.format_points` ("-" where nothing was scored).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from reviewer.corpus.corpus import RecordingRow, SystemComparison
+from tabulate import SEPARATING_LINE, tabulate
+
+from reviewer.corpus.comparison import SystemComparison, der_points
+from reviewer.corpus.scoring import RecordingRow, corpus_totals
 from reviewer.metrics.breakdown import CLASSES, ErrorBreakdown
+from reviewer.metrics.der import CorpusScore, DiarizationScore
+from reviewer.metrics.numbers import format_percent, format_points, points
 
 OVERALL = "*** OVERALL ***"
+
+
+def text_table(
+    headers: Sequence[str], rows: Iterable[Sequence[str] | str], align: str | None = None
+) -> str:
+    """Cells already written as text, in columns aligned by ``align`` (``"l"`` or ``"r"`` each).
+
+    By default the first column is to the left and the others, numbers, to the right. A row
+    may be :data:`tabulate.SEPARATING_LINE` (a rule before the totals).
+    """
+    align = align or "l" + "r" * (len(headers) - 1)
+    sides = tuple({"l": "left", "r": "right"}[side] for side in align)
+    return tabulate(list(rows), headers, tablefmt="simple", disable_numparse=True, colalign=sides)
+
+
+def format_table(
+    result: CorpusScore, jer: dict[str, float] | None = None, overall: float | None = None
+) -> str:
+    """``reviewer score``: a per-recording table and the total, like dscore's (JER when given)."""
+    jer = jer or {}
+    header = (
+        "File",
+        "Scored (s)",
+        "Missed (s)",
+        "False alarm (s)",
+        "Confusion (s)",
+        "DER (%)",
+        "JER (%)",
+    )
+
+    def row(name: str, item: DiarizationScore, jer: float | None) -> tuple[str, ...]:
+        seconds = (item.scored, item.missed, item.false_alarm, item.confusion)
+        return (
+            name,
+            *(f"{value:.3f}" for value in seconds),
+            format_points(der_points(item)),
+            format_points(None if jer is None else 100 * jer),  # a mean of ratios
+        )
+
+    rows = [row(uri, item, jer.get(uri)) for uri, item in result.files.items()]
+    return text_table(header, [*rows, SEPARATING_LINE, row(OVERALL, result.total, overall)])
 
 
 def breakdown_json(files: dict[str, ErrorBreakdown], total: ErrorBreakdown) -> dict:
@@ -59,32 +111,25 @@ def breakdown_csv(files: dict[str, ErrorBreakdown], total: ErrorBreakdown) -> st
 
 def breakdown_table(files: dict[str, ErrorBreakdown], total: ErrorBreakdown) -> str:
     """DER and its points per class, per recording and overall, then the headline."""
-    header = ("File", "DER (%)", *(name for name in CLASSES))
-    rows = []
-    for uri, item in [*files.items(), (OVERALL, total)]:
+
+    def row(uri: str, item: ErrorBreakdown) -> tuple[str, ...]:
         scored = item.total.scored
-        der = "-" if item.total.der is None else f"{100 * item.total.der:.2f}"
-        points = [
-            f"{100 * item.classes[n].error / scored:.2f}" if scored > 0 else "-" for n in CLASSES
-        ]
-        rows.append((uri, der, *points))
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(
-            [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)]
+        return (
+            uri,
+            format_points(der_points(item.total)),
+            *(format_points(points(item.classes[n].error, scored)) for n in CLASSES),
         )
-        for r in [header, *rows]
-    ]
-    lines.insert(1, "-" * len(lines[0]))
-    lines.insert(len(lines) - 1, "-" * len(lines[0]))
+
+    rows = [row(uri, item) for uri, item in files.items()]
+    table = text_table(("File", "DER (%)", *CLASSES), [*rows, SEPARATING_LINE, row(OVERALL, total)])
     rates = "  ".join(
-        f"{n} {100 * total.classes[n].rate:.1f} %"
+        f"{n} {format_percent(total.classes[n].rate, 1)}"
         for n in CLASSES
         if total.classes[n].rate is not None
     )
     return "\n".join(
         [
-            *lines,
+            table,
             "",
             "Points of DER per class (above); error rate within each class: " + rates,
             total.headline(),
@@ -104,12 +149,10 @@ def plot_breakdown(files: dict[str, ErrorBreakdown], total: ErrorBreakdown, path
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(1, 3, figsize=(15, 4.2), constrained_layout=True)
-    scored = total.total.scored or 1.0
-    points = [100 * total.classes[n].error / scored for n in CLASSES]
-    axes[0].bar(CLASSES, points, color=["#7B2CBF", "#D62728", "#FF9F1C", "#0072B2", "#999999"])
+    heights = [points(total.classes[n].error, total.total.scored) or 0.0 for n in CLASSES]
+    axes[0].bar(CLASSES, heights, color=["#7B2CBF", "#D62728", "#FF9F1C", "#0072B2", "#999999"])
     axes[0].set_ylabel("DER points (%)")
-    der = 0 if total.total.der is None else 100 * total.total.der
-    axes[0].set_title(f"DER {der:.2f} % by cause")
+    axes[0].set_title(f"DER {format_points(der_points(total.total) or 0.0)} % by cause")
     axes[0].tick_params(axis="x", rotation=20)
     for ax, curve, xlabel in (
         (axes[1], total.by_turn_duration, "reference turn duration (s)"),
@@ -121,7 +164,10 @@ def plot_breakdown(files: dict[str, ErrorBreakdown], total: ErrorBreakdown, path
             f"{a:g}-{b:g}" if b != float("inf") else f">{a:g}"
             for a, b in zip(curve.edges[:-1], curve.edges[1:], strict=True)
         ]
-        rates = [100 * r if r is not None else 0 for r in curve.rates]
+        rates = [
+            points(errors, exposure) or 0.0
+            for errors, exposure in zip(curve.errors, curve.exposure, strict=True)
+        ]
         ax.bar(labels, rates, color="#0072B2")
         ax.set_xlabel(xlabel)
         ax.set_ylabel("error rate (%)")
@@ -136,15 +182,12 @@ def plot_breakdown(files: dict[str, ErrorBreakdown], total: ErrorBreakdown, path
 def comparison_table(comparison: SystemComparison, names: tuple[str, str], top: int = 10) -> str:
     """Text report of two systems: corpus DER, the error classes, the most changed recordings."""
     a, b = names
-
-    def der(value: float | None) -> str:
-        return "-" if value is None else f"{100 * value:.2f}"
-
     better, worse = comparison.changed()
     lines = [
         f"A = {a}",
         f"B = {b}",
-        f"DER A {der(comparison.total_a.der)} %, B {der(comparison.total_b.der)} % "
+        f"DER A {format_points(der_points(comparison.total_a))} %, "
+        f"B {format_points(der_points(comparison.total_b))} % "
         f"({len(comparison.recordings) - len(comparison.unscored)} recordings, time-weighted "
         "like md-eval); "
         f"B is better on {len(better)} and worse on {len(worse)} recordings "
@@ -155,27 +198,39 @@ def comparison_table(comparison: SystemComparison, names: tuple[str, str], top: 
             else []
         ),
         "",
-        f"{'class':<12} {'A pts':>8} {'B pts':>8} {'B-A':>8} {'A rate %':>9} {'B rate %':>9}",
+        text_table(
+            ("class", "A pts", "B pts", "B-A", "A rate %", "B rate %"),
+            [
+                (
+                    change.name,
+                    format_points(change.points("a")),
+                    format_points(change.points("b")),
+                    format_points(change.delta, signed=True),
+                    format_points(change.rate_points("a")),
+                    format_points(change.rate_points("b")),
+                )
+                for change in comparison.classes
+            ],
+        ),
     ]
-    for change in comparison.classes:
-        rates = [change.a.rate, change.b.rate]
-        lines.append(
-            f"{change.name:<12} {change.points('a'):>8.2f} {change.points('b'):>8.2f} "
-            f"{change.delta:>+8.2f} "
-            + " ".join(f"{'-' if r is None else f'{100 * r:.2f}':>9}" for r in rates)
-        )
     ranked = sorted(
-        (r for r in comparison.recordings if r.delta is not None), key=lambda r: r.delta
+        (r for r in comparison.recordings if r.delta is not None), key=lambda r: r.delta or 0.0
     )
-    width = max([len(r.uri) for r in ranked] + [9])
-    for title, rows in (
-        ("most improved by B", [r for r in ranked if r.delta < 0][:top]),
-        ("most degraded by B", [r for r in reversed(ranked) if r.delta > 0][:top]),
+    for title, changes in (
+        ("most improved by B", [r for r in ranked if (r.delta or 0.0) < 0][:top]),
+        ("most degraded by B", [r for r in reversed(ranked) if (r.delta or 0.0) > 0][:top]),
     ):
-        lines += ["", f"{title}:", f"{'recording':<{width}} {'DER A':>8} {'DER B':>8} {'B-A':>8}"]
-        lines += [
-            f"{r.uri:<{width}} {der(r.der_a):>8} {der(r.der_b):>8} {r.delta:>+8.2f}" for r in rows
-        ] or ["(none)"]
+        rows = [
+            (
+                r.uri,
+                format_points(der_points(r.a)),
+                format_points(der_points(r.b)),
+                format_points(r.delta, signed=True),
+            )
+            for r in changes
+        ]
+        table = text_table(("recording", "DER A", "DER B", "B-A"), rows) if rows else "(none)"
+        lines += ["", f"{title}:", table]
     return "\n".join(lines)
 
 
@@ -188,9 +243,13 @@ def plot_comparison(comparison: SystemComparison, names: tuple[str, str], path: 
     import numpy as np
 
     figure, axes = plt.subplots(1, 2, figsize=(13, 5), constrained_layout=True)
-    pairs = [r for r in comparison.recordings if r.der_a is not None and r.der_b is not None]
-    x = np.array([100 * r.der_a for r in pairs])
-    y = np.array([100 * r.der_b for r in pairs])
+    pairs = [
+        (a, b)
+        for a, b in ((der_points(r.a), der_points(r.b)) for r in comparison.recordings)
+        if a is not None and b is not None
+    ]
+    x = np.array([a for a, _ in pairs])
+    y = np.array([b for _, b in pairs])
     colours = np.where(y < x - 0.5, "#2CA02C", np.where(y > x + 0.5, "#D62728", "#999999"))
     axes[0].scatter(x, y, c=colours, s=14)
     top = max([*x, *y, 1.0])
@@ -211,31 +270,30 @@ def plot_comparison(comparison: SystemComparison, names: tuple[str, str], path: 
 
 def recordings_table(rows: list[RecordingRow]) -> str:
     """The corpus window's table as text: one line per recording, then the corpus total."""
-    from reviewer.corpus.corpus import corpus_totals
 
-    width = max([len(r.uri) for r in rows] + [len(OVERALL)])
-    head = ("dur s", "spk", "DER %", "miss %", "FA %", "conf %", "struct", "speak")
-    lines = [f"{'recording':<{width}} " + " ".join(f"{h:>7}" for h in head) + "  status"]
+    def shares(score: DiarizationScore) -> list[str]:
+        errors = (score.error, score.missed, score.false_alarm, score.confusion)
+        return [format_points(points(value, score.scored)) for value in errors]
 
-    def pct(value: float, scored: float) -> str:
-        return f"{100 * value / scored:7.2f}" if scored > 0 else f"{'-':>7}"
-
+    lines: list[Sequence[str] | str] = []
     for r in rows:
         if r.problem is not None:
-            lines.append(f"{r.uri:<{width}} problem: {r.problem}")
+            lines.append((r.uri, *[""] * 8, f"problem: {r.problem}"))
             continue
-        numbers = [pct(v, r.scored) for v in (r.error, r.missed, r.false_alarm, r.confusion)]
         lines.append(
-            f"{r.uri:<{width}} {r.duration:7.1f} {r.speakers:7d} {' '.join(numbers)} "
-            f"{r.structure_points:7.2f} {r.speaker_points:7.2f}  {r.status}"
+            (
+                r.uri,
+                f"{r.duration:.1f}",
+                str(r.speakers),
+                *shares(r.score),
+                format_points(r.structure_points),
+                format_points(r.speaker_points),
+                r.status,
+            )
         )
     totals = corpus_totals(rows)
-    scored = totals["scored"] or 0.0
-    numbers = [
-        pct(totals["missed"] + totals["false_alarm"] + totals["confusion"], scored),
-        *(pct(totals[k], scored) for k in ("missed", "false_alarm", "confusion")),
-    ]
-    lines.append(
-        f"{OVERALL:<{width}} {sum(r.duration for r in rows):7.0f} {'':>7} {' '.join(numbers)}"
+    total = (OVERALL, f"{totals.duration:.0f}", "", *shares(totals.score), "", "", "")
+    headers = ("recording", "dur s", "spk", "DER %", "miss %", "FA %", "conf %", "struct")
+    return text_table(
+        (*headers, "speak", "status"), [*lines, SEPARATING_LINE, total], "l" + "r" * 8 + "l"
     )
-    return "\n".join(lines)

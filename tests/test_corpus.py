@@ -10,9 +10,8 @@ import pytest
 import soundfile as sf
 from conftest import CONFORMANCE, needs_shared
 
-from reviewer.corpus.corpus import (
+from reviewer.corpus import (
     Project,
-    ScoringSettings,
     compare_systems,
     corpus_totals,
     discover,
@@ -21,6 +20,7 @@ from reviewer.corpus.corpus import (
     score_entries,
 )
 from reviewer.io import FormatError, read_rttm
+from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import Track, Turn
 from reviewer.model.time import TICKS_PER_SECOND as S
 
@@ -63,10 +63,11 @@ def test_discover_and_score_the_voxconverse_dev_cases(voxconverse):
         r["uri"]: r for r in expected if r["collar"] == 0.25 and r["uem"] and not r["skip_overlap"]
     }
     for row in rows:
-        assert row.missed == pytest.approx(by_uri[row.uri]["missed"], abs=1e-3)
+        assert row.score.missed == pytest.approx(by_uri[row.uri]["missed"], abs=1e-3)
     totals = corpus_totals(rows)
     error = sum(r["missed"] + r["falarm"] + r["confusion"] for r in by_uri.values())
-    assert totals["der"] == pytest.approx(error / sum(r["scored"] for r in by_uri.values()))
+    assert totals.score.der == pytest.approx(error / sum(r["scored"] for r in by_uri.values()))
+    assert totals.recordings == 216 and totals.problems == 0
     with_audio = next(r for r in rows if r.uri == entries[0].uri)
     assert with_audio.duration > 0
 
@@ -98,7 +99,7 @@ def test_list_file_and_bad_input(tmp_path):
     (entry,) = read_list(listing)
     assert entry.reference == tmp_path / "a.rttm" and entry.system is None
     (row,) = score_entries([entry])
-    assert row.missed == 5.0 and row.der == 1.0
+    assert row.score.missed == 5.0 and row.der == 1.0
     listing.write_text("a a.wav\n")
     with pytest.raises(FormatError, match="corpus.txt:1"):
         read_list(listing)
@@ -115,7 +116,7 @@ def test_an_unreadable_recording_does_not_stop_the_corpus(tmp_path):
     good.write_text("SPEAKER g 1 0 5 <NA> <NA> A <NA> <NA>\n")
     broken = tmp_path / "b.rttm"
     broken.write_text("SPEAKER b 1 x 5 <NA> <NA> A <NA> <NA>\n")
-    from reviewer.corpus.corpus import CorpusEntry
+    from reviewer.corpus import CorpusEntry
 
     rows = score_entries([CorpusEntry("b", reference=broken), CorpusEntry("g", reference=good)])
     assert "b.rttm:1" in rows[0].problem
@@ -128,9 +129,16 @@ def test_rows_split_der_into_structure_and_speakers(voxconverse):
     for row in rows:
         assert set(row.classes) == {"overlap", "near_change", "short_turn", "steady", "non_speech"}
         error = sum(c.error for c in row.classes.values())
-        assert error == pytest.approx(row.missed + row.false_alarm + row.confusion, abs=1e-6)
+        score = row.score
+        assert error == pytest.approx(score.missed + score.false_alarm + score.confusion, abs=1e-6)
         if row.der is not None:
+            # both splits come from the classes, the DER from md-eval's totals
             assert row.structure_points + row.speaker_points == pytest.approx(100 * row.der)
+            steady = row.classes["steady"].error + row.classes["non_speech"].error
+            assert row.speaker_points == pytest.approx(100 * steady / score.scored)
+            overlap = row.classes["overlap"].error
+            assert row.structure_points >= 100 * overlap / score.scored - 1e-9
+    assert any(r.structure_points and r.speaker_points for r in rows)  # neither split is empty
 
 
 def test_compare_two_systems(voxconverse, tmp_path):
@@ -203,7 +211,7 @@ def test_comparison_totals_leave_out_what_one_system_cannot_score(voxconverse, t
     comparison = compare_systems(rows_a, score_entries(entries, system=other))
     assert comparison.unscored == (entries[3].uri,)
     kept = [r for r in rows_a if r.uri != entries[3].uri]
-    assert comparison.total_a.scored == pytest.approx(sum(r.scored for r in kept))
+    assert comparison.total_a.scored == pytest.approx(sum(r.score.scored for r in kept))
     assert comparison.total_a.der == comparison.total_b.der
     assert sum(c.points("b") for c in comparison.classes) == pytest.approx(
         100 * comparison.total_b.der
@@ -211,7 +219,7 @@ def test_comparison_totals_leave_out_what_one_system_cannot_score(voxconverse, t
 
 
 def test_a_project_moves_with_its_corpus_and_is_held_by_one_process(voxconverse, tmp_path):
-    from reviewer.corpus.corpus import ProjectBusy, lock_project
+    from reviewer.corpus import ProjectBusy, lock_project
 
     corpus = tmp_path / "a" / "data"
     shutil.copytree(voxconverse / "ref", corpus / "ref")
@@ -222,19 +230,19 @@ def test_a_project_moves_with_its_corpus_and_is_held_by_one_process(voxconverse,
     (tmp_path / "a").rename(tmp_path / "b")
     path = tmp_path / "b" / "projects" / "p.reviewer-project.json"
     assert Project.load(path).entries[0].reference.exists()
-    fd = lock_project(path)
+    lock = lock_project(path)
+    assert path.with_name(path.name + ".lock").exists()  # beside the project
     try:
         import subprocess
         import sys
 
-        code = f"from reviewer.corpus.corpus import lock_project; lock_project({str(path)!r})"
+        code = f"from reviewer.corpus import lock_project; lock_project({str(path)!r})"
         child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert "open in another reviewer window" in child.stderr
         assert ProjectBusy.__name__ in child.stderr
     finally:
-        import os
-
-        os.close(fd)
+        lock.release()
+    lock_project(path).release()  # free again once released
 
 
 def test_malformed_project_fields_are_named(tmp_path):
@@ -254,7 +262,7 @@ def test_malformed_project_fields_are_named(tmp_path):
 
 def full_project(tmp_path) -> tuple[Project, object]:
     """A project with every field the app writes, saved; and its path."""
-    from reviewer.corpus.corpus import CorpusEntry, ProjectEntry
+    from reviewer.corpus import CorpusEntry, ProjectEntry
 
     corpus = tmp_path / "corpus"
     (corpus / "ref").mkdir(parents=True)
@@ -415,7 +423,7 @@ def test_a_project_of_a_newer_reviewer_is_refused_saying_so(tmp_path):
 
 
 def test_a_recording_listed_twice_keeps_one_review_record(tmp_path):
-    from reviewer.corpus.corpus import CorpusEntry
+    from reviewer.corpus import CorpusEntry
 
     path = tmp_path / "p.reviewer-project.json"
     entry = CorpusEntry("a", None, tmp_path / "a.rttm")

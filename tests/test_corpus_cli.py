@@ -9,7 +9,7 @@ import pytest
 from conftest import CONFORMANCE, needs_shared
 from test_cli import run
 
-from reviewer.corpus.corpus import Project
+from reviewer.corpus import Project
 from reviewer.io import read_rttm
 
 
@@ -31,7 +31,8 @@ def test_table_matches_md_eval_and_keeps_settings(vox):
     result = run("corpus", str(vox), "--table", "--collar", "0.25")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 1 + 216 + 1
+    assert len(lines) == 2 + 216 + 2  # header and rule, recordings, rule and total
+    assert lines[0].split()[:4] == ["recording", "dur", "s", "spk"]
     expected = [
         json.loads(line)
         for line in (CONFORMANCE / "voxconverse" / "dev-cases" / "expected.jsonl")

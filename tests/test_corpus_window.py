@@ -8,20 +8,15 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
 import soundfile as sf
 from conftest import CONFORMANCE, needs_shared
 
-from reviewer.corpus.corpus import (
-    Project,
-    ScoringSettings,
-    discover,
-    restore_crashed_corrections,
-)
+from reviewer.corpus import Project, discover, restore_crashed_corrections
 from reviewer.io import read_rttm
+from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 
@@ -68,8 +63,10 @@ def _window(qtbot, project, path, controller=None):
     window = CorpusWindow(project, path, controller)
     qtbot.addWidget(window)
     OPENED.append(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.is_scored, timeout=60_000)
+    # rows and the end of the pass are queued for the event loop, which runs in the wait
+    with qtbot.waitSignal(window.scored, timeout=60_000):
+        window.show()
+    assert window.is_scored and window.model.rowCount() == len(project.entries)
     return window
 
 
@@ -105,10 +102,12 @@ def test_open_sort_review_quit_and_continue(corpus, qtbot):
     review.restart_corrected("reference")  # a perfect correction
     assert review.editor.live.score.der == 0 < before
     # the row is scored again once the edits are kept (a second after the last)
-    qtbot.waitUntil(lambda: window.rows[worst].der == 0, timeout=5000)
+    with qtbot.waitSignal(window.corrections_kept, timeout=10_000):
+        pass
+    assert window.rows[worst].der == 0
     assert window.rows[worst].corrected
     window.set_note("speaker 3 laughs a lot")
-    assert window.model.item(window._source_rows[worst], 11).text() == "speaker 3 laughs a lot"
+    assert window.recordings.text(worst, "note") == "speaker 3 laughs a lot"
     # from the review window: mark done, open the next recording in its place
     review.trigger("done_next")
     assert worst not in window.reviews
@@ -151,7 +150,7 @@ def test_status_filter_notes_and_keys(corpus, qtbot):
     assert "shown: 1 recordings" in window.totals.text()
     window.status_filter.setCurrentText("all statuses")
     window.filter.setText(first[:3].upper())  # case does not matter
-    assert all(first[:3] in uri for uri in window._shown_uris())
+    assert all(first[:3] in uri for uri in window.recordings.shown())
     assert Project.load(path).entry(first).status == "done"
 
 
@@ -159,9 +158,10 @@ def test_compare_two_systems_in_the_window(corpus, qtbot):
     other = corpus / "other"
     shutil.copytree(corpus / "ref", other)  # a perfect second system
     window = _window(qtbot, Project(discover(corpus)), corpus / "p.reviewer-project.json")
-    window.compare_with(other)
-    qtbot.waitUntil(lambda: window.comparison.comparison is not None, timeout=60_000)
-    comparison = window.comparison.comparison
+    with qtbot.waitSignal(window.compared, timeout=60_000) as shown:
+        window.compare_with(other)
+    comparison = shown.args[0]
+    assert window.comparison.comparison is comparison
     better, worse = comparison.changed()
     assert len(comparison.recordings) == 216 and worse == []
     assert comparison.total_b.der == 0
@@ -193,9 +193,9 @@ def test_export_every_correction_from_the_window(corpus, qtbot):
 
 CHILD = textwrap.dedent(
     """
-    import sys, time
+    import sys, threading
     from pathlib import Path
-    from reviewer.corpus.corpus import Project, discover
+    from reviewer.corpus import Project, discover
     from reviewer.ui.app import Controller, application
     from reviewer.ui.corpus_window import CorpusWindow
 
@@ -203,14 +203,12 @@ CHILD = textwrap.dedent(
     folder = Path(sys.argv[1])
     window = CorpusWindow(Project(discover(folder)), folder / "p.reviewer-project.json",
                           Controller())
-    window.wait_scored()
+    window.review.scoring.wait()  # the rows' pass has ended (the table needs no loop here)
     uri = window.project.entries[3].uri
     review = window.open_uri(uri)
     review.restart_corrected("reference")
     print("EDITED", uri, flush=True)
-    while True:
-        app.processEvents()
-        time.sleep(0.05)
+    threading.Event().wait()  # killed here: no event loop runs the project's autosave
     """
 )
 
@@ -220,14 +218,10 @@ def test_a_crash_loses_no_correction(corpus):
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(corpus)], env=env, stdout=subprocess.PIPE, text=True
     )
-    deadline = time.monotonic() + 60
-    line = ""
-    while not line.startswith("EDITED") and time.monotonic() < deadline:
-        line = child.stdout.readline()
-        if not line:
-            break
+    line = next((line for line in child.stdout if line.startswith("EDITED")), "")
     child.send_signal(signal.SIGKILL)  # before the project was saved with the edit
-    child.wait(timeout=30)
+    child.wait()
+    assert line, "the child exited before editing"
     uri = line.split()[1]
     path = corpus / "p.reviewer-project.json"
     project = Project.load(path)
@@ -296,7 +290,7 @@ def test_a_note_stays_with_its_recording_and_a_failed_save_keeps_the_journal(
     assert window.note.text() == ""
     review = window.open_uri(window.current_uri())
     review.restart_corrected("reference")
-    monkeypatch.setattr(window, "_save", lambda: False)  # e.g. the disk went away
+    monkeypatch.setattr(window, "save", lambda: False)  # e.g. the disk went away
     asked = []
     monkeypatch.setattr(
         QMessageBox,

@@ -9,7 +9,7 @@ import pytest
 import soundfile as sf
 from conftest import CONFORMANCE, needs_shared
 
-from reviewer.corpus.corpus import CorpusEntry, corpus_totals, score_entries
+from reviewer.corpus import CorpusEntry, corpus_totals, score_entries
 from reviewer.corpus.protocols import entries_from_protocol
 from reviewer.io import FormatError, read_rttm, read_uem
 from reviewer.model.annotation import Span, Track
@@ -157,7 +157,9 @@ def test_a_protocol_over_voxconverse_scores_like_its_rttm_files(tmp_path):
     expected = score_entries(originals)
     assert all(r.problem is None for r in rows + expected)
     assert [r.der for r in rows] == pytest.approx([r.der for r in expected], abs=1e-9)
-    assert corpus_totals(rows)["der"] == pytest.approx(corpus_totals(expected)["der"], abs=1e-9)
+    assert corpus_totals(rows).score.der == pytest.approx(
+        corpus_totals(expected).score.der, abs=1e-9
+    )
 
 
 def test_an_unknown_protocol_lists_the_available_ones(mydb, tmp_path):
@@ -252,13 +254,14 @@ def test_a_uri_with_a_slash_stays_inside_the_folder(mydb, tmp_path):
 def test_the_corpus_command_opens_a_protocol(mydb, tmp_path):
     from test_cli import run
 
-    from reviewer.corpus.corpus import Project
+    from reviewer.corpus import Project
 
     folder = tmp_path / "review"
     args = ["corpus", str(folder), "--protocol", PROTOCOL, "--subset", "dev"]
     result = run(*args, "--database", str(mydb / "database.yml"), "--table", "--collar", "0.25")
     assert result.returncode == 0, result.stderr
-    assert [line.split()[0] for line in result.stdout.splitlines()[1:4]] == ["a", "b", "c"]
+    lines = result.stdout.splitlines()  # a header and its rule, then the recordings
+    assert [line.split()[0] for line in lines[2:5]] == ["a", "b", "c"]
     project = Project.load(folder / "review.reviewer-project.json")
     assert [e.uri for e in project.entries] == ["a", "b", "c"]
     assert project.settings.collar == 0.25

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from reviewer.corpus.corpus import CorpusEntry, file_name, system_files
+from reviewer.corpus.entries import CorpusEntry, system_files
+from reviewer.corpus.export import file_name
 from reviewer.io import FormatError, write_rttm, write_uem
 from reviewer.model.annotation import Span, Track, merge_spans, spans_from_timeline
 

@@ -8,8 +8,9 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QGridLayout, QLabel, QTableView, QWidget
 
-from reviewer.corpus.corpus import SystemComparison
+from reviewer.corpus.comparison import SystemComparison, der_points
 from reviewer.metrics.breakdown import CLASSES
+from reviewer.metrics.numbers import format_percent, format_points
 
 #: DER points a recording must move by to count as better or worse.
 THRESHOLD = 0.5
@@ -17,9 +18,10 @@ A_COLOUR, B_COLOUR = "#56B4E9", "#E69F00"
 BETTER, WORSE, SAME = "#2CA02C", "#D62728", "#999999"
 
 
-def _cell(value, signed: bool = False) -> QStandardItem:
+def _cell(value: float | str | None, signed: bool = False) -> QStandardItem:
+    """A cell sorting by value (a missing number last, shown empty)."""
     if isinstance(value, float):
-        text, sort = (f"{value:+.2f}" if signed else f"{value:.2f}"), value
+        text, sort = format_points(value, signed=signed), value
     else:
         text, sort = ("" if value is None else str(value)), value
     item = QStandardItem(text)
@@ -40,10 +42,6 @@ def _table(headers: tuple[str, ...]) -> tuple[QStandardItemModel, QTableView]:
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.verticalHeader().setVisible(False)
     return model, view
-
-
-def _percent(value: float | None) -> float | None:
-    return None if value is None else 100 * value
 
 
 class ComparisonView(QWidget):
@@ -113,12 +111,9 @@ class ComparisonView(QWidget):
         self.comparison = comparison
         better, worse = comparison.changed(THRESHOLD)
 
-        def der(score) -> str:
-            return "-" if score.der is None else f"{100 * score.der:.2f} %"
-
         self.summary.setText(
-            f"<b>{name_a}</b>: DER {der(comparison.total_a)} &nbsp; <b>{name_b}</b>: DER "
-            f"{der(comparison.total_b)} (time-weighted over "
+            f"<b>{name_a}</b>: DER {format_percent(comparison.total_a.der)} &nbsp; "
+            f"<b>{name_b}</b>: DER {format_percent(comparison.total_b.der)} (time-weighted over "
             f"{len(comparison.recordings) - len(comparison.unscored)} recordings). B is better "
             f"on <b>{len(better)}</b> and worse on <b>{len(worse)}</b> recordings "
             f"(by more than {THRESHOLD} DER points)."
@@ -136,8 +131,8 @@ class ComparisonView(QWidget):
             self.recordings.appendRow(
                 [
                     _cell(change.uri),
-                    _cell(_percent(change.der_a)),
-                    _cell(_percent(change.der_b)),
+                    _cell(der_points(change.a)),
+                    _cell(der_points(change.b)),
                     _cell(change.delta, signed=True),
                 ]
             )
@@ -151,26 +146,27 @@ class ComparisonView(QWidget):
                     _cell(change.points("a")),
                     _cell(change.points("b")),
                     _cell(change.delta, signed=True),
-                    _cell(_percent(change.a.rate)),
-                    _cell(_percent(change.b.rate)),
+                    _cell(change.rate_points("a")),
+                    _cell(change.rate_points("b")),
                 ]
             )
         self.classes_view.resizeColumnsToContents()
         self._plot(comparison, set(better), set(worse))
 
     def _plot(self, comparison: SystemComparison, better: set, worse: set) -> None:
-        points = [r for r in comparison.recordings if r.der_a is not None and r.der_b is not None]
+        pairs = [(r.uri, der_points(r.a), der_points(r.b)) for r in comparison.recordings]
+        points = [(uri, a, b) for uri, a, b in pairs if a is not None and b is not None]
         spots = [
             {
-                "pos": (100 * r.der_a, 100 * r.der_b),
-                "data": r.uri,
-                "brush": BETTER if r.uri in better else WORSE if r.uri in worse else SAME,
+                "pos": (a, b),
+                "data": uri,
+                "brush": BETTER if uri in better else WORSE if uri in worse else SAME,
                 "pen": None,
             }
-            for r in points
+            for uri, a, b in points
         ]
         self.scatter.setData(spots)
-        top = max([100 * max(r.der_a, r.der_b) for r in points], default=1.0)
+        top = max([max(a, b) for _, a, b in points], default=1.0)
         self.diagonal.setData([0, top], [0, top])
         self.bars_a.setOpts(height=[c.points("a") for c in comparison.classes])
         self.bars_b.setOpts(height=[c.points("b") for c in comparison.classes])

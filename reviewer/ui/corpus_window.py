@@ -1,18 +1,18 @@
 """The corpus window: every recording with its scores and review status.
 
-Scoring runs in a background thread and rows arrive as they are scored. A recording opens in
+It presents a :class:`~reviewer.app.corpus_review.CorpusReview` (the project, its rows,
+background scoring, totals, the filter) and dispatches to it. Rows are scored on a worker
+thread and reach the table through queued signals, as they are scored. A recording opens in
 a review window; its corrections flow back into the project (saved a second after the last
 edit, journaled before that) and its row is scored again.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,146 +24,21 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from reviewer.corpus.corpus import (
-    STATUSES,
-    Project,
-    RecordingRow,
-    ScoringSettings,
-    TrackCache,
-    compare_systems,
-    corpus_totals,
-    export_corrections,
-    score_entries,
-    score_entry,
-)
+from reviewer.app.corpus_review import ROWS, CorpusReview, RowFilter, ScoringPass
+from reviewer.corpus import STATUSES, Project, RecordingRow
 from reviewer.io import FormatError
-from reviewer.metrics.breakdown import CLASSES, STRUCTURE
-from reviewer.model.document import CORRECTED
+from reviewer.metrics.settings import ScoringSettings
+from reviewer.ui.corpus_reviews import CorpusReviews
+from reviewer.ui.corpus_table import RecordingsTable
 from reviewer.ui.keymap import CORPUS_KEYMAP
 
-#: (header, tooltip) of each column.
-COLUMNS = (
-    ("recording", "The recording's file id (uri)"),
-    ("duration s", "Audio duration (the reference's extent without audio)"),
-    ("speakers", "Reference speakers"),
-    ("DER %", "md-eval's diarization error rate"),
-    ("missed %", "Missed speech, percent of scored speaker time"),
-    ("false alarm %", "False alarm speech, percent of scored speaker time"),
-    ("confusion %", "Speaker confusion, percent of scored speaker time"),
-    ("structure pts", "DER points in overlap, near speaker changes and short turns"),
-    ("speaker pts", "DER points in steady speech and non-speech: the voices, not the structure"),
-    ("status", "Review status (Alt+1 to Alt+4)"),
-    ("corrected", "Scored from the reviewer's corrections instead of the system output"),
-    ("note", "The reviewer's note (F2)"),
-    ("problem", "Why the recording could not be scored"),
-)
-HEADERS = tuple(name for name, _ in COLUMNS)
 ALL_STATUSES = "all statuses"
-OTHER = tuple(name for name in CLASSES if name not in STRUCTURE)
-SAVE_DELAY_MS = 1000
-
-
-def _item(value, sort_value=None) -> QStandardItem:
-    text = f"{value:.2f}" if isinstance(value, float) else "" if value is None else str(value)
-    item = QStandardItem(text)
-    item.setEditable(False)
-    item.setData(sort_value if sort_value is not None else value, Qt.ItemDataRole.UserRole)
-    return item
-
-
-def _percent(value: float, scored: float) -> float | None:
-    return round(100 * value / scored, 2) if scored > 0 else None
-
-
-def row_items(row: RecordingRow, note: str) -> list[QStandardItem]:
-    """The table cells of a recording (sorting by number, missing values last)."""
-    der = None if row.der is None else round(100 * row.der, 2)
-    numbers = [
-        der,
-        _percent(row.missed, row.scored),
-        _percent(row.false_alarm, row.scored),
-        _percent(row.confusion, row.scored),
-    ]
-    speaker = None if row.der is None else round(row.speaker_points, 2)
-    structure = None if row.der is None else round(row.structure_points, 2)
-    return [
-        _item(row.uri),
-        _item(f"{row.duration:.1f}", row.duration),
-        _item(row.speakers),
-        *(_item(n, -1.0 if n is None else n) for n in numbers),
-        _item(structure, -1.0 if structure is None else structure),
-        _item(speaker, -1.0 if speaker is None else speaker),
-        _item(row.status, STATUSES.index(row.status)),
-        _item("\u2713" if row.corrected else "", int(row.corrected)),
-        _item(note),
-        _item(row.problem, row.problem or ""),
-    ]
-
-
-class BackgroundScoring:
-    """One scoring pass in a thread; ``rows`` grows as recordings are scored.
-
-    Parameters
-    ----------
-    work
-        ``work(on_row, should_stop)`` scores and returns the rows.
-    total
-        How many rows to expect.
-    """
-
-    def __init__(self, work, total: int):
-        self.rows: list[RecordingRow] = []
-        self.total = total
-        self.error: Exception | None = None
-        self.done = threading.Event()
-        self._stop = False
-
-        def run() -> None:
-            try:
-                work(lambda _i, _n, row: self.rows.append(row), lambda: self._stop)
-            except Exception as error:  # shown in the window, not lost in a thread
-                self.error = error
-            finally:
-                self.done.set()
-
-        threading.Thread(target=run, name="corpus-scoring", daemon=True).start()
-
-    def cancel(self) -> None:
-        """Stop after the recording being scored."""
-        self._stop = True
-
-
-class StatusFilter(QSortFilterProxyModel):
-    """Filters by recording name (column 0) and by review status."""
-
-    def __init__(self):
-        super().__init__()
-        self.status: str | None = None
-
-    def set_status(self, status: str | None) -> None:
-        """Show only recordings with this status (None: all)."""
-        if hasattr(self, "endFilterChange"):  # Qt >= 6.9
-            self.beginFilterChange()
-            self.status = status
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.status = status
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, row, parent) -> bool:  # noqa: N802
-        """Name and status both match."""
-        if not super().filterAcceptsRow(row, parent):
-            return False
-        if self.status is None:
-            return True
-        column = HEADERS.index("status")
-        return self.sourceModel().index(row, column, parent).data() == self.status
+REFRESH_MS = 100  # rows arriving within this are sorted and totalled together
 
 
 class CorpusWindow(QMainWindow):
@@ -177,65 +52,69 @@ class CorpusWindow(QMainWindow):
         The project file, autosaved after every status change, note and correction.
     controller
         Opens recordings in review windows (:class:`reviewer.ui.app.Controller`).
+
+    Signals
+    -------
+    scored
+        Every row of a scoring pass is in the table.
+    compared
+        A comparison of two systems is shown (the :class:`SystemComparison`).
+    corrections_kept
+        The open recordings' corrections were put in the project and their rows rescored.
     """
+
+    scored = Signal()
+    compared = Signal(object)
+    corrections_kept = Signal()
+    _row_scored = Signal(object, object)  # (pass, row), emitted on the worker thread
+    _pass_done = Signal(object)  # (pass,), emitted on the worker thread
 
     def __init__(self, project: Project, path: Path, controller=None):
         super().__init__()
-        self.project, self.path, self.controller = project, Path(path), controller
-        self.rows: dict[str, RecordingRow] = {}
-        self.reviews: dict[str, object] = {}  # uri -> open review window
-        self._pending: set[str] = set()
-        self._source_rows: dict[str, int] = {}  # uri -> row of the (unsorted) model
-        self._taken = 0  # rows of the current scoring pass already in the table
+        self._row_scored.connect(self._take_row, Qt.ConnectionType.QueuedConnection)
+        self._pass_done.connect(self._end_pass, Qt.ConnectionType.QueuedConnection)
+        self.review = CorpusReview(project, path, self._row_scored.emit, self._pass_done.emit)
+        self.path, self.controller = Path(path), controller
         self._note_uri: str | None = None  # the recording the note field shows
-        self.cache = TrackCache()  # the files rows are rescored from after an edit
+        self._wanted: str | None = None  # the recording to select once its row is in
         self._finished = False
         self.setWindowTitle(f"reviewer \u2014 corpus {self.path.name}")
         self.resize(1400, 820)
         self._build_table()
-        self._build_controls()
+        self._build_controls(self.review)
         self._build_actions()
-        self.save_timer = QTimer(self)
-        self.save_timer.setSingleShot(True)
-        self.save_timer.setInterval(SAVE_DELAY_MS)
-        self.save_timer.timeout.connect(self.keep_corrections)
-        self.poll_timer = QTimer(self)
-        self.poll_timer.setInterval(100)
-        self.poll_timer.timeout.connect(self._poll)
-        self.scoring: BackgroundScoring | None = None
-        self.comparing: tuple[BackgroundScoring, BackgroundScoring] | None = None
+        self.reviewing = CorpusReviews(self, controller)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setSingleShot(True)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self._refresh)
         self.rescore()
         if project.other_system is not None:
             self.compare_with(project.other_system)
 
+    @property
+    def project(self) -> Project:
+        """The project under review."""
+        return self.review.project
+
+    @property
+    def rows(self) -> dict[str, RecordingRow]:
+        """The rows scored so far, by uri."""
+        return self.review.rows
+
     # --- building ---------------------------------------------------------------------------
 
     def _build_table(self) -> None:
-        self.model = QStandardItemModel(0, len(COLUMNS))
-        self.model.setHorizontalHeaderLabels(list(HEADERS))
-        for column, (_, tip) in enumerate(COLUMNS):
-            self.model.horizontalHeaderItem(column).setToolTip(tip)
-        self.proxy = StatusFilter()
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        # rows stay where they are while the reviewer works (a corrected recording's DER
-        # drops); they are sorted as they arrive, and again on a header click or F5
-        self.proxy.setDynamicSortFilter(False)
-        self.proxy.setFilterKeyColumn(0)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.recordings = RecordingsTable()
+        self.model, self.proxy, self.table = (
+            self.recordings.model,
+            self.recordings.proxy,
+            self.recordings.view,
+        )
         self.table.doubleClicked.connect(lambda _index: self.open_current())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
 
-    def _build_controls(self) -> None:
+    def _build_controls(self, review: CorpusReview) -> None:
         central = QWidget()
         layout = QVBoxLayout(central)
         bar = QHBoxLayout()
@@ -256,11 +135,11 @@ class CorpusWindow(QMainWindow):
         self.collar.setToolTip(
             "md-eval's -c: seconds excluded on EACH side of reference boundaries"
         )
-        self.collar.setValue(self.project.settings.collar)
+        self.collar.setValue(review.project.settings.collar)
         self.collar.editingFinished.connect(self._settings_changed)
         bar.addWidget(self.collar)
         self.skip_overlap = QCheckBox("skip overlap")
-        self.skip_overlap.setChecked(self.project.settings.skip_overlap)
+        self.skip_overlap.setChecked(review.project.settings.skip_overlap)
         self.skip_overlap.toggled.connect(self._settings_changed)
         bar.addWidget(self.skip_overlap)
         layout.addLayout(bar)
@@ -299,9 +178,7 @@ class CorpusWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_actions(self) -> None:
-        menus = {"File": self.menuBar().addMenu("&File"), "Review": None, "Help": None}
-        menus["Review"] = self.menuBar().addMenu("&Review")
-        menus["Help"] = self.menuBar().addMenu("&Help")
+        menus = {name: self.menuBar().addMenu(f"&{name}") for name in ("File", "Review", "Help")}
         self.actions: dict[str, QAction] = {}
         for binding in CORPUS_KEYMAP:
             action = QAction(binding.label, self)
@@ -337,73 +214,65 @@ class CorpusWindow(QMainWindow):
     # --- scoring ----------------------------------------------------------------------------
 
     def rescore(self) -> None:
-        """Score every recording in a background thread; rows appear as they are scored."""
-        if self.scoring is not None:
-            self.scoring.cancel()
-        entries, project, settings = self.project.entries, self.project, self.project.settings
+        """Score every recording in the background; rows appear as they are scored."""
+        self.review.rescore()
+        self._scoring_started()
+
+    def _scoring_started(self) -> None:
         self._wanted = self.current_uri() or self.project.current
-        self._taken, self._finished = 0, False  # rows already shown are updated in place
-        self.progress.setRange(0, max(len(entries), 1))
+        self._finished = False  # rows already shown are updated in place
+        self._taken = 0
+        self.progress.setRange(0, max(len(self.project.entries), 1))
         self.progress.setValue(0)
         self.progress.show()
-        self.scoring = BackgroundScoring(
-            lambda on_row, stop: score_entries(
-                entries, project, settings, on_row=on_row, should_stop=stop
-            ),
-            len(entries),
-        )
-        self.poll_timer.start()
-
-    def wait_scored(self, timeout: float = 60) -> bool:
-        """Block until scoring is done (for tests and rendering)."""
-        return self.scoring is None or self.scoring.done.wait(timeout)
 
     @property
     def is_scored(self) -> bool:
-        """Whether every row is in the table."""
-        scoring = self.scoring
-        return scoring is not None and scoring.done.is_set() and self._taken == len(scoring.rows)
+        """Whether every row of the current scoring pass is in the table."""
+        return self._finished
 
-    def _poll(self) -> None:
-        scoring = self.scoring
-        if scoring is not None:
-            new = scoring.rows[self._taken :]
-            self._taken += len(new)
-            for row in new:
-                self._add(row)
-            self.progress.setValue(self._taken)
-            if new:
-                header = self.table.horizontalHeader()
-                self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-                self._show_totals()
-                self._select_start()
-            if self.is_scored and not self._finished:
-                self._finished = True
-                self._select_start()
-                if scoring.error is not None:
-                    QMessageBox.warning(self, "Scoring stopped", str(scoring.error))
-                self.table.resizeColumnsToContents()
-                self.table.setColumnWidth(HEADERS.index("note"), 260)
-                status = self.table.fontMetrics().horizontalAdvance("in progress") + 16
-                column = HEADERS.index("status")
-                self.table.setColumnWidth(column, max(status, self.table.columnWidth(column)))
-                self.progress.hide()
-        if self.comparing is not None and all(s.done.is_set() for s in self.comparing):
-            first, second = self.comparing
-            self.comparing = None
-            self.comparison.show_comparison(
-                compare_systems(first.rows, second.rows),
-                "A: system output",
-                f"B: {self.project.other_system.name}" if self.project.other_system else "B",
-            )
-        if self.is_scored and self.comparing is None:
-            self.poll_timer.stop()
+    def _take_row(self, run: ScoringPass, row: RecordingRow) -> None:
+        """A row from a pass (UI thread): into the table; sorting and totals follow soon."""
+        if run.role != ROWS or not self.review.accept(run, row):
+            return
+        self._add(row)
+        self._taken += 1
+        self.progress.setValue(self._taken)
+        if not self.refresh_timer.isActive():
+            self.refresh_timer.start()
+
+    def _refresh(self) -> None:
+        """Sort the rows as they arrive, total them, select where the reviewer was."""
+        self.refresh_timer.stop()
+        self.recordings.sort()
+        self._show_totals()
+        self._select_start()
+
+    def _end_pass(self, run: ScoringPass) -> None:
+        """A pass ended (UI thread; after its rows): finish the table, or compare."""
+        if run.role != ROWS:
+            comparison = self.review.comparison()
+            if comparison is not None:
+                other = self.project.other_system
+                name = f"B: {other.name}" if other else "B"
+                self.comparison.show_comparison(comparison, "A: system output", name)
+                self.compared.emit(comparison)
+            return
+        if run is not self.review.scoring:
+            return  # replaced by a newer pass
+        self._finished = True
+        self._refresh()
+        if run.error is not None:
+            QMessageBox.warning(self, "Scoring stopped", str(run.error))
+        self.recordings.fit_columns()
+        self.progress.hide()
+        self.scored.emit()
 
     def _select_start(self) -> None:
         """Select where the reviewer was once its row is in (the first row if it is gone)."""
         if self.table.currentIndex().row() >= 0:
             return  # the reviewer has moved already
-        if self._wanted is not None and not self._select(self._wanted):
+        if self._wanted is not None and not self.select(self._wanted):
             if not self.is_scored:
                 return  # its row may still come
         if self.table.currentIndex().row() < 0:
@@ -413,94 +282,30 @@ class CorpusWindow(QMainWindow):
             self.table.setFocus()
 
     def _add(self, row: RecordingRow) -> None:
-        self.rows[row.uri] = row
-        note = self.project.review[row.uri].note if row.uri in self.project.review else ""
-        if row.uri in self._source_rows:
-            index = self._source_rows[row.uri]
-            for column, item in enumerate(row_items(row, note)):  # in place: no re-sorting
-                cell = self.model.item(index, column)
-                cell.setText(item.text())
-                cell.setData(item.data(Qt.ItemDataRole.UserRole), Qt.ItemDataRole.UserRole)
-            return
-        self._source_rows[row.uri] = self.model.rowCount()
-        self.model.appendRow(row_items(row, note))
+        self.recordings.put(row, self.review.note(row.uri))
 
     def _show_totals(self) -> None:
-        rows = list(self.rows.values())
-        shown = [self.rows[uri] for uri in self._shown_uris() if uri in self.rows]
-        text = self._totals_text(rows, "corpus")
-        if len(shown) != len(rows):
-            text += "<br>" + self._totals_text(shown, "shown")
-        self.totals.setText(text)
-
-    def _totals_text(self, rows: list[RecordingRow], what: str) -> str:
-        totals = corpus_totals(rows)
-        scored = totals["scored"] or 0.0
-        if totals["der"] is None:
-            return f"{len(rows)} recordings, nothing scored"
-        problems = sum(r.problem is not None for r in rows)
-        unscored = f" {problems} could not be scored (see 'problem')." if problems else ""
-
-        def pts(names) -> float:
-            errors = sum(r.classes[n].error for r in rows for n in names if n in r.classes)
-            return 100 * errors / scored
-
-        counts = {status: sum(r.status == status for r in rows) for status in STATUSES}
-        hours = sum(r.duration for r in rows) / 3600
-        return (
-            f"<b>{what}: {len(rows)} recordings, {hours:.1f} h, DER {100 * totals['der']:.2f} %</b>"
-            f" (missed {100 * totals['missed'] / scored:.2f}, false alarm "
-            f"{100 * totals['false_alarm'] / scored:.2f}, confusion "
-            f"{100 * totals['confusion'] / scored:.2f}; structure "
-            f"{pts(STRUCTURE):.2f} pts, speakers "
-            f"{pts(OTHER):.2f} pts), time-weighted like md-eval, collar "
-            f"{self.project.settings.collar:g} s each side"
-            f"{', overlap skipped' if self.project.settings.skip_overlap else ''}. "
-            f"Reviewed: {counts['done']} done, {counts['in progress']} in progress, "
-            f"{counts['skipped']} skipped.{unscored}"
-        )
+        self.totals.setText(self.review.summary(self.recordings.shown()))
 
     def _settings_changed(self) -> None:
         settings = ScoringSettings(self.collar.value(), self.skip_overlap.isChecked())
-        if settings == self.project.settings:
+        if not self.review.change_settings(settings):
             return
-        self.project.settings = settings
-        self._save()
-        for window in self.reviews.values():
-            self._configure(window)
-        self.rescore()
+        self._scoring_started()
+        self.save()
+        self.reviewing.configure_all()
         if self.project.other_system is not None:
-            self.compare_with(self.project.other_system)
-
-    def _configure(self, window) -> None:
-        live = window.editor.live
-        settings = self.project.settings
-        live.configure(
-            replace(live.setup, collar=settings.collar, skip_overlap=settings.skip_overlap)
-        )
+            self.comparison.waiting(self.project.other_system.name)
 
     # --- selection and review ---------------------------------------------------------------
 
-    def _shown_uris(self) -> list[str]:
-        return [self.proxy.index(r, 0).data() for r in range(self.proxy.rowCount())]
-
     def current_uri(self) -> str | None:
         """The recording selected in the table."""
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.proxy.index(index.row(), 0).data()
+        return self.recordings.current()
 
-    def _select(self, uri: str | None) -> bool:
-        if uri is None or uri not in self._source_rows:
-            return False
-        source = self.model.index(self._source_rows[uri], 0)
-        index = self.proxy.mapFromSource(source)
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+    def select(self, uri: str | None) -> bool:
+        """Select a recording in the table, if it is shown; whether it was."""
+        return self.recordings.select(uri)
 
     def _selected(self) -> None:
         self._commit_note()  # a note being typed belongs to the recording it was begun on
@@ -510,10 +315,9 @@ class CorpusWindow(QMainWindow):
             self.current_label.setText("No recording selected")
             self.note.clear()
             return
-        record = self.project.review.get(uri)
         self.current_label.setText(f"<b>{uri}</b>")
-        self.status_box.setCurrentText(record.status if record else STATUSES[0])
-        self.note.setText(record.note if record else "")
+        self.status_box.setCurrentText(self.review.status(uri))
+        self.note.setText(self.review.note(uri))
 
     def _commit_note(self) -> None:
         uri = self._note_uri
@@ -522,15 +326,14 @@ class CorpusWindow(QMainWindow):
 
     def step(self, delta: int) -> str | None:
         """Select the next (or previous) recording in the table's order; returns it."""
-        row = self.table.currentIndex().row()
-        row = max(0, min(self.proxy.rowCount() - 1, row + delta))
-        self.table.selectRow(row)
-        return self.current_uri()
+        return self.recordings.step(delta)
 
     def _filtered(self) -> None:
-        self.proxy.setFilterFixedString(self.filter.text())
         status = self.status_filter.currentText()
-        self.proxy.set_status(None if status == ALL_STATUSES else status)
+        self.review.filter = RowFilter(
+            self.filter.text(), None if status == ALL_STATUSES else status
+        )
+        self.proxy.set_filter(self.review.filter)
         self._show_totals()
 
     def _find(self) -> None:
@@ -546,37 +349,36 @@ class CorpusWindow(QMainWindow):
         uri = uri or self.current_uri()
         if uri is None:
             return
-        self.project.entry(uri).status = status
-        self._save()
-        self._update(uri, status=status)
+        self.review.set_status(uri, status)
+        self.save()
+        self.refresh_row(uri)
 
     def set_note(self, note: str, uri: str | None = None) -> None:
         """Set a recording's note (the selected one by default); autosaved."""
         uri = uri or self.current_uri()
         if uri is not None and uri == self.current_uri() and note != self.note.text():
             self.note.setText(note)
-        if uri is None or self.project.entry(uri).note == note:
+        if uri is None or not self.review.set_note(uri, note):
             return
-        self.project.entry(uri).note = note
-        self._save()
-        self._update(uri)
+        self.save()
+        self.refresh_row(uri)
 
-    def _update(self, uri: str, **changes) -> None:
+    def refresh_row(self, uri: str) -> None:
+        """Show a recording's row and status again after its review record changed."""
         if uri in self.rows:
-            self._add(replace(self.rows[uri], **changes))
+            self._add(self.rows[uri])
             self._show_totals()
         if uri == self.current_uri():
-            self.status_box.setCurrentText(self.project.entry(uri).status)
+            self.status_box.setCurrentText(self.review.status(uri))
 
-    def _save(self) -> bool:
-        try:
-            self.project.save(self.path)
-        except OSError as error:
-            self.statusBar().showMessage(f"could not save {self.path}: {error.strerror}", 10000)
-            return False
-        return True
+    def save(self) -> bool:
+        """Save the project; a failure is reported in the status bar (False then)."""
+        problem = self.review.save()
+        if problem is not None:
+            self.statusBar().showMessage(problem, 10000)
+        return problem is None
 
-    # --- opening recordings -----------------------------------------------------------------
+    # --- opening recordings (:mod:`reviewer.ui.corpus_reviews`) ---------------------------
 
     def open_current(self) -> None:
         """Open the selected recording in a review window."""
@@ -585,105 +387,35 @@ class CorpusWindow(QMainWindow):
             self.open_uri(uri)
 
     def open_uri(self, uri: str, replacing=None):
-        """Open a recording with its saved corrections; edits flow back into the project.
+        """Open a recording for review (see :meth:`CorpusReviews.open`); the window or None."""
+        return self.reviewing.open(uri, replacing)
 
-        ``replacing``: a review window to close once the recording is open (next/previous).
-        Returns the window, or None.
-        """
-        if self.controller is None:
-            return None
-        if uri in self.reviews:
-            window = self.reviews[uri]
-            window.raise_()
-            window.activateWindow()
-            return window
-        from reviewer.ui.opening import OpenRequest
-
-        entry = self.project.find(uri)
-        request = OpenRequest(
-            audio=str(entry.audio) if entry.audio else None,
-            reference=str(entry.reference) if entry.reference else None,
-            system=str(entry.system) if entry.system else None,
-            uem=str(entry.uem) if entry.uem else None,
-            uri=uri,
-            correct="system",  # as scored in the table: no system output, nothing found
-        )
-        window = self.controller.open(request, self, project=self.path)
-        if window is None:
-            return None
-        record = self.project.entry(uri)
-        if record.corrected is not None and CORRECTED in window.editor.document:
-            if window.editor.document[CORRECTED].turns != record.corrected.turns:
-                window.restart_from_track(record.corrected)
-            window.editor.history.mark_saved()
-        if record.status == STATUSES[0]:
-            record.status = "in progress"
-        self._configure(window)
-        window.corpus = self
-        window.confirm_close = False
-        window.on_close = lambda: self._closing(uri)
-        window.editor.history.subscribe(lambda *_: self._edited(uri))
-        window.setWindowTitle(f"{window.windowTitle()} \u2014 {self.path.name}")
-        self.reviews[uri] = window
-        self.project.current = uri
-        self._save()
-        self._update(uri, status=record.status)
-        self._select(uri)
-        if replacing is not None:
-            window.setGeometry(replacing.geometry())
-            replacing.close()
-        return window
+    @property
+    def reviews(self) -> dict:
+        """The open review windows, by uri."""
+        return self.reviewing.windows
 
     def advance(self, window, delta: int, status: str | None = None) -> None:
         """From a review window: open the next (previous) recording in its place."""
-        uri = next((u for u, w in self.reviews.items() if w is window), None)
-        if uri is None:
-            return
-        if status is not None:
-            self.set_status(status, uri)
-        self._select(uri)
-        target = self.step(delta)
-        if target is None or target == uri:
-            window.status("no more recordings in that direction (table order and filter)")
-            return
-        self.open_uri(target, replacing=window)
+        self.reviewing.advance(window, delta, status)
 
     def show_recording(self, window) -> None:
         """From a review window: raise the table with its recording selected."""
-        uri = next((u for u, w in self.reviews.items() if w is window), None)
-        self._select(uri)
+        self.select(self.reviewing.uri_of(window))
         self.raise_()
         self.activateWindow()
         self.table.setFocus()
 
-    def _edited(self, uri: str) -> None:
-        self._pending.add(uri)
-        self.save_timer.start()
-
     def keep_corrections(self) -> None:
         """Put the open recordings' edited corrections in the project, save it, rescore."""
-        self.save_timer.stop()
-        pending, self._pending = self._pending, set()
-        for uri in pending:
-            window = self.reviews.get(uri)
-            if window is None or CORRECTED not in window.editor.document:
-                continue
-            record = self.project.entry(uri)
-            record.corrected = window.editor.document[CORRECTED]
-            row = score_entry(
-                self.project.find(uri), record, self.project.settings, cache=self.cache
-            )
+        rows = self.reviewing.keep_corrections()
+        if rows is None:
+            return
+        for row in rows:
             self._add(row)
-        if pending:
-            self._save()
-            self._show_totals()
-
-    def _closing(self, uri: str) -> bool:
-        """A review window closes: keep its edits; True when the project holds them."""
-        if uri in self.reviews:
-            self.keep_corrections()
-            del self.reviews[uri]
-        return self._save()
+        self.save()
+        self._show_totals()
+        self.corrections_kept.emit()
 
     # --- export and comparison --------------------------------------------------------------
 
@@ -704,7 +436,7 @@ class CorpusWindow(QMainWindow):
         """Export every recording's corrections (or system output) as RTTM."""
         self.keep_corrections()
         try:
-            summary = export_corrections(self.project, target, one_file=one_file)
+            summary = self.review.export(target, one_file)
         except (FormatError, OSError) as error:
             QMessageBox.warning(self, "Could not export", str(error))
             return
@@ -724,43 +456,18 @@ class CorpusWindow(QMainWindow):
 
     def compare_with(self, other: Path) -> None:
         """Score a second system in the background and show how it differs."""
-        from reviewer.corpus.corpus import system_files
-
         try:
-            system_files(other)
+            self.review.compare_with(Path(other))
         except FormatError as error:
             QMessageBox.warning(self, "Cannot compare", str(error))
             return
-        self.project.other_system = Path(other)
-        self._save()
-        for scoring in self.comparing or ():
-            scoring.cancel()  # an earlier comparison's threads stop
-        entries, settings = self.project.entries, self.project.settings
-        self.comparing = (
-            BackgroundScoring(
-                lambda on_row, stop: score_entries(
-                    entries, None, settings, on_row=on_row, should_stop=stop
-                ),
-                len(entries),
-            ),
-            BackgroundScoring(
-                lambda on_row, stop: score_entries(
-                    entries, None, settings, system=other, on_row=on_row, should_stop=stop
-                ),
-                len(entries),
-            ),
-        )
+        self.save()
         self.comparison.waiting(Path(other).name)
-        self.poll_timer.start()
 
-    def stop_background(self, timeout: float = 10.0) -> None:
-        """Stop the scoring threads and wait for them (before the window is deleted)."""
-        runs = [run for run in (self.scoring, *(self.comparing or ())) if run is not None]
-        for run in runs:
-            run.cancel()
-        for run in runs:
-            run.done.wait(timeout)
-        self.poll_timer.stop()
+    def stop_background(self, timeout: float | None = 10.0) -> None:
+        """Stop the scoring passes and wait for them (before the window is deleted)."""
+        self.review.stop(timeout)
+        self.refresh_timer.stop()
 
     def _shortcuts(self) -> None:
         from reviewer.ui.shortcuts import ShortcutSheet
@@ -770,12 +477,11 @@ class CorpusWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         """Keep every open recording's corrections, close their windows, save the project."""
         self.keep_corrections()
-        for window in list(self.reviews.values()):
-            if not window.close():
-                event.ignore()
-                return
+        if not self.reviewing.close_all():
+            event.ignore()
+            return
         self._commit_note()
-        if not self._save():
+        if not self.save():
             answer = QMessageBox.warning(
                 self,
                 "Project not saved",
