@@ -168,7 +168,7 @@ def elementary_intervals(
     Intervals or None
         None when the stretch is empty.
     """
-    return _split(
+    return intervals(
         reference,
         hypothesis,
         regions.starts,
@@ -192,38 +192,12 @@ def intervals(
     extra_bounds: np.ndarray | None = None,
     scored: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Intervals | None:
-    """:func:`elementary_intervals` with the regions spelt out (the form ``live.py`` calls).
+    """:func:`elementary_intervals` with the regions spelt out.
 
-    ``uem_starts``, ``uem_ends``: the evaluated region; ``collar`` (ticks), ``skip_overlap``
-    and ``scored``: as the fields of :class:`~reviewer.metrics.regions.ScoringRegions`.
-    """
-    return _split(
-        reference,
-        hypothesis,
-        uem_starts,
-        uem_ends,
-        collar,
-        skip_overlap,
-        window,
-        extra_bounds,
-        scored,
-    )
-
-
-def _split(
-    reference: TrackArrays,
-    hypothesis: TrackArrays,
-    uem_starts: np.ndarray,
-    uem_ends: np.ndarray,
-    collar: int,
-    skip_overlap: bool,
-    window: tuple[int, int] | None,
-    extra_bounds: np.ndarray | None,
-    scored: tuple[np.ndarray, np.ndarray] | None,
-) -> Intervals | None:
-    """The elementary intervals; ``scored``, when given, replaces the collar and overlap rule.
-
-    ``scored`` may reach outside the UEM, as md-eval's replayed walk may.
+    ``uem_starts``, ``uem_ends``: the evaluated region; ``collar`` (ticks each side),
+    ``skip_overlap`` and ``scored`` (which, when given, replaces the collar and overlap
+    rule and may reach outside the UEM, as md-eval's replayed walk may): as the fields of
+    :class:`~reviewer.metrics.regions.ScoringRegions`.
     """
     outer = [(int(uem_starts[0]), int(uem_ends[-1]))] if len(uem_starts) else []
     if scored is not None and len(scored[0]):
