@@ -70,7 +70,9 @@ class DiarizationScore:
         return self.error / self.scored if self.scored > 0 else None
 
     @classmethod
-    def from_ticks(cls, scored: int, missed: int, false_alarm: int, confusion: int):
+    def from_ticks(
+        cls, scored: int, missed: int, false_alarm: int, confusion: int
+    ) -> DiarizationScore:
         """Build from exact tick counts."""
         return cls(
             scored / TICKS_PER_SECOND,
