@@ -34,3 +34,11 @@ def test_ruff_is_clean():
         [str(BIN / "ruff"), "check", "."], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_mypy_is_clean_on_the_qt_free_packages():
+    """model, metrics, io, corpus, app and reports type-check (``[tool.mypy]`` in pyproject)."""
+    result = subprocess.run(
+        [str(BIN / "mypy"), "--no-incremental"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

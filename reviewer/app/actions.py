@@ -53,7 +53,7 @@ def nudge(editor: Editor, edge: str, milliseconds: int) -> int:
     """Move the selected turn's start or end; returns the moved boundary (ticks)."""
     turn = _selected(editor)
     editor.push(commands.nudge(editor.active_track, turn, edge, milliseconds * MS))
-    moved = editor.selected
+    moved = editor.selected or turn  # the editor follows the edited turn
     return moved.start if edge == "start" else moved.end
 
 
@@ -206,6 +206,8 @@ def snap_boundaries(editor: Editor, reach_ms: int = 200, frame_ms: int = 10) -> 
 
 def _quietest(editor: Editor, at: int, reach_ms: int, frame_ms: int) -> int:
     audio = editor.audio
+    if audio is None:
+        return at
     rate = audio.sample_rate
     centre = ticks_to_frames(at, rate)
     reach = rate * reach_ms // 1000

@@ -73,9 +73,12 @@ def _load(audio, reference, system, uem, correct, transcript, uri, speaker_prefi
             tracks[name] = Track(uri=uri)
             continue
         key, uri = _pick(found, uri, Path(path), notes)
-        tracks[name] = found[key].with_uri(uri) if key in found else Track(uri=uri)
-        if name == REFERENCE:
-            exclusions = contents.exclusions.get(key)
+        if key is not None and key in found:
+            tracks[name] = found[key].with_uri(uri)
+            if name == REFERENCE:
+                exclusions = contents.exclusions.get(key)
+        else:
+            tracks[name] = Track(uri=uri)
     correct = correct or (SYSTEM if SYSTEM in tracks else REFERENCE)
     if correct in tracks:
         tracks[CORRECTED] = tracks[correct].with_uri(uri)

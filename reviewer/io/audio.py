@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 
 import numpy as np
@@ -161,7 +161,7 @@ class AudioSource:
 
     def blocks(
         self, start_frame: int = 0, block_frames: int = 2**18
-    ) -> Iterator[tuple[int, np.ndarray]]:
+    ) -> Generator[tuple[int, np.ndarray], None, None]:
         """Walk the file sequentially from ``start_frame`` in chunks of ``block_frames``.
 
         The generator has its own file handle (closed when it finishes or is closed), so it

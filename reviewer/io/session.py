@@ -58,8 +58,8 @@ SESSION_VERSION = 1
 SESSION_SUFFIX = ".reviewer.json"
 """The default file extension of a session."""
 
-_FIELDS = ("format", "version", "ticks_per_second", "uri", "audio", "uem", "tracks")
-_FIELDS += ("settings", "view")
+_FIELDS: tuple[str, ...] = ("format", "version", "ticks_per_second", "uri", "audio", "uem")
+_FIELDS += ("tracks", "settings", "view")
 _OPTIONAL_FIELDS = ("audio_absolute", "transcript", "reference_marks")
 
 Check = Callable[[Any, str], Any]

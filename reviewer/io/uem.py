@@ -96,10 +96,10 @@ def read_uem(path: str | Path) -> dict[str, UemRegions]:
     channels: dict[str, int] = {}
     for file_id, _ in entries:
         channels[file_id] = channels.get(file_id, 0) + 1
-    result = {}
+    result: dict[str, UemRegions] = {}
     for (file_id, _), entry in entries.items():
-        key = file_id if channels[file_id] == 1 else f"{file_id}:{entry.channel}"
-        result[key] = UemRegions(
+        name = file_id if channels[file_id] == 1 else f"{file_id}:{entry.channel}"
+        result[name] = UemRegions(
             _without_overlaps(entry), entry.file_id, entry.channel, entry.path, entry.line
         )
     return result

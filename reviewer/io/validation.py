@@ -309,14 +309,14 @@ def header(data: Any, kind: str, format_name: str, version: int, what: str, wher
         raise FieldError(field(where, "format"), problem)
     if "version" not in data:
         raise FieldError(field(where, "version"), "missing")
-    found = whole(data["version"], field(where, "version"), minimum=1)
-    if found > version:
+    written = whole(data["version"], field(where, "version"), minimum=1)
+    if written > version:
         raise FieldError(
             field(where, "version"),
-            f"this {what} file was written by a newer reviewer (version {found}); this "
+            f"this {what} file was written by a newer reviewer (version {written}); this "
             f"reviewer reads {what} files up to version {version}: update reviewer to open it",
         )
-    return found
+    return written
 
 
 def read_json(path: Path) -> Any:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Literal
+
 from reviewer.metrics.der import DiarizationScore
 from reviewer.metrics.engine import ErrorRegions, error_regions, intervals
 from reviewer.metrics.incremental import IncrementalScorer
 from reviewer.model.document import Change, Document
 from reviewer.model.events import event
 from reviewer.model.scoring import ScoringSetup
+
+if TYPE_CHECKING:
+    from reviewer.metrics.breakdown import ErrorBreakdown
+    from reviewer.metrics.jer import JaccardScore
 
 _REBUILD_ABOVE = 64  # an edit touching more turns than this rescores from scratch
 
@@ -88,7 +94,10 @@ class LiveScore:
         )
 
     def _changed(self, change: Change) -> None:
-        sides = {self.setup.reference: "reference", self.setup.hypothesis: "hypothesis"}
+        sides: dict[str, Literal["reference", "hypothesis"]] = {
+            self.setup.reference: "reference",
+            self.setup.hypothesis: "hypothesis",
+        }
         if change.track not in sides:
             return
         if (
@@ -126,7 +135,8 @@ class LiveBreakdown:
         self.live = live
         self.tau = tau
         self.short = short
-        self._result = self._jaccard = None
+        self._result: ErrorBreakdown | None = None
+        self._jaccard: JaccardScore | None = None
         self._stale = True
         live.updated.connect(self._update, priority=5)
 

@@ -56,10 +56,11 @@ class EditTurns:
         """Revert the edit."""
         return document.apply(self.track, self.added, self.removed)
 
-    def merged(self, following: EditTurns) -> EditTurns | None:
+    def merged(self, following: object) -> EditTurns | None:
         """One command doing this and then ``following``, or None if they do not merge."""
         if (
-            self.merge_key is None
+            not isinstance(following, EditTurns)
+            or self.merge_key is None
             or following.merge_key != self.merge_key
             or following.track != self.track
             or not set(following.removed) <= set(self.added)

@@ -25,7 +25,7 @@ def meeting(
     rng = np.random.default_rng(seed)
     total_ms = int(hours * 3_600_000)
     mean_ms = total_ms / turns
-    result = []
+    result: list[tuple[float, float, int]] = []
     cursor = 0.0
     previous = -1
     for _ in range(turns):
@@ -37,10 +37,9 @@ def meeting(
             start = cursor - min(duration, rng.uniform(0.2, 0.5) * result[-1][1])
         start = max(0.0, start)
         end = start + duration
-        result.append((start, duration))
+        result.append((start, duration, speaker))
         cursor = max(cursor, end) + rng.exponential(mean_ms * 0.1)
         previous = speaker
-        result[-1] = (start, duration, speaker)
     scale = total_ms / max(cursor, 1.0)
     return Track(
         (

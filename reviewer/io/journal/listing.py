@@ -181,7 +181,7 @@ def _broken_header(path: Path, error: FormatError) -> JournalInfo | None:
     return JournalInfo(
         path=path,
         pid=pid if type(pid) is int and 0 < pid <= _MAX_PID else 0,
-        uri=session.get("uri") if isinstance(session.get("uri"), str) else "",
+        uri=uri if isinstance(uri := session.get("uri"), str) else "",
         audio=_optional_path(session.get("audio")),
         session_path=_optional_path(header.get("session_path")),
         created=_datetime(started if isinstance(started, int | float) else 0),

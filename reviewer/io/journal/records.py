@@ -72,8 +72,8 @@ class _Scan:
     problem: FormatError | None  # why the lines stop before the end of the file
 
 
-_HEADER_FIELDS = ("format", "version", "kind", "id", "pid", "host", "time", "session_path")
-_HEADER_FIELDS += ("session",)
+_HEADER_FIELDS: tuple[str, ...] = ("format", "version", "kind", "id", "pid", "host", "time")
+_HEADER_FIELDS += ("session_path", "session")
 
 
 _RECORD_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -139,7 +139,8 @@ def _media(header: ElementTree.Element | None) -> ElementTree.Element | None:
         return None
     descriptors = header.findall("MEDIA_DESCRIPTOR")
     audio = [d for d in descriptors if (d.get("MIME_TYPE") or "").startswith("audio")]
-    return (audio or descriptors or [None])[0]
+    found = audio or descriptors
+    return found[0] if found else None
 
 
 def _origin(path: Path, media: ElementTree.Element | None) -> int:

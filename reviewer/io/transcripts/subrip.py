@@ -103,7 +103,7 @@ def read_srt(path: str | Path, speaker_prefix: SpeakerPrefix = None) -> Transcri
     path = Path(path)
     # srt's grammar knows LF and CR LF; old Mac files end lines with CR alone
     text, shield = _Shield.of(re.sub(r"\r\n?", "\n", read_text(path)))
-    cues = []
+    cues: list[Cue] = []
     odd_times: dict[str, list[tuple[Cue, str]]] = {
         "hours": [],
         "fraction": [],

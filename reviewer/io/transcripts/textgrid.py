@@ -205,7 +205,7 @@ class _PraatText:
         """Move to the next token of ``kind`` (number, string, flag, any), skipping words."""
         text = self.text
         while True:
-            self.position = _SPACE.match(text, self.position).end()
+            self.position = _matched(_SPACE, text, self.position)
             if self.position >= len(text):
                 raise self.error(f"the text ends while looking for {what}")
             c = text[self.position]
@@ -217,11 +217,11 @@ class _PraatText:
                 return self.position
             if found is not None:
                 raise self.error(f"found a {found} while looking for {what}")
-            self.position = _WORD.match(text, self.position).end()
+            self.position = _matched(_WORD, text, self.position)
 
     def _word(self) -> str:
         start = self.position
-        self.position = _WORD.match(self.text, start).end()
+        self.position = _matched(_WORD, self.text, start)
         return self.text[start : self.position]
 
     def number(self, what: str) -> tuple[int, int]:
@@ -460,3 +460,10 @@ def write_textgrid(path: str | Path, transcript: Transcript) -> Written:
     spoken = [u for u in transcript if u.text.strip()]
     speakers = len({u.speaker for u in spoken if u.speaker})
     return losses.written(path, transcript, len(spoken), "interval", speakers)
+
+
+def _matched(pattern: re.Pattern[str], text: str, position: int) -> int:
+    """Where the match of ``pattern`` at ``position`` ends (the patterns may match nothing)."""
+    match = pattern.match(text, position)
+    assert match is not None, pattern.pattern  # the patterns match the empty string
+    return match.end()

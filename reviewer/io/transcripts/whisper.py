@@ -152,9 +152,8 @@ def _segment(path: Path, where: str, segment: Any, notes: _Notes) -> list[Uttera
             notes.untimed.append((at, text))
         elif word.start < start or word.end > end:
             notes.outside.append((at, word, start, end))
-    text = _optional_text(path, f"{where}.text", segment.get("text"))
-    if text is None:
-        text = _joined(texts)
+    given = _optional_text(path, f"{where}.text", segment.get("text"))
+    text = _joined(texts) if given is None else given
     words = tuple(w for w in timed if w is not None)
     if len({s for s in speakers if s}) <= 1:
         said = next((s for s in speakers if s), None)
