@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from reviewer.app.editor import Editor
-from reviewer.app.loading import load_document
+from reviewer.app.review import (
+    Review,
+    review_files,
+    review_recovered,
+    review_session,
+    start_journal,
+)
 
 DEMO_NOTE = (
     "Demo: the system output is an EXAMPLE written by hand from the reference (shifted "
@@ -16,118 +20,32 @@ DEMO_NOTE = (
 )
 
 
-@dataclass
-class Review:
-    """Everything one window shows."""
+def prepare(*files, **options) -> Review:
+    """Load a recording from its files and start building its waveform (no window yet).
 
-    editor: Editor
-    audio: object | None
-    pyramid: object | None
-    builder: object | None
-    notes: list[str]
-    journal: object | None = None
-    session_path: Path | None = None
-    view: dict | None = None
-
-
-def prepare(
-    audio=None,
-    reference=None,
-    system=None,
-    uem=None,
-    transcript=None,
-    uri=None,
-    correct=None,
-    speaker_prefix=None,
-) -> Review:
-    """Load the files and start building the waveform (no window yet).
-
-    ``uri``, ``correct`` and ``speaker_prefix`` are as in
-    :func:`~reviewer.app.loading.load_document`.
-
-    Raises
-    ------
-    FormatError, AudioError
-        For unreadable input, naming the file and the problem.
+    Arguments as :func:`reviewer.app.review.review_files`.
     """
-    opened = load_document(
-        audio,
-        reference,
-        system,
-        uem,
-        correct=correct,
-        transcript=transcript,
-        uri=uri,
-        speaker_prefix=speaker_prefix,
-    )
-    return _review(opened.document, opened.notes)
+    return _building(review_files(*files, **options))
 
 
 def prepare_session(path: Path) -> Review:
-    """Load a saved session."""
-    from reviewer.io.session import load_session
-
-    session = load_session(path)
-    review = _review(session.to_document(), [], session.settings, session_path=Path(path))
-    review.view = session.view
-    return review
+    """Load a saved session and start building its waveform."""
+    return _building(review_session(path))
 
 
 def prepare_recovered(path: Path) -> Review:
-    """Reopen the edits a crashed session journaled, and keep journaling them."""
-    from reviewer.io.journal import Journal
-
-    journal, session, document, history = Journal.resume(path)
-    review = _review(
-        document,
-        [f"restored {len(history.commands)} edits"],
-        session.settings,
-        history=history,
-        journal=journal,
-        session_path=journal.session_path,
-    )
-    return review
+    """Reopen the edits a crashed session journaled (and keep journaling them)."""
+    return _building(review_recovered(path))
 
 
-def _review(document, notes, settings=None, history=None, journal=None, session_path=None):
-    source = pyramid = builder = None
-    if document.audio is not None:
-        from reviewer.io.audio import AudioSource
-        from reviewer.io.peaks import PeakPyramid
+def _building(review: Review) -> Review:
+    """Start the waveform pyramid's background build (Qt signals report it)."""
+    if review.audio is not None and review.pyramid is not None:
         from reviewer.ui.waveform import PyramidBuilder
 
-        source = AudioSource.open(document.audio)
-        pyramid = PeakPyramid(source.frames, source.sample_rate)
-        builder = PyramidBuilder(source, pyramid)
-        builder.start()
-    editor = Editor(document, audio=source, history=history)
-    if settings is not None:
-        editor.configure(settings)
-    return Review(editor, source, pyramid, builder, notes, journal, session_path)
-
-
-def start_journal(
-    review: Review, directory: Path | None = None, project: Path | None = None
-) -> None:
-    """Journal every edit of the review from now on (crash recovery).
-
-    ``project``: the corpus project file the recording was opened from, if any.
-    """
-    from reviewer.io.journal import Journal, journal_directory
-    from reviewer.io.session import Session
-
-    if review.journal is not None:
-        return
-    session = Session.from_document(review.editor.document, review.editor.live.setup)
-    try:
-        journal = Journal.start(
-            directory or journal_directory(), session, review.session_path, project=project
-        )
-    except OSError as error:
-        review.notes.append(f"edits are NOT journaled ({error}): save often")
-        return
-    journal.attach(review.editor.history)
-    review.journal = journal
+        review.builder = PyramidBuilder(review.audio, review.pyramid)
+        review.builder.start()
+    return review
 
 
 def application():
