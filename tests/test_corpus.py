@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,21 +20,64 @@ from reviewer.corpus import (
     read_list,
     score_entries,
 )
-from reviewer.io import FormatError, read_rttm
+from reviewer.io import FormatError, read_rttm, write_rttm
 from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import Track, Turn
+from reviewer.model.synthetic import meeting, system_output
 from reviewer.model.time import TICKS_PER_SECOND as S
+
+RECORDINGS = 216
+"""Recordings of the corpus the tests use: the VoxConverse dev cases, or as many synthetic."""
+
+
+def corpus_material(root: Path) -> str:
+    """Fill ``root`` with ``ref/``, ``sys/`` and ``uem/`` (one file per recording).
+
+    The shared VoxConverse dev references, system outputs and UEMs when ``../shared`` is
+    there; otherwise :data:`RECORDINGS` synthetic meetings (:mod:`reviewer.model.synthetic`,
+    1 to 4 minutes, 2 to 6 speakers) with a system output each and a UEM of the reference's
+    extent, so that a clone without ``../shared`` tests everything but md-eval's own numbers.
+    Returns ``"voxconverse"`` or ``"synthetic"``.
+    """
+    vox = CONFORMANCE / "voxconverse"
+    if vox.is_dir():
+        shutil.copytree(vox / "ref-dev", root / "ref")
+        shutil.copytree(vox / "dev-cases" / "hyp", root / "sys")
+        shutil.copytree(vox / "dev-cases" / "uem", root / "uem")
+        return "voxconverse"
+    rng = np.random.default_rng(15)
+    for name in ("ref", "sys", "uem"):
+        (root / name).mkdir(parents=True)
+    for i in range(RECORDINGS):
+        minutes = float(rng.uniform(1, 4))
+        reference = meeting(
+            hours=minutes / 60,
+            turns=max(4, int(minutes * 10)),
+            speakers=int(rng.integers(2, 7)),
+            seed=i,
+            uri=f"rec{i:03d}",
+        )
+        uri = reference.uri
+        write_rttm(root / "ref" / f"{uri}.rttm", [reference])
+        write_rttm(root / "sys" / f"{uri}.rttm", [system_output(reference, seed=1000 + i)])
+        extent = reference.extent
+        (root / "uem" / f"{uri}.uem").write_text(f"{uri} 1 0 {extent.end / S + 1:.3f}\n")
+    return "synthetic"
+
+
+def md_eval_rows(collar: float) -> list[dict]:
+    """md-eval-22's numbers for the VoxConverse dev cases with their UEMs (skips without)."""
+    expected = needs_shared(CONFORMANCE / "voxconverse" / "dev-cases" / "expected.jsonl")
+    rows = [json.loads(line) for line in expected.read_text().splitlines()]
+    return [r for r in rows if r["collar"] == collar and r["uem"] and not r["skip_overlap"]]
 
 
 @pytest.fixture(scope="module")
 def voxconverse(tmp_path_factory):
-    """The shared VoxConverse dev references and system outputs, with silent FLAC audio of
-    matching length (tiny on disk)."""
-    vox = needs_shared(CONFORMANCE / "voxconverse")
+    """The corpus of :func:`corpus_material`, with silent FLAC audio of matching length for
+    its first 12 recordings (tiny on disk)."""
     root = tmp_path_factory.mktemp("vox")
-    shutil.copytree(vox / "ref-dev", root / "ref")
-    shutil.copytree(vox / "dev-cases" / "hyp", root / "sys")
-    shutil.copytree(vox / "dev-cases" / "uem", root / "uem")
+    corpus_material(root)
     (root / "audio").mkdir()
     for uri in sorted(read_rttm(root / "ref"))[:12]:
         track = read_rttm(root / "ref" / f"{uri}.rttm")[uri]
@@ -53,23 +97,15 @@ def test_discover_and_score_the_voxconverse_dev_cases(voxconverse):
     )
     assert progress[-1] == 216 and len(rows) == 216
     assert all(r.problem is None for r in rows)
-    expected = [
-        json.loads(line)
-        for line in (CONFORMANCE / "voxconverse" / "dev-cases" / "expected.jsonl")
-        .read_text()
-        .splitlines()
-    ]
-    by_uri = {
-        r["uri"]: r for r in expected if r["collar"] == 0.25 and r["uem"] and not r["skip_overlap"]
-    }
+    with_audio = next(r for r in rows if r.uri == entries[0].uri)
+    assert with_audio.duration > 0
+    by_uri = {r["uri"]: r for r in md_eval_rows(0.25)}  # md-eval's own numbers, in ../shared
     for row in rows:
         assert row.score.missed == pytest.approx(by_uri[row.uri]["missed"], abs=1e-3)
     totals = corpus_totals(rows)
     error = sum(r["missed"] + r["falarm"] + r["confusion"] for r in by_uri.values())
     assert totals.score.der == pytest.approx(error / sum(r["scored"] for r in by_uri.values()))
     assert totals.recordings == 216 and totals.problems == 0
-    with_audio = next(r for r in rows if r.uri == entries[0].uri)
-    assert with_audio.duration > 0
 
 
 def test_project_keeps_status_notes_and_corrections(voxconverse, tmp_path):

@@ -12,7 +12,7 @@ import textwrap
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import CONFORMANCE, needs_shared
+from test_corpus import corpus_material
 
 from reviewer.corpus import Project, discover, restore_crashed_corrections
 from reviewer.io import read_rttm
@@ -24,9 +24,7 @@ from reviewer.model.time import TICKS_PER_SECOND as S
 def corpus(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    vox = needs_shared(CONFORMANCE / "voxconverse")
-    shutil.copytree(vox / "ref-dev", tmp_path / "ref")
-    shutil.copytree(vox / "dev-cases" / "hyp", tmp_path / "sys")
+    corpus_material(tmp_path)  # VoxConverse from ../shared, else synthetic
     (tmp_path / "audio").mkdir()
     for uri, track in read_rttm(tmp_path / "ref").items():  # silent audio of matching length
         frames = int((track.extent.end / S + 1) * 1000)

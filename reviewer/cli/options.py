@@ -28,6 +28,18 @@ def add_scoring_options(
     parser.add_argument("--skip-overlap", action="store_true", help=overlap_help)
 
 
+def add_speaker_prefix(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--speaker-prefix auto|yes|no``: how SRT/WebVTT cues name their speaker."""
+    parser.add_argument(
+        "--speaker-prefix", choices=("auto", "yes", "no"), default="auto", help=help
+    )
+
+
+def speaker_prefix(args: argparse.Namespace) -> bool | None:
+    """``--speaker-prefix`` as the transcript readers take it (None: decide from the file)."""
+    return {"auto": None, "yes": True, "no": False}[args.speaker_prefix]
+
+
 def scoring_settings(args: argparse.Namespace) -> ScoringSettings:
     """The one :class:`ScoringSettings` of ``--collar`` and ``--skip-overlap``."""
     return ScoringSettings(args.collar, args.skip_overlap)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from reviewer.cli.options import seconds, size
+from reviewer.cli.options import add_speaker_prefix, seconds, size, speaker_prefix
 from reviewer.cli.scoring import print_scores
 from reviewer.io import read_rttm
 from reviewer.metrics.settings import ScoringSettings
@@ -27,11 +27,9 @@ def register(commands) -> None:
 
     open_ = commands.add_parser("open", help="open a recording for review")
     _inputs(open_)
-    open_.add_argument(
-        "--speaker-prefix",
-        choices=("auto", "yes", "no"),
-        default="auto",
-        help="SRT/WebVTT transcript: read 'Name: text' as spoken by Name always (yes), never "
+    add_speaker_prefix(
+        open_,
+        "SRT/WebVTT transcript: read 'Name: text' as spoken by Name always (yes), never "
         "(no), or only when the file uses such prefixes throughout (auto, the default)",
     )
     open_.set_defaults(run=run_open)
@@ -102,7 +100,7 @@ def run_open(args: argparse.Namespace) -> int:
     if args.audio.endswith(".reviewer.json"):
         load_session(args.audio)  # bad input fails here, with a clear message
         return run(OpenRequest(session=args.audio))
-    prefix = {"auto": None, "yes": True, "no": False}[args.speaker_prefix]
+    prefix = speaker_prefix(args)
     load_document(
         args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript, speaker_prefix=prefix
     )

@@ -111,9 +111,8 @@ def print_scores(
         references,
         hypotheses,
         uems=uems,
-        collar=settings.collar,
-        skip_overlap=settings.skip_overlap,
         exclusions=exclusions,
+        settings=settings,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dscore's notice; the UEM's were given above
@@ -136,15 +135,13 @@ def run_breakdown(args: argparse.Namespace) -> int:
     from reviewer.metrics.breakdown import breakdown_corpus
     from reviewer.reports import breakdown_csv, breakdown_json, breakdown_table, plot_breakdown
 
-    settings = scoring_settings(args)
     reference = read_rttm_contents(args.ref)
     files, total = breakdown_corpus(
         reference.tracks,
         read_rttm(args.hyp),
         uems=read_uem(args.uem) if args.uem else None,
         exclusions=reference.exclusions,
-        collar=settings.collar,
-        skip_overlap=settings.skip_overlap,
+        settings=scoring_settings(args),
         tau=args.tau,
         short=args.short,
     )

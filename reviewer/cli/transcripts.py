@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from reviewer.cli.options import add_speaker_prefix, speaker_prefix
+
 
 def register(commands) -> None:
     """Add ``convert`` to the subcommands."""
@@ -21,11 +23,9 @@ def register(commands) -> None:
         metavar="FORMAT",
         help="output format: rttm, stm, ctm, srt, vtt, textgrid, eaf, json, txt",
     )
-    convert.add_argument(
-        "--speaker-prefix",
-        choices=("auto", "yes", "no"),
-        default="auto",
-        help="SRT/WebVTT input: read 'Name: text' as spoken by Name always (yes), never (no), "
+    add_speaker_prefix(
+        convert,
+        "SRT/WebVTT input: read 'Name: text' as spoken by Name always (yes), never (no), "
         "or only when the file uses such prefixes throughout, the same few names recurring "
         "in most cues (auto, the default); <v Name> tags are always read",
     )
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     """``reviewer convert``: the summary on stdout, warnings on stderr."""
     from reviewer.io.transcripts import convert
 
-    speaker_prefix = {"auto": None, "yes": True, "no": False}[args.speaker_prefix]
-    written = convert(args.source, args.target, to=args.to, speaker_prefix=speaker_prefix)
+    prefix = speaker_prefix(args)
+    written = convert(args.source, args.target, to=args.to, speaker_prefix=prefix)
     print(written.summary())  # the reader's and writer's warnings are on stderr
     return 0

@@ -214,9 +214,8 @@ def score_entry(
             reference,
             hypothesis,
             uem=uem,
-            collar=settings.collar,
-            skip_overlap=settings.skip_overlap,
             exclusions=cache.exclusions(entry.reference, entry.uri),
+            settings=settings,
         )
     except (FormatError, OSError, ValueError) as error:
         return RecordingRow(entry.uri, 0.0, 0, status=record.status, problem=str(error))
