@@ -160,7 +160,12 @@ def test_open_bad_audio_exits_2(tmp_path):
 
 
 def test_breakdown_json_csv_and_plot(tmp_path):
-    args = ["breakdown", *vox_inputs(), "--collar", "0.25"]
+    from test_corpus import corpus_material
+
+    corpus = tmp_path / "corpus"
+    corpus_material(corpus)  # the VoxConverse dev cases from ../shared, else synthetic
+    args = ["breakdown", "--ref", str(corpus / "ref"), "--hyp", str(corpus / "sys")]
+    args += ["--uem", str(corpus / "uem"), "--collar", "0.25"]
     result = run(*args, "--json", "--plot", str(tmp_path / "fig.png"))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

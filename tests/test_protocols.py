@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import CONFORMANCE, needs_shared
+from test_corpus import corpus_material
 
 from reviewer.corpus import CorpusEntry, corpus_totals, score_entries
 from reviewer.corpus.protocols import entries_from_protocol
@@ -125,15 +125,16 @@ def test_default_configurations_are_loaded(mydb, tmp_path, monkeypatch):
 
 
 def test_a_protocol_over_voxconverse_scores_like_its_rttm_files(tmp_path):
-    vox = needs_shared(CONFORMANCE / "voxconverse")
-    uris = sorted(p.stem for p in (vox / "ref-dev").glob("*.rttm"))[:20]
+    vox = tmp_path / "material"
+    corpus_material(vox)  # VoxConverse dev cases from ../shared, else synthetic
+    uris = sorted(p.stem for p in (vox / "ref").glob("*.rttm"))[:20]
     root = tmp_path / "vox"
     root.mkdir()
     (root / "dev.lst").write_text("".join(f"{uri}\n" for uri in uris))
-    uem = "".join((vox / "dev-cases" / "uem" / f"{uri}.uem").read_text() for uri in uris)
+    uem = "".join((vox / "uem" / f"{uri}.uem").read_text() for uri in uris)
     (root / "dev.uem").write_text(uem)  # one UEM for all, one RTTM per uri via {uri}
-    write_database(root, subset("development", "dev.lst", f"{vox}/ref-dev/{{uri}}.rttm", "dev.uem"))
-    hyp = vox / "dev-cases" / "hyp"
+    write_database(root, subset("development", "dev.lst", f"{vox}/ref/{{uri}}.rttm", "dev.uem"))
+    hyp = vox / "sys"
     entries = entries_from_protocol(
         "MyDB.SpeakerDiarization.Small",
         "dev",
@@ -146,9 +147,9 @@ def test_a_protocol_over_voxconverse_scores_like_its_rttm_files(tmp_path):
         CorpusEntry(
             u,
             None,
-            vox / "ref-dev" / f"{u}.rttm",
+            vox / "ref" / f"{u}.rttm",
             hyp / f"{u}.rttm",
-            vox / "dev-cases" / "uem" / f"{u}.uem",
+            vox / "uem" / f"{u}.uem",
         )
         for u in uris
     ]
