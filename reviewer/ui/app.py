@@ -111,8 +111,6 @@ def open_player(source):
 
 def build_window(review: Review, note: str = "", with_player: bool = True):
     """The main window for a prepared review."""
-    from PySide6.QtCore import QTimer
-
     from reviewer.ui.main_window import MainWindow
 
     player = open_player(review.audio) if with_player else None
@@ -126,18 +124,7 @@ def build_window(review: Review, note: str = "", with_player: bool = True):
         session_path=review.session_path,
     )
     if review.builder is not None:
-        timer = QTimer(window)
-        timer.setInterval(200)
-
-        def poll() -> None:
-            window.timeline.refresh_waveform()
-            if not review.builder.running:
-                timer.stop()
-                if review.builder.error:
-                    window.status(f"waveform: {review.builder.error}")
-
-        timer.timeout.connect(poll)
-        timer.start()
+        window.timeline.follow_build(review.builder)
         window.destroyed.connect(review.builder.stop)
     for text in review.notes:
         window.status(text)
@@ -400,7 +387,7 @@ def render(
     app = application()
     review = prepare(audio, reference, system, uem, transcript)
     if review.builder is not None:
-        review.builder._thread.join()
+        review.builder.wait()
     window = build_window(review, with_player=False)
     window.resize(*size)
     window.show()

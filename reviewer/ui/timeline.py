@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import count
+from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -16,6 +17,12 @@ from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui import colors as palette
 from reviewer.ui.lanes import ErrorsItem, TurnsItem
 from reviewer.ui.time_axis import TimeAxis
+
+if TYPE_CHECKING:
+    from reviewer.ui.waveform import PyramidBuilder
+
+WAVEFORM_REDRAW_MS = 200
+"""How often the waveform is redrawn at most while its pyramid is being built."""
 
 ROW_PIXELS = 22
 TRANSCRIPT_ROW = 98  # rows far below the lanes, so that lanes added later fit above
@@ -269,6 +276,31 @@ class TimelineView(pg.GraphicsLayoutWidget):
             peak = self.waveform.peak()
             if peak > 0:
                 self.time_plot.setYRange(-peak * 1.05, peak * 1.05, padding=0)
+
+    def follow_build(self, builder: PyramidBuilder) -> None:
+        """Redraw the waveform as its pyramid fills (at most every 200 ms) and when it ends.
+
+        A failed build is said on :attr:`message`. The builder's signals come from its worker
+        thread; these slots run on the GUI thread.
+        """
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(WAVEFORM_REDRAW_MS)
+        self._redraw.timeout.connect(self.refresh_waveform)
+        builder.progressed.connect(self._pyramid_progressed)
+        builder.finished.connect(self._pyramid_finished)
+        if not builder.running:  # it may have ended before we listened
+            self._pyramid_finished(builder.error or "")
+
+    def _pyramid_progressed(self, _frames: int) -> None:
+        if not self._redraw.isActive():
+            self._redraw.start()
+
+    def _pyramid_finished(self, error: str) -> None:
+        self._redraw.stop()
+        self.refresh_waveform()
+        if error:
+            self.message.emit(f"waveform: {error}")
 
     # --- view operations ------------------------------------------------------------------
 
