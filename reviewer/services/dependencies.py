@@ -88,7 +88,7 @@ def read_lock(
         pinned twice for the same environment.
     """
     path = Path(path)
-    env = dict(default_environment())
+    env = {key: str(value) for key, value in default_environment().items()}
     env.update(environment or {})
     pins: dict[str, Pin] = {}
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -172,7 +172,7 @@ def requirements_of(package: str = "reviewer", extras: Iterable[str] = ()) -> li
         declared = metadata.requires(package) or []
     except metadata.PackageNotFoundError:
         return []
-    env = dict(default_environment())
+    env = {key: str(value) for key, value in default_environment().items()}
     wanted = [""] + list(extras)
     chosen = []
     for text in declared:
