@@ -14,12 +14,16 @@ import errno
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TypeVar
 
 from reviewer.model.errors import FormatError, warn
 from reviewer.model.time import TICKS_PER_SECOND, parse_seconds
+
+T = TypeVar("T")
 
 
 def input_files(path: str | Path, suffix: str) -> list[Path]:
@@ -267,6 +271,15 @@ def split_fields(line: str) -> list[str]:
     return _BLANK_RUN.split(stripped) if stripped else []
 
 
+def one_line(text: str) -> str:
+    """The words of ``text`` separated by single spaces.
+
+    Line breaks and runs of ASCII blanks become one space; a no-break space (U+00A0) or any
+    other non-ASCII space is kept as written, as the NIST tools keep it inside a field.
+    """
+    return " ".join(split_fields(text))
+
+
 def field_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line number, fields)`` of each line that has data (:func:`split_fields`).
 
@@ -281,6 +294,53 @@ def field_lines(path: Path) -> Iterator[tuple[int, list[str]]]:
         fields = split_fields(line)
         if fields and not fields[0].startswith(("#", ";;")):
             yield number, fields
+
+
+def field_count_error(path: Path, line: int, kind: str, count: int, expected: str) -> FormatError:
+    """The error of a line of a NIST line format with the wrong number of fields.
+
+    Parameters
+    ----------
+    path, line
+        Where the line is.
+    kind
+        What the line is (``"STM"``, ``"SPEAKER"``).
+    count
+        How many fields it has.
+    expected
+        What was expected, with the layout if it helps (``"4 (file-id channel start end)"``).
+
+    Returns
+    -------
+    FormatError
+        ``<kind> line has <count> fields, expected <expected>``, naming the file and line.
+    """
+    return FormatError(path, line, f"{kind} line has {count} fields, expected {expected}")
+
+
+def recording_keys(
+    entries: Mapping[tuple[str, str], T], channel: Callable[[T], str]
+) -> list[tuple[str, T]]:
+    """Entries kept per (file id, channel), each with its recording name as md-eval gives it.
+
+    Parameters
+    ----------
+    entries
+        ``{(file id, lower-case channel): entry}`` in reading order (RTTM turns, UEM regions).
+    channel
+        The channel of an entry as it is written in its file.
+
+    Returns
+    -------
+    list
+        ``(name, entry)`` in the same order, where the name is the file id alone, or
+        ``<file-id>:<channel>`` for a file id found in several channels.
+    """
+    channels = Counter(file_id for file_id, _ in entries)
+    return [
+        (file_id if channels[file_id] == 1 else f"{file_id}:{channel(entry)}", entry)
+        for (file_id, _), entry in entries.items()
+    ]
 
 
 class WriteError(OSError):

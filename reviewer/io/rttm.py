@@ -33,14 +33,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reviewer.io.files import (
+    field_count_error,
     input_files,
     numbered_lines,
     parse_time_field,
+    recording_keys,
     split_fields,
     write_text_atomic,
 )
 from reviewer.model.annotation import Span, Track, Turn
-from reviewer.model.errors import FormatError, warn
+from reviewer.model.errors import warn
 from reviewer.model.exclusions import Exclusions
 from reviewer.model.time import format_milliseconds, to_milliseconds
 
@@ -153,13 +155,9 @@ def read_rttm_contents(path: str | Path) -> RttmContents:
             stacklevel=3,
         )
         del recordings[(uri, channel)]
-    channels: dict[str, int] = {}
-    for uri, _ in recordings:
-        channels[uri] = channels.get(uri, 0) + 1
     contents = RttmContents()
-    for (uri, _), recording in recordings.items():
-        key = uri if channels[uri] == 1 else f"{uri}:{recording.channel}"
-        contents.tracks[key] = Track(recording.turns, uri=uri, channel=recording.channel)
+    for key, recording in recording_keys(recordings, lambda r: r.channel):
+        contents.tracks[key] = Track(recording.turns, uri=recording.uri, channel=recording.channel)
         marks = Exclusions(
             tuple(recording.no_score),
             tuple(recording.non_lexical),
@@ -188,11 +186,7 @@ def _read_file(file: Path, recordings: dict[tuple[str, str], _Recording]) -> Non
             continue  # NON-SPEECH, NO_RT_METADATA: not used for speaker diarization
         if len(fields) not in (_FIELDS - 1, _FIELDS):
             hint = " (a speaker name with a space?)" if len(fields) > _FIELDS else ""
-            raise FormatError(
-                file,
-                number,
-                f"{kind} line has {len(fields)} fields, expected {_FIELDS}{hint}",
-            )
+            raise field_count_error(file, number, kind, len(fields), f"{_FIELDS}{hint}")
         span = _span(fields, file, number, lenient)
         uri, channel = fields[1], fields[2]
         recording = recordings.get((uri, channel.lower()))

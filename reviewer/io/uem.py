@@ -30,9 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.io.files import (
+    field_count_error,
     field_lines,
     input_files,
     parse_time_field,
+    recording_keys,
     write_text_atomic,
 )
 from reviewer.model.annotation import Span
@@ -73,11 +75,8 @@ def read_uem(path: str | Path) -> dict[str, UemRegions]:
             if fields[0].startswith(";"):
                 continue  # md-eval skips lines starting with ';' (field_lines: ';;')
             if len(fields) != _FIELDS:
-                raise FormatError(
-                    file,
-                    number,
-                    f"UEM line has {len(fields)} fields, expected {_FIELDS} "
-                    "(file-id channel start end)",
+                raise field_count_error(
+                    file, number, "UEM", len(fields), f"{_FIELDS} (file-id channel start end)"
                 )
             start = parse_time_field(fields[2], "start", file, number)
             end = parse_time_field(fields[3], "end", file, number)
@@ -93,16 +92,12 @@ def read_uem(path: str | Path) -> dict[str, UemRegions]:
                 warn(file, number, "region of zero length ignored (md-eval-22 refuses it)")
                 continue
             entry.spans.append((Span(start, end), number))
-    channels: dict[str, int] = {}
-    for file_id, _ in entries:
-        channels[file_id] = channels.get(file_id, 0) + 1
-    result: dict[str, UemRegions] = {}
-    for (file_id, _), entry in entries.items():
-        name = file_id if channels[file_id] == 1 else f"{file_id}:{entry.channel}"
-        result[name] = UemRegions(
+    return {
+        name: UemRegions(
             _without_overlaps(entry), entry.file_id, entry.channel, entry.path, entry.line
         )
-    return result
+        for name, entry in recording_keys(entries, lambda e: e.channel)
+    }
 
 
 def _without_overlaps(entry: _Entry) -> tuple[Span, ...]:

@@ -22,10 +22,8 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
 
+from reviewer.io.files import MAX_TICKS, read_bytes
 from reviewer.model.errors import FormatError
-
-MAX_TICKS = 2**63 - 1
-"""The largest time in ticks (an ``int64``: 82 years)."""
 
 
 class FieldError(ValueError):
@@ -94,8 +92,7 @@ def obj(
     FieldError
         If the value is not an object, lacks a required field or has another one.
     """
-    if not isinstance(value, dict):
-        raise FieldError(where, f"expected an object, got {describe(value)}")
+    mapping(value, where)
     for name in required:
         if name not in value:
             raise FieldError(field(where, name), "missing")
@@ -227,7 +224,7 @@ def whole(value: Any, where: str, *, minimum: int = 0, maximum: int | None = Non
 
 
 def ticks(value: Any, where: str) -> int:
-    """A time in ticks: a whole number from 0 to :data:`MAX_TICKS`.
+    """A time in ticks: a whole number from 0 to :data:`~reviewer.io.files.MAX_TICKS`.
 
     Raises
     ------
@@ -328,10 +325,7 @@ def read_json(path: Path) -> Any:
         If the file cannot be read, is not UTF-8, or is not JSON (with the line at fault),
         or an object repeats a key.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise FormatError(path, None, f"cannot read: {error.strerror or error}") from None
+    data = read_bytes(path)
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewer.io import validation as check
+from reviewer.io.files import read_bytes
 from reviewer.io.session import (
     Session,
     session_from_dict,
@@ -110,10 +111,7 @@ def _scan(path: Path) -> _Scan:
         If the journal cannot be read or its header (line 1) is malformed; a
         :class:`_NotOurs` if line 1 is no header of a journal this reviewer reads.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise FormatError(path, None, f"cannot read: {error.strerror or error}") from None
+    data = read_bytes(path)
     lines: list[_Line] = []
     header: _Header | None = None
     offset = 0

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TypeVar
 
-from reviewer.io.files import MAX_TICKS, split_fields, split_lines
+from reviewer.io.files import MAX_TICKS, one_line, seconds_to_ticks, split_fields, split_lines
 from reviewer.io.transcripts.cues import split_prefix
 from reviewer.model.errors import FormatError, warn
 from reviewer.model.time import (
@@ -81,6 +81,21 @@ def element_error(path: Path, element: str, problem: str) -> FormatError:
     return FormatError(path, None, f"{element}: {problem}")
 
 
+def element_seconds(path: Path, element: str, seconds: Decimal) -> int:
+    """A number of seconds read from a JSON element, in ticks (possibly negative).
+
+    Raises
+    ------
+    FormatError
+        Located by ``element``, if no recording can have it (see
+        :func:`~reviewer.io.files.seconds_to_ticks`).
+    """
+    try:
+        return seconds_to_ticks(str(seconds))
+    except ValueError as error:
+        raise element_error(path, element, str(error)) from None
+
+
 def pick_recording(path: Path, recordings: Mapping[str, T], uri: str | None) -> tuple[str, T]:
     """The recording ``uri`` of a multi-recording file, or its first one (with a warning).
 
@@ -112,6 +127,27 @@ def speaker_from_name(name: str) -> str | None:
     return None if name == UNKNOWN_SPEAKER else name
 
 
+def several_channels(path: Path, uri: str, channels: Mapping[str, int]) -> None:
+    """Warn that a recording of a NIST line format (STM, CTM) has several channels, if so.
+
+    ``channels`` maps each channel, in reading order, to the first line that names it; the
+    warning names the line of the second one. The caller's caller is the warning's origin.
+    """
+    if len(channels) > 1:
+        warn(
+            path,
+            list(channels.values())[1],
+            f"recording {uri!r} has {len(channels)} channels "
+            f"({', '.join(channels)}): read together as one transcript",
+            stacklevel=3,
+        )
+
+
+def and_more(found: Sized) -> str:
+    """``" (and 2 more)"`` after the first of ``found`` named in a warning; empty for one."""
+    return f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+
+
 class NotFinite:
     """``NaN``, ``Infinity`` or an unreadable number in the JSON text, refused where used.
 
@@ -138,15 +174,6 @@ def json_number(text: str) -> Decimal | NotFinite:
 
 
 # -- writing ------------------------------------------------------------------------------------
-
-
-def one_line(text: str) -> str:
-    """The words of ``text`` separated by single spaces.
-
-    Line breaks and runs of ASCII blanks become one space; a no-break space (U+00A0) or any
-    other non-ASCII space is kept as written, as the NIST tools keep it inside a field.
-    """
-    return " ".join(split_fields(text))
 
 
 def token(text: str) -> str:
@@ -384,10 +411,15 @@ def with_speaker_prefix(text: str, speaker: str | None) -> str:
     return f"{speaker}: {text}".rstrip() if speaker else text
 
 
-def by_tier(
-    path: Path | None, transcript: Transcript, what: str, names: Mapping[str, str]
+def speaker_tiers(
+    path: Path, transcript: Transcript, losses: Losses, what: str, why: str
 ) -> dict[str, list[Utterance]]:
-    """Utterances by tier name (the written speaker name, or :data:`UNKNOWN_SPEAKER`).
+    """The utterances of a tier format (TextGrid, EAF) by tier, one tier per speaker.
+
+    A tier is named after its speaker as the format's reader reads the name back (without
+    blanks at its ends); utterances without speaker go to the tier :data:`UNKNOWN_SPEAKER`,
+    so a speaker of that name is renamed (:func:`speaker_names`). Renamed speakers, then the
+    word times a tier does not hold, are recorded in ``losses``.
 
     Parameters
     ----------
@@ -395,10 +427,18 @@ def by_tier(
         The file being written, for the errors.
     transcript
         The utterances to lay out, in time order.
+    losses
+        Where what the format changes or leaves out is recorded.
     what
-        The format, for the error messages.
-    names
-        The written name of each speaker (:func:`speaker_names`).
+        The format, for the messages (``"a TextGrid"``).
+    why
+        Why a name changes, for the warning (``"a tier name is read without blanks at its
+        ends"``).
+
+    Returns
+    -------
+    dict
+        ``{tier name: utterances}``, tiers in the order their first utterance comes.
 
     Raises
     ------
@@ -406,6 +446,7 @@ def by_tier(
         Naming ``path``, if an utterance lasts no time, or overlaps the previous one of the
         same speaker: a tier of ``what`` cannot hold it. Nothing is written then.
     """
+    names = speaker_names(transcript, losses, str.strip, why, _reserved_unknown)
     tiers: dict[str, list[Utterance]] = {}
     for utterance in transcript:
         name = names[utterance.speaker] if utterance.speaker else UNKNOWN_SPEAKER
@@ -424,10 +465,11 @@ def by_tier(
                 f"{format_seconds(utterance.start)}-{format_seconds(utterance.end)} s)",
             )
         tier.append(utterance)
+    word_times_not_kept(transcript, losses, what)
     return tiers
 
 
-def reserved_unknown(name: str) -> str | None:
+def _reserved_unknown(name: str) -> str | None:
     """Why :data:`UNKNOWN_SPEAKER` cannot name a speaker in a format where it means none."""
     return f"{UNKNOWN_SPEAKER!r} means no speaker" if name == UNKNOWN_SPEAKER else None
 

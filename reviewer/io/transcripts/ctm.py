@@ -34,6 +34,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from reviewer.io.files import (
+    field_count_error,
     field_lines,
     parse_time_field,
     split_fields,
@@ -47,6 +48,7 @@ from reviewer.io.transcripts.common import (
     file_id,
     pick_recording,
     plural,
+    several_channels,
     untimed_words,
 )
 from reviewer.model.errors import FormatError, warn
@@ -86,11 +88,12 @@ def read_ctm(path: str | Path, uri: str | None = None) -> Transcript:
     confidences: dict[str, int] = {}
     for number, fields in field_lines(path):
         if len(fields) not in _FIELDS:
-            raise FormatError(
+            raise field_count_error(
                 path,
                 number,
-                f"CTM line has {len(fields)} fields, expected 5 or 6 "
-                "(file channel start duration word [confidence])",
+                "CTM",
+                len(fields),
+                "5 or 6 (file channel start duration word [confidence])",
             )
         start = parse_time_field(fields[2], "start", path, number)
         duration = parse_time_field(fields[3], "duration", path, number)
@@ -102,13 +105,7 @@ def read_ctm(path: str | Path, uri: str | None = None) -> Transcript:
     if not recordings and uri is None:
         return empty_warning(path, Transcript())
     uri, words = pick_recording(path, recordings, uri)
-    if len(channels.get(uri, ())) > 1:
-        warn(
-            path,
-            list(channels[uri].values())[1],
-            f"recording {uri!r} has {len(channels[uri])} channels "
-            f"({', '.join(channels[uri])}): read together as one transcript",
-        )
+    several_channels(path, uri, channels.get(uri, {}))
     if uri in confidences:
         warn(path, confidences[uri], "word confidences are not kept")
     return empty_warning(path, Transcript(group_words(words), uri=uri))

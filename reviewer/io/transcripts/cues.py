@@ -52,7 +52,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewer.io.files import split_fields
+from reviewer.io.files import one_line
 from reviewer.model.errors import warn
 from reviewer.model.transcript import Utterance
 
@@ -280,10 +280,10 @@ def _voice_turns(text: str, clean: Callable[[str], str]) -> list[_Turn] | None:
         position = match.end()
         opening = not match.group(0).startswith("</")
         # WebVTT collapses ASCII blanks in an annotation; a no-break space is the name's
-        name = _one_line(match.group(1) or "")
+        name = one_line(match.group(1) or "")
         speaker = name if opening and name.strip() else None
     turns.append(_Turn(speaker, text[position:]))
-    return [_Turn(t.speaker, _one_line(clean(t.text))) for t in turns]
+    return [_Turn(t.speaker, one_line(clean(t.text))) for t in turns]
 
 
 def _lines(text: str) -> list[_Line]:
@@ -312,7 +312,7 @@ def _turns(lines: list[_Line], prefixes_on: bool, strict: bool) -> list[_Turn]:
     if not lines:
         return [_Turn(None, "")]
     if not prefixes_on:
-        return [_Turn(None, _one_line(" ".join(line.raw for line in lines)))]
+        return [_Turn(None, one_line(" ".join(line.raw for line in lines)))]
     turns: list[_Turn] = []
     for index, line in enumerate(lines):
         starts_turn = index == 0 or line.dash
@@ -325,7 +325,7 @@ def _turns(lines: list[_Line], prefixes_on: bool, strict: bool) -> list[_Turn]:
             turns.append(_Turn(None, line.text))
         else:
             turns[-1].text += " " + line.text
-    return [_Turn(t.speaker, _one_line(t.text)) for t in turns]
+    return [_Turn(t.speaker, one_line(t.text)) for t in turns]
 
 
 def _merged(turns: list[_Turn]) -> list[_Turn]:
@@ -340,11 +340,6 @@ def _merged(turns: list[_Turn]) -> list[_Turn]:
         else:
             by_speaker[turn.speaker] = _Turn(turn.speaker, turn.text)
     return list(by_speaker.values()) or [_Turn(None, "")]
-
-
-def _one_line(text: str) -> str:
-    """Runs of ASCII blanks and line breaks as single spaces; other spaces kept."""
-    return " ".join(split_fields(text))
 
 
 # -- reports ------------------------------------------------------------------------------------

@@ -49,15 +49,13 @@ from reviewer.io.transcripts.common import (
     TICKS_PER_MILLISECOND,
     Losses,
     Written,
-    by_tier,
+    and_more,
     cannot_write,
     check_span,
     check_time,
     empty_warning,
-    reserved_unknown,
     speaker_from_name,
-    speaker_names,
-    word_times_not_kept,
+    speaker_tiers,
 )
 from reviewer.model.errors import FormatError, warn
 from reviewer.model.time import format_seconds, to_milliseconds
@@ -245,12 +243,11 @@ def _report(
             place="MEDIA_DESCRIPTOR",
         )
     if unaligned:
-        others = f" (and {len(unaligned) - 1} more)" if len(unaligned) > 1 else ""
         warn(
             path,
             None,
-            f"a boundary is not aligned to a time{others}: placed evenly between the aligned "
-            "time slots around it in TIME_ORDER",
+            f"a boundary is not aligned to a time{and_more(unaligned)}: placed evenly between "
+            "the aligned time slots around it in TIME_ORDER",
             place=unaligned[0],
         )
     for speaker, tiers in tiers_of.items():
@@ -297,15 +294,9 @@ def write_eaf(path: str | Path, transcript: Transcript) -> Written:
     """
     path = Path(path)
     losses = Losses()
-    names = speaker_names(
-        transcript,
-        losses,
-        str.strip,
-        "a participant is read without blanks at its ends",
-        reserved_unknown,
+    tiers = speaker_tiers(
+        path, transcript, losses, "an EAF file", "a participant is read without blanks at its ends"
     )
-    tiers = by_tier(path, transcript, "an EAF file", names)
-    word_times_not_kept(transcript, losses, "an EAF file")
     document = pympi.Elan.Eaf(author="reviewer")
     document.remove_tier("default")
     for name, utterances in tiers.items():

@@ -34,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewer.io.files import field_lines, parse_time_field, write_text_atomic
+from reviewer.io.files import field_count_error, field_lines, parse_time_field, write_text_atomic
 from reviewer.io.transcripts.common import (
     UNKNOWN_SPEAKER,
     Losses,
@@ -44,12 +44,13 @@ from reviewer.io.transcripts.common import (
     file_id,
     one_line,
     pick_recording,
+    several_channels,
     speaker_from_name,
     speaker_names,
     token,
     word_times_not_kept,
 )
-from reviewer.model.errors import FormatError, warn
+from reviewer.model.errors import warn
 from reviewer.model.time import format_seconds
 from reviewer.model.transcript import Transcript, Utterance
 
@@ -87,11 +88,12 @@ def read_stm(path: str | Path, uri: str | None = None) -> Transcript:
     recordings: dict[str, _Recording] = {}
     for number, fields in field_lines(path):
         if len(fields) < _MIN_FIELDS:
-            raise FormatError(
+            raise field_count_error(
                 path,
                 number,
-                f"STM line has {len(fields)} fields, expected at least {_MIN_FIELDS} "
-                "(file channel speaker start end [<label>] text...)",
+                "STM",
+                len(fields),
+                f"at least {_MIN_FIELDS} (file channel speaker start end [<label>] text...)",
             )
         start = parse_time_field(fields[3], "start", path, number)
         end = parse_time_field(fields[4], "end", path, number)
@@ -127,14 +129,7 @@ class _Recording:
 
     def report(self, path: Path, uri: str) -> None:
         """Warn about what the transcript of this recording does not keep."""
-        if len(self.channels) > 1:
-            second = list(self.channels.values())[1]
-            warn(
-                path,
-                second,
-                f"recording {uri!r} has {len(self.channels)} channels "
-                f"({', '.join(self.channels)}): read together as one transcript",
-            )
+        several_channels(path, uri, self.channels)
         if self.labels:
             shown = ", ".join(list(self.labels)[:3]) + (", ..." if len(self.labels) > 3 else "")
             warn(

@@ -48,6 +48,7 @@ from reviewer.io.files import read_text, write_text_atomic
 from reviewer.io.transcripts.common import (
     Losses,
     Written,
+    and_more,
     cannot_write,
     check_span,
     check_time,
@@ -216,8 +217,7 @@ def _warn_times(path: Path, odd: dict[str, list[tuple[Cue, str]]]) -> None:
         if not found:
             continue
         cue, raw = found[0]
-        others = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-        warn(path, cue.line, f"{cue.name}: timestamp {raw!r}{others} {_ODD_TIMES[kind]}")
+        warn(path, cue.line, f"{cue.name}: timestamp {raw!r}{and_more(found)} {_ODD_TIMES[kind]}")
 
 
 def _clean(text: str) -> str:

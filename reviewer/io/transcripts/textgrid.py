@@ -57,16 +57,16 @@ from reviewer.io.files import (
 from reviewer.io.transcripts.common import (
     Losses,
     Written,
-    by_tier,
+    and_more,
     check_span,
+    element_error,
+    element_seconds,
     empty_warning,
     end_of,
     json_number,
     plural,
-    reserved_unknown,
     speaker_from_name,
-    speaker_names,
-    word_times_not_kept,
+    speaker_tiers,
 )
 from reviewer.model.errors import FormatError, warn
 from reviewer.model.time import format_seconds, to_seconds
@@ -172,12 +172,12 @@ def _warn_overlaps(path: Path, tier: _Tier, spoken: list[_Entry]) -> None:
             latest = entry
     if overlaps:
         a, b = overlaps[0]
-        others = f" (and {len(overlaps) - 1} more)" if len(overlaps) > 1 else ""
         warn(
             path,
             b.line,
             f"{tier.place}: {a.place.split(', ')[-1]} and {b.place.split(', ')[-1]} "
-            f"overlap{others}; both are read (a Praat tier cannot hold overlapping intervals)",
+            f"overlap{and_more(overlaps)}; both are read (a Praat tier cannot hold overlapping "
+            "intervals)",
             place=b.place,
         )
 
@@ -399,11 +399,8 @@ def _json_tiers(path: Path, text: str) -> list[_Tier]:
 
 def _json_seconds(path: Path, where: str, value: Any) -> int:
     if not isinstance(value, Decimal):
-        raise FormatError(path, None, f"{where}: expected a number of seconds, got {value!r}")
-    try:
-        return seconds_to_ticks(str(value))
-    except ValueError as error:
-        raise FormatError(path, None, f"{where}: {error}") from None
+        raise element_error(path, where, f"expected a number of seconds, got {value!r}")
+    return element_seconds(path, where, value)
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -426,15 +423,9 @@ def write_textgrid(path: str | Path, transcript: Transcript) -> Written:
     """
     path = Path(path)
     losses = Losses()
-    names = speaker_names(
-        transcript,
-        losses,
-        str.strip,
-        "a tier name is read without blanks at its ends",
-        reserved_unknown,
+    tiers = speaker_tiers(
+        path, transcript, losses, "a TextGrid", "a tier name is read without blanks at its ends"
     )
-    tiers = by_tier(path, transcript, "a TextGrid", names)
-    word_times_not_kept(transcript, losses, "a TextGrid")
     silent = sum(1 for u in transcript if not u.text.strip())
     if silent:
         losses.add(

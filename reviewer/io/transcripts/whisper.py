@@ -48,13 +48,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from reviewer.io.files import read_text, seconds_to_ticks, write_text_atomic
+from reviewer.io.files import read_text, write_text_atomic
 from reviewer.io.transcripts.common import (
     Losses,
     NotFinite,
     Written,
+    and_more,
     check_span,
     element_error,
+    element_seconds,
     empty_warning,
     json_number,
     one_line,
@@ -290,10 +292,7 @@ def _seconds(path: Path, where: str, value: Any) -> int:
 def _ticks(path: Path, where: str, value: Decimal) -> int:
     if value < 0:
         raise element_error(path, where, f"is negative ({value})")
-    try:
-        return seconds_to_ticks(str(value))
-    except ValueError as error:
-        raise element_error(path, where, str(error)) from None
+    return element_seconds(path, where, value)
 
 
 def _optional_text(path: Path, where: str, value: Any) -> str | None:
@@ -317,45 +316,41 @@ def _require_object(path: Path, where: str, value: Any) -> None:
 def _report(path: Path, notes: _Notes) -> None:
     if notes.untimed:
         where, text = notes.untimed[0]
-        others = f" (and {len(notes.untimed) - 1} more)" if len(notes.untimed) > 1 else ""
         warn(
             path,
             None,
-            f"word {text.strip()!r}{others} has no times: kept in its segment's text only, "
-            "not as a timed word (word-level scores leave it out, and a CTM written from "
-            "this transcript cannot hold it)",
+            f"word {text.strip()!r}{and_more(notes.untimed)} has no times: kept in its segment's "
+            "text only, not as a timed word (word-level scores leave it out, and a CTM written "
+            "from this transcript cannot hold it)",
             place=where,
         )
     if notes.disagreeing:
         where, segment, words = notes.disagreeing[0]
-        others = f" (and {len(notes.disagreeing) - 1} more)" if len(notes.disagreeing) > 1 else ""
         warn(
             path,
             None,
-            f"the segment's speaker {segment!r} is not its words' {words!r}{others}: the "
-            "segment's is read",
+            f"the segment's speaker {segment!r} is not its words' {words!r}"
+            f"{and_more(notes.disagreeing)}: the segment's is read",
             place=where,
         )
     if notes.outside:
         where, word, start, end = notes.outside[0]
-        others = f" (and {len(notes.outside) - 1} more)" if len(notes.outside) > 1 else ""
         warn(
             path,
             None,
             f"word {word.text!r} ({format_seconds(word.start)}-{format_seconds(word.end)} s)"
-            f"{others} lies outside its segment ({format_seconds(start)}-"
+            f"{and_more(notes.outside)} lies outside its segment ({format_seconds(start)}-"
             f"{format_seconds(end)} s): read with its times as written",
             place=where,
         )
     if notes.unsplit:
         where, speaker = notes.unsplit[0]
-        others = f" (and {len(notes.unsplit) - 1} more)" if len(notes.unsplit) > 1 else ""
         warn(
             path,
             None,
             f"the segment's words name several speakers, but a stretch of one speaker's "
-            f"words has no times{others}: not split, read as one utterance of the segment's "
-            f"speaker ({speaker or 'none'})",
+            f"words has no times{and_more(notes.unsplit)}: not split, read as one utterance of "
+            f"the segment's speaker ({speaker or 'none'})",
             place=where,
         )
     if notes.turns:
