@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reviewer.metrics.breakdown import merged_turns
-from reviewer.metrics.der import columns
+from reviewer.metrics.inputs import columns
+from reviewer.metrics.structure import merged_turns
 from reviewer.model.annotation import Track
 from reviewer.model.events import event
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from reviewer.metrics.der import DiarizationScore
-from reviewer.metrics.engine import ErrorRegions, error_regions, intervals
+from reviewer.metrics.engine import ErrorRegions, error_regions
 from reviewer.metrics.incremental import IncrementalScorer
 from reviewer.model.document import Change, Document
 from reviewer.model.events import event
@@ -64,20 +64,7 @@ class LiveScore:
         """Missed, false-alarm and confused regions (all of them, or inside ``window``)."""
         if self._scorer is None:
             return error_regions(None, [])
-        ref, hyp = self._scorer.columns()
-        regions = self._scorer.regions
-        starts, ends = regions.arrays()
-        parts = intervals(
-            ref,
-            hyp,
-            starts,
-            ends,
-            regions.collar,
-            regions.skip_overlap,
-            window,
-            scored=regions.scored_arrays(),
-        )
-        return error_regions(parts, self._scorer.code_mapping())
+        return self._scorer.errors(window)
 
     def _rebuild(self) -> None:
         setup = self.setup
@@ -88,8 +75,7 @@ class LiveScore:
             self.document[setup.reference],
             self.document[setup.hypothesis],
             uem=self.document.uem,
-            collar=setup.collar,
-            skip_overlap=setup.skip_overlap,
+            settings=setup.settings,
             exclusions=self.document.exclusions_of(setup.reference),
         )
 
@@ -183,8 +169,7 @@ class LiveBreakdown:
                 document[setup.reference],
                 document[setup.hypothesis],
                 uem=document.uem,
-                collar=setup.collar,
-                skip_overlap=setup.skip_overlap,
+                settings=setup.settings,
                 tau=self.tau,
                 short=self.short,
                 exclusions=document.exclusions_of(setup.reference),

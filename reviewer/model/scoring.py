@@ -74,16 +74,18 @@ class ScoringSettings:
 
     collar: float = 0.0
     skip_overlap: bool = False
+    _collar_ticks: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        check_collar(self.collar)
+        # ticks from the value as given: a Decimal collar stays exact to the tick
+        object.__setattr__(self, "_collar_ticks", check_collar(self.collar))
         object.__setattr__(self, "collar", float(self.collar))
         object.__setattr__(self, "skip_overlap", check_flag(self.skip_overlap, "skip_overlap"))
 
     @property
     def collar_ticks(self) -> int:
-        """The collar (each side) in ticks."""
-        return from_seconds(self.collar)
+        """The collar (each side) in ticks, exact for a ``Decimal`` collar."""
+        return self._collar_ticks
 
     def to_json(self) -> dict[str, float | bool]:
         """``{"collar": seconds each side, "skip_overlap": bool}`` (sessions, projects)."""
