@@ -169,7 +169,7 @@ class Clocks:
         self.polls: list[tuple[float, float]] = []
         self.collections: list[tuple[float, float, int, str]] = []
         self._started: dict[int, float] = {}
-        for name in ("_take_row", "_refresh", "_end_pass"):  # the window's work on the UI thread
+        for name in ("_take_rows", "_refresh", "_end_pass"):  # the window's work on the UI thread
             setattr(window_class, name, self._timed(getattr(window_class, name)))
         gc.callbacks.append(self._collection)
 

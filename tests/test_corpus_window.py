@@ -302,3 +302,20 @@ def test_a_note_stays_with_its_recording_and_a_failed_save_keeps_the_journal(
     window.close()
     controller.release()
     assert pending_journals() == []
+
+
+def test_a_failed_save_is_reported_in_the_status_bar_and_saved_with_the_next_change(corpus, qtbot):
+    folder = corpus / "projects"
+    folder.mkdir()
+    path = folder / "p.reviewer-project.json"
+    window = _window(qtbot, Project(discover(corpus)), path)
+    shutil.rmtree(folder)  # e.g. the disk went away
+    window.table.selectRow(0)
+    uri = window.current_uri()
+    window.set_status("done")
+    assert window.statusBar().currentMessage().startswith(f"could not save {path}: ")
+    assert window.project.entry(uri).status == "done"  # kept, not lost
+    folder.mkdir()
+    window.set_note("the disk is back")
+    saved = Project.load(path).entry(uri)
+    assert (saved.status, saved.note) == ("done", "the disk is back")

@@ -3,15 +3,18 @@
 The corpus window (:class:`reviewer.ui.corpus_window.CorpusWindow`) presents a
 :class:`CorpusReview` and dispatches to it. Scoring passes run as
 :class:`~reviewer.services.jobs.Job` s (a ``concurrent.futures`` executor, cancelled through a
-:class:`threading.Event` checked before each recording); each pass reports its rows and its
-end through the callbacks given to :class:`CorpusReview`, *on the worker thread*: the window
-turns them into queued Qt signals, so that rows reach the table on the UI thread, in order.
+:class:`threading.Event` checked before each recording). Rows wait in a buffer for the UI
+thread to take them (:meth:`CorpusReview.take_rows`); the callbacks given to
+:class:`CorpusReview` say, *on the worker thread*, that rows are waiting (once, until they
+are taken) and that a pass has ended: the window turns them into queued Qt signals. Taking
+the rows in batches keeps the UI thread's share of the interpreter small while a pass runs.
 Everything the reviewer changes (status, note, corrections, settings, the recording last
 opened) is saved to the project file at once.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -49,7 +52,7 @@ class ScoringPass:
     role
         :data:`ROWS`, :data:`SYSTEM_A` or :data:`SYSTEM_B`.
     on_row
-        Called with ``(pass, row)`` after each recording, on the worker thread.
+        Called with ``(pass, row)`` after each recording, on the worker thread (or None).
     on_done
         Called with ``(pass,)`` once the pass has ended (all its rows reported first), on the
         worker thread (or at once on the caller's, if it had already ended).
@@ -61,21 +64,20 @@ class ScoringPass:
         entries: list[CorpusEntry],
         project: Project | None,
         settings: ScoringSettings,
-        on_row: Callable[[ScoringPass, RecordingRow], None],
+        on_row: Callable[[ScoringPass, RecordingRow], None] | None,
         on_done: Callable[[ScoringPass], None],
         system: Path | None = None,
     ) -> None:
         self.role = role
         self.total = len(entries)
 
+        def report(_done: int, _total: int, row: RecordingRow) -> None:
+            if on_row is not None:
+                on_row(self, row)
+
         def work(stop) -> list[RecordingRow]:
             return score_entries(
-                entries,
-                project,
-                settings,
-                system=system,
-                on_row=lambda _done, _total, row: on_row(self, row),
-                should_stop=stop.is_set,
+                entries, project, settings, system=system, on_row=report, should_stop=stop.is_set
             )
 
         self.job: Job[list[RecordingRow]] = Job(work, name="corpus-scoring")
@@ -130,15 +132,18 @@ class CorpusReview:
     ----------
     project, path
         The project and the file it is saved to after every change.
-    on_row, on_done
-        The scoring passes' callbacks (see :class:`ScoringPass`), run on a worker thread.
+    on_rows
+        Called (on a worker thread) when rows are waiting to be taken; not again until
+        :meth:`take_rows` has taken them.
+    on_done
+        Called with a pass (on a worker thread) once it has ended, after its rows.
     """
 
     def __init__(
         self,
         project: Project,
         path: Path,
-        on_row: Callable[[ScoringPass, RecordingRow], None],
+        on_rows: Callable[[], None],
         on_done: Callable[[ScoringPass], None],
     ) -> None:
         self.project, self.path = project, Path(path)
@@ -147,8 +152,10 @@ class CorpusReview:
         self.cache = TrackCache()  # the files rows are rescored from after an edit
         self.scoring: ScoringPass | None = None
         self.comparing: tuple[ScoringPass, ScoringPass] | None = None
-        self._on_row, self._on_done = on_row, on_done
+        self._on_rows, self._on_done = on_rows, on_done
         self._pending: set[str] = set()
+        self._waiting: list[tuple[ScoringPass, RecordingRow]] = []  # scored, not yet taken
+        self._lock = threading.Lock()
 
     # --- scoring ----------------------------------------------------------------------------
 
@@ -173,21 +180,31 @@ class CorpusReview:
         for run in self.comparing or ():
             run.cancel()  # an earlier comparison stops
         settings = self.project.settings
-        self.comparing = (
+        self.comparing = (  # only their ends are reported: rows come with the comparison
             self._pass(SYSTEM_A, None, settings),
             self._pass(SYSTEM_B, None, settings, Path(other)),
         )
 
     def _pass(self, role: str, project, settings, system: Path | None = None) -> ScoringPass:
         entries = list(self.project.entries)
-        return ScoringPass(role, entries, project, settings, self._on_row, self._on_done, system)
+        on_row = self._arrived if role == ROWS else None
+        return ScoringPass(role, entries, project, settings, on_row, self._on_done, system)
 
-    def accept(self, run: ScoringPass, row: RecordingRow) -> bool:
-        """Take a row a pass reported; False if it is not the table's current pass."""
-        if run is not self.scoring:
-            return False
-        self.rows[row.uri] = row
-        return True
+    def _arrived(self, run: ScoringPass, row: RecordingRow) -> None:
+        """A pass scored a row (worker thread): keep it; say so if none was waiting."""
+        with self._lock:
+            self._waiting.append((run, row))
+            first = len(self._waiting) == 1
+        if first:
+            self._on_rows()
+
+    def take_rows(self) -> list[RecordingRow]:
+        """The rows of the current pass scored since the last call, now in :attr:`rows`."""
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+        rows = [row for run, row in waiting if run is self.scoring]
+        self.rows.update((row.uri, row) for row in rows)
+        return rows
 
     def comparison(self) -> SystemComparison | None:
         """Once both passes of the current comparison have ended: the comparison (once)."""

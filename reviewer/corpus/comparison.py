@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.corpus.entries import CorpusEntry
-from reviewer.corpus.scoring import DEFAULT_SETTINGS, RecordingRow, score_entries, sum_classes
+from reviewer.corpus.scoring import (
+    DEFAULT_SETTINGS,
+    RecordingRow,
+    score_entries,
+    sum_classes,
+    sum_scores,
+)
 from reviewer.metrics.breakdown import CLASSES, ClassErrors
 from reviewer.metrics.der import ZERO, DiarizationScore
 from reviewer.metrics.numbers import points
@@ -144,8 +150,8 @@ def compare_systems(rows_a: list[RecordingRow], rows_b: list[RecordingRow]) -> S
     left_out = set(unscored)
     side_a = [a for a, _ in matched if a.uri not in left_out]
     side_b = [b for a, b in matched if b is not None and a.uri not in left_out]
-    total_a = sum((row.score for row in side_a), ZERO)
-    total_b = sum((row.score for row in side_b), ZERO)
+    total_a = sum_scores((row.score for row in side_a), ZERO)
+    total_b = sum_scores((row.score for row in side_b), ZERO)
     classes_a = sum_classes(row.classes for row in side_a)
     classes_b = sum_classes(row.classes for row in side_b)
     classes = tuple(

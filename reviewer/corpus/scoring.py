@@ -9,8 +9,9 @@ time-weighted as md-eval's: seconds summed over recordings, then one division.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TypeVar
 
 from reviewer.corpus.entries import CorpusEntry, system_files
 from reviewer.corpus.project import STATUSES, Project, ProjectEntry
@@ -24,6 +25,8 @@ from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import Track
 from reviewer.model.exclusions import Exclusions
 from reviewer.model.time import TICKS_PER_SECOND
+
+Score = TypeVar("Score", bound=DiarizationScore)
 
 DEFAULT_SETTINGS = ScoringSettings()
 """md-eval's defaults: no collar, overlap scored."""
@@ -41,11 +44,24 @@ def class_points(
     return points(sum(classes[n].error for n in names if n in classes), scored)
 
 
+def sum_scores(scores: Iterable[Score], zero: Score) -> Score:
+    """``sum(scores, zero)``, field by field in the same order, in one pass per field.
+
+    The same floats as adding the scores one by one (md-eval's time weighting: seconds
+    summed), without building a score per addition: totals are redone as rows arrive.
+    """
+    scores = list(scores)
+    return type(zero)(
+        *(sum((getattr(s, f.name) for s in scores), getattr(zero, f.name)) for f in fields(zero))
+    )
+
+
 def sum_classes(parts: Iterable[Mapping[str, ClassErrors]]) -> dict[str, ClassErrors]:
     """Each class's errors summed over recordings (seconds: md-eval's time weighting)."""
     parts = list(parts)
     return {
-        name: sum((part[name] for part in parts if name in part), NO_ERRORS) for name in CLASSES
+        name: sum_scores((part[name] for part in parts if name in part), NO_ERRORS)
+        for name in CLASSES
     }
 
 
@@ -130,7 +146,7 @@ def corpus_totals(rows: Iterable[RecordingRow]) -> CorpusTotals:
     rows = list(rows)
     return CorpusTotals(
         len(rows),
-        sum((row.score for row in rows), ZERO),
+        sum_scores((row.score for row in rows), ZERO),
         sum_classes(row.classes for row in rows),
         sum(row.duration for row in rows),
         sum(row.problem is not None for row in rows),

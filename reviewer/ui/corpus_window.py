@@ -66,14 +66,14 @@ class CorpusWindow(QMainWindow):
     scored = Signal()
     compared = Signal(object)
     corrections_kept = Signal()
-    _row_scored = Signal(object, object)  # (pass, row), emitted on the worker thread
+    _rows_waiting = Signal()  # emitted on the worker thread
     _pass_done = Signal(object)  # (pass,), emitted on the worker thread
 
     def __init__(self, project: Project, path: Path, controller=None):
         super().__init__()
-        self._row_scored.connect(self._take_row, Qt.ConnectionType.QueuedConnection)
+        self._rows_waiting.connect(self._take_rows, Qt.ConnectionType.QueuedConnection)
         self._pass_done.connect(self._end_pass, Qt.ConnectionType.QueuedConnection)
-        self.review = CorpusReview(project, path, self._row_scored.emit, self._pass_done.emit)
+        self.review = CorpusReview(project, path, self._rows_waiting.emit, self._pass_done.emit)
         self.path, self.controller = Path(path), controller
         self._note_uri: str | None = None  # the recording the note field shows
         self._wanted: str | None = None  # the recording to select once its row is in
@@ -81,7 +81,7 @@ class CorpusWindow(QMainWindow):
         self.setWindowTitle(f"reviewer \u2014 corpus {self.path.name}")
         self.resize(1400, 820)
         self._build_table()
-        self._build_controls(self.review)
+        self._build_controls(project.settings)
         self._build_actions()
         self.reviewing = CorpusReviews(self, controller)
         self.refresh_timer = QTimer(self)
@@ -114,7 +114,7 @@ class CorpusWindow(QMainWindow):
         self.table.doubleClicked.connect(lambda _index: self.open_current())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
 
-    def _build_controls(self, review: CorpusReview) -> None:
+    def _build_controls(self, settings: ScoringSettings) -> None:
         central = QWidget()
         layout = QVBoxLayout(central)
         bar = QHBoxLayout()
@@ -135,11 +135,11 @@ class CorpusWindow(QMainWindow):
         self.collar.setToolTip(
             "md-eval's -c: seconds excluded on EACH side of reference boundaries"
         )
-        self.collar.setValue(review.project.settings.collar)
+        self.collar.setValue(settings.collar)
         self.collar.editingFinished.connect(self._settings_changed)
         bar.addWidget(self.collar)
         self.skip_overlap = QCheckBox("skip overlap")
-        self.skip_overlap.setChecked(review.project.settings.skip_overlap)
+        self.skip_overlap.setChecked(settings.skip_overlap)
         self.skip_overlap.toggled.connect(self._settings_changed)
         bar.addWidget(self.skip_overlap)
         layout.addLayout(bar)
@@ -231,21 +231,24 @@ class CorpusWindow(QMainWindow):
         """Whether every row of the current scoring pass is in the table."""
         return self._finished
 
-    def _take_row(self, run: ScoringPass, row: RecordingRow) -> None:
-        """A row from a pass (UI thread): into the table; sorting and totals follow soon."""
-        if run.role != ROWS or not self.review.accept(run, row):
-            return
-        self._add(row)
-        self._taken += 1
-        self.progress.setValue(self._taken)
-        if not self.refresh_timer.isActive():
+    def _take_rows(self) -> None:
+        """Rows are waiting (UI thread): the first at once, the others every REFRESH_MS."""
+        if self._taken == 0:
+            self._refresh()
+        elif not self.refresh_timer.isActive():
             self.refresh_timer.start()
 
     def _refresh(self) -> None:
-        """Sort the rows as they arrive, total them, select where the reviewer was."""
+        """Put the rows scored since the last time in the table, sorted, and total them."""
         self.refresh_timer.stop()
-        self.recordings.sort()
-        self._show_totals()
+        rows = self.review.take_rows()
+        for row in rows:
+            self._add(row)
+        self._taken += len(rows)
+        self.progress.setValue(self._taken)
+        if rows:
+            self.recordings.sort()
+            self._show_totals()
         self._select_start()
 
     def _end_pass(self, run: ScoringPass) -> None:
@@ -261,7 +264,7 @@ class CorpusWindow(QMainWindow):
         if run is not self.review.scoring:
             return  # replaced by a newer pass
         self._finished = True
-        self._refresh()
+        self._refresh()  # the last rows were waiting before the pass ended
         if run.error is not None:
             QMessageBox.warning(self, "Scoring stopped", str(run.error))
         self.recordings.fit_columns()
