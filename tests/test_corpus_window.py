@@ -242,7 +242,7 @@ def test_corpus_keys_are_one_table_without_clashes():
 
 
 def test_a_list_file_with_one_rttm_opens_the_recording_asked_for(corpus, qtbot):
-    from reviewer.corpus.corpus import read_list
+    from reviewer.corpus import read_list
     from reviewer.model.document import CORRECTED, REFERENCE
     from reviewer.ui.app import Controller
 
