@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewer.metrics import score
-from reviewer.metrics.der import columns
 from reviewer.metrics.incremental import IncrementalScorer
+from reviewer.metrics.inputs import columns
 from reviewer.metrics.mapping import speaker_mapping
 from reviewer.metrics.perl_sort import perl_sort
 from reviewer.metrics.replay import _compare, mdeval_cooccurrence

@@ -34,7 +34,6 @@ __all__ = [
     "ZERO",
     "CorpusScore",
     "DiarizationScore",
-    "columns",
     "resolve_settings",
     "score",
     "score_corpus",

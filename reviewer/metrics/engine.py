@@ -168,7 +168,7 @@ def elementary_intervals(
     Intervals or None
         None when the stretch is empty.
     """
-    return intervals(
+    return _intervals(
         reference,
         hypothesis,
         regions.starts,
@@ -181,7 +181,7 @@ def elementary_intervals(
     )
 
 
-def intervals(
+def _intervals(
     reference: TrackArrays,
     hypothesis: TrackArrays,
     uem_starts: np.ndarray,

@@ -65,14 +65,6 @@ class ScoringRegions:
         object.__setattr__(self, "starts", starts)
         object.__setattr__(self, "ends", ends)
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """``evaluated`` as ``(starts, ends)`` ``int64`` arrays."""
-        return self.starts, self.ends
-
-    def scored_arrays(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """``scored`` (``(starts, ends)`` arrays), or None when the engine computes it."""
-        return self.scored
-
 
 def scoring_regions(
     uem: UemLike,
