@@ -6,6 +6,7 @@ import json
 
 import pytest
 from conftest import CONFORMANCE, needs_shared
+from corpus_material import dev_cases
 
 from reviewer.io import read_rttm, read_uem
 from reviewer.metrics import score, score_corpus
@@ -98,16 +99,11 @@ def test_classes_add_up_on_every_edge_case():
 
 
 def test_classes_add_up_on_voxconverse():
-    vox = needs_shared(CONFORMANCE / "voxconverse")
-    rows = [
-        json.loads(x)
-        for x in (vox / "dev-cases" / "expected.jsonl").read_text().split("\n")
-        if x.strip()
-    ]
-    refs = read_rttm(vox / "ref-dev")
-    hyps = read_rttm(vox / "dev-cases" / "hyp")
-    uems = read_uem(vox / "dev-cases" / "uem")
-    for row in rows:
+    cases = dev_cases()  # ../shared's, or a synthetic corpus laid out the same way
+    refs = read_rttm(cases.ref)
+    hyps = read_rttm(cases.hyp)
+    uems = read_uem(cases.uem)
+    for row in cases.rows:
         uri = row["uri"]
         result = breakdown(
             refs[uri],
