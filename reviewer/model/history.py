@@ -110,12 +110,6 @@ class History:
         self._saved: int | None = 0
         self._merge_barrier = True  # no merging into a command the user undid, redid or saved
 
-    def subscribe(self, listener) -> None:
-        """Deprecated: connect to :attr:`stepped` (kept until every caller has moved)."""
-        self.stepped.connect(
-            lambda step: listener(step.kind, step.command, step.change), priority=0
-        )
-
     def push(self, command: Command) -> Change:
         """Apply ``command`` and record it (merged into the previous one when it can be).
 
