@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tabulate import SEPARATING_LINE, tabulate
 
-from reviewer.corpus.comparison import SystemComparison, der_points
+from reviewer.corpus.comparison import SystemComparison, der_points, ratio_points
 from reviewer.corpus.scoring import RecordingRow, corpus_totals
 from reviewer.metrics.breakdown import CLASSES, ErrorBreakdown
 from reviewer.metrics.der import CorpusScore, DiarizationScore
@@ -57,7 +57,7 @@ def format_table(
             name,
             *(f"{value:.3f}" for value in seconds),
             format_points(der_points(item)),
-            format_points(None if jer is None else 100 * jer),  # a mean of ratios
+            format_points(ratio_points(jer)),
         )
 
     rows = [row(uri, item, jer.get(uri)) for uri, item in result.files.items()]
@@ -164,10 +164,7 @@ def plot_breakdown(files: dict[str, ErrorBreakdown], total: ErrorBreakdown, path
             f"{a:g}-{b:g}" if b != float("inf") else f">{a:g}"
             for a, b in zip(curve.edges[:-1], curve.edges[1:], strict=True)
         ]
-        rates = [
-            points(errors, exposure) or 0.0
-            for errors, exposure in zip(curve.errors, curve.exposure, strict=True)
-        ]
+        rates = [ratio_points(rate) or 0.0 for rate in curve.rates]
         ax.bar(labels, rates, color="#0072B2")
         ax.set_xlabel(xlabel)
         ax.set_ylabel("error rate (%)")
@@ -229,8 +226,8 @@ def comparison_table(comparison: SystemComparison, names: tuple[str, str], top: 
             )
             for r in changes
         ]
-        table = text_table(("recording", "DER A", "DER B", "B-A"), rows) if rows else "(none)"
-        lines += ["", f"{title}:", table]
+        lines += ["", f"{title}:", text_table(("recording", "DER A", "DER B", "B-A"), rows)]
+        lines += [] if rows else ["(none)"]
     return "\n".join(lines)
 
 

@@ -25,9 +25,18 @@ from reviewer.metrics.numbers import points
 from reviewer.metrics.settings import ScoringSettings
 
 
+def ratio_points(ratio: float | None) -> float | None:
+    """A ratio (a DER, an error rate) in percent, as md-eval prints it: ``100 * ratio``.
+
+    Through :func:`~reviewer.metrics.numbers.points` (over 1), so that a DER is the very
+    float the reports have always printed; None stays None.
+    """
+    return None if ratio is None else points(ratio, 1.0)
+
+
 def der_points(score: DiarizationScore | None) -> float | None:
     """A score's DER in percent points, or None when it was not or nothing was scored."""
-    return None if score is None else points(score.error, score.scored)
+    return None if score is None else ratio_points(score.der)
 
 
 @dataclass(frozen=True)
@@ -51,8 +60,8 @@ class RecordingChange:
     @property
     def delta(self) -> float | None:
         """DER points of B minus DER points of A (negative: B is better)."""
-        a, b = der_points(self.a), der_points(self.b)
-        return None if a is None or b is None else b - a
+        a, b = self.der_a, self.der_b
+        return None if a is None or b is None else ratio_points(b - a)
 
 
 @dataclass(frozen=True)
@@ -74,8 +83,7 @@ class ClassChange:
 
     def rate_points(self, which: str) -> float | None:
         """The class's error rate (errors per second of exposure) in percent, or None."""
-        errors = getattr(self, which)
-        return points(errors.error, errors.exposure)
+        return ratio_points(getattr(self, which).rate)
 
     @property
     def delta(self) -> float:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QTableView
 
 from reviewer.app.corpus_review import RowFilter
 from reviewer.corpus import STATUSES, RecordingRow
+from reviewer.corpus.comparison import der_points
 from reviewer.metrics.numbers import points
 
 #: (header, tooltip) of each column.
@@ -51,11 +52,12 @@ def _number(value: float | None) -> QStandardItem:
 def row_items(row: RecordingRow, note: str) -> list[QStandardItem]:
     """The table cells of a recording (sorting by number, missing values first)."""
     score = row.score
-    shares = (score.error, score.missed, score.false_alarm, score.confusion)
+    shares = (score.missed, score.false_alarm, score.confusion)
     return [
         _item(row.uri),
         _item(f"{row.duration:.1f}", row.duration),
         _item(row.speakers),
+        _number(der_points(score)),
         *(_number(points(seconds, score.scored)) for seconds in shares),
         _number(row.structure_points),
         _number(row.speaker_points),
