@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CONFORMANCE, needs_shared
+from corpus_material import dev_cases
 
 REVIEWER = Path(sys.executable).parent / "reviewer"
 
@@ -29,20 +30,17 @@ def vox_inputs() -> list[str]:
 
 
 def test_score_json_shape_and_values():
-    vox = CONFORMANCE / "voxconverse"
-    result = run("score", *vox_inputs(), "--collar", "0.25", "--json")
+    cases = dev_cases()  # ../shared's VoxConverse dev cases and md-eval's numbers, or a stand-in
+    inputs = ["--ref", str(cases.ref), "--hyp", str(cases.hyp), "--uem", str(cases.uem)]
+    result = run("score", *inputs, "--collar", "0.25", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"files", "total"}
-    assert len(data["files"]) == 216
+    assert len(data["files"]) == len(cases.uris)
     keys = {"scored", "missed", "false_alarm", "confusion", "der", "jer"}
     assert all(set(item) == keys for item in data["files"].values())
     assert set(data["total"]) == keys
-    expected = {}
-    for line in (vox / "dev-cases" / "expected.jsonl").read_text().splitlines():
-        row = json.loads(line)
-        if row["collar"] == 0.25 and row["uem"] and not row["skip_overlap"]:
-            expected[row["uri"]] = row
+    expected = cases.rows_for(0.25, True, False)
     for uri, row in expected.items():
         assert data["files"][uri]["missed"] == pytest.approx(row["missed"], abs=1e-3)
         assert data["files"][uri]["confusion"] == pytest.approx(row["confusion"], abs=1e-3)
@@ -160,16 +158,16 @@ def test_open_bad_audio_exits_2(tmp_path):
 
 
 def test_breakdown_json_csv_and_plot(tmp_path):
-    from test_corpus import corpus_material
+    from test_corpus import RECORDINGS, corpus_material
 
     corpus = tmp_path / "corpus"
-    corpus_material(corpus)  # the VoxConverse dev cases from ../shared, else synthetic
+    corpus_material(corpus)  # the VoxConverse dev cases from ../shared, or their stand-in
     args = ["breakdown", "--ref", str(corpus / "ref"), "--hyp", str(corpus / "sys")]
     args += ["--uem", str(corpus / "uem"), "--collar", "0.25"]
     result = run(*args, "--json", "--plot", str(tmp_path / "fig.png"))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert len(data["files"]) == 216
+    assert len(data["files"]) == RECORDINGS
     one = next(iter(data["files"].values()))
     assert {"total", "classes", "speakers", "confusion_matrix"} <= set(one)
     assert set(one["classes"]) == {"overlap", "near_change", "short_turn", "steady", "non_speech"}
@@ -181,7 +179,7 @@ def test_breakdown_json_csv_and_plot(tmp_path):
     assert (tmp_path / "fig.png").stat().st_size > 10_000
     csv_out = run(*args, "--csv").stdout.splitlines()
     assert csv_out[0].startswith("file,class,scored")
-    assert len(csv_out) == 1 + 217 * 6
+    assert len(csv_out) == 1 + (RECORDINGS + 1) * 6  # and the corpus's
     table = run(*args).stdout
     assert "points come from conversation structure" in table
 

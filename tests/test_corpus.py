@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
-from conftest import CONFORMANCE, needs_shared
+from corpus_material import DevCases, dev_cases
 
 from reviewer.corpus import (
     Project,
@@ -20,56 +20,29 @@ from reviewer.corpus import (
     read_list,
     score_entries,
 )
-from reviewer.io import FormatError, read_rttm, write_rttm
+from reviewer.io import FormatError, read_rttm
 from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import Track, Turn
-from reviewer.model.synthetic import meeting, system_output
 from reviewer.model.time import TICKS_PER_SECOND as S
 
-RECORDINGS = 216
-"""Recordings of the corpus the tests use: the VoxConverse dev cases, or as many synthetic."""
+
+def corpus_material(root: Path) -> DevCases:
+    """Copy the VoxConverse dev cases (or their synthetic stand-in, see
+    :mod:`corpus_material`) to ``root``: ``ref/``, ``sys/`` and ``uem/``; returns them."""
+    cases = dev_cases()
+    shutil.copytree(cases.ref, root / "ref")
+    shutil.copytree(cases.hyp, root / "sys")
+    shutil.copytree(cases.uem, root / "uem")
+    return cases
 
 
-def corpus_material(root: Path) -> str:
-    """Fill ``root`` with ``ref/``, ``sys/`` and ``uem/`` (one file per recording).
-
-    The shared VoxConverse dev references, system outputs and UEMs when ``../shared`` is
-    there; otherwise :data:`RECORDINGS` synthetic meetings (:mod:`reviewer.model.synthetic`,
-    1 to 4 minutes, 2 to 6 speakers) with a system output each and a UEM of the reference's
-    extent, so that a clone without ``../shared`` tests everything but md-eval's own numbers.
-    Returns ``"voxconverse"`` or ``"synthetic"``.
-    """
-    vox = CONFORMANCE / "voxconverse"
-    if vox.is_dir():
-        shutil.copytree(vox / "ref-dev", root / "ref")
-        shutil.copytree(vox / "dev-cases" / "hyp", root / "sys")
-        shutil.copytree(vox / "dev-cases" / "uem", root / "uem")
-        return "voxconverse"
-    rng = np.random.default_rng(15)
-    for name in ("ref", "sys", "uem"):
-        (root / name).mkdir(parents=True)
-    for i in range(RECORDINGS):
-        minutes = float(rng.uniform(1, 4))
-        reference = meeting(
-            hours=minutes / 60,
-            turns=max(4, int(minutes * 10)),
-            speakers=int(rng.integers(2, 7)),
-            seed=i,
-            uri=f"rec{i:03d}",
-        )
-        uri = reference.uri
-        write_rttm(root / "ref" / f"{uri}.rttm", [reference])
-        write_rttm(root / "sys" / f"{uri}.rttm", [system_output(reference, seed=1000 + i)])
-        extent = reference.extent
-        (root / "uem" / f"{uri}.uem").write_text(f"{uri} 1 0 {extent.end / S + 1:.3f}\n")
-    return "synthetic"
+RECORDINGS = len(dev_cases().uris)
+"""How many recordings the corpus of :func:`corpus_material` has (216 from ../shared)."""
 
 
 def md_eval_rows(collar: float) -> list[dict]:
-    """md-eval-22's numbers for the VoxConverse dev cases with their UEMs (skips without)."""
-    expected = needs_shared(CONFORMANCE / "voxconverse" / "dev-cases" / "expected.jsonl")
-    rows = [json.loads(line) for line in expected.read_text().splitlines()]
-    return [r for r in rows if r["collar"] == collar and r["uem"] and not r["skip_overlap"]]
+    """md-eval-22's numbers of the dev cases with their UEMs, overlap scored."""
+    return list(dev_cases().rows_for(collar, True, False).values())
 
 
 @pytest.fixture(scope="module")
@@ -88,24 +61,24 @@ def voxconverse(tmp_path_factory):
 
 def test_discover_and_score_the_voxconverse_dev_cases(voxconverse):
     entries = discover(voxconverse)
-    assert len(entries) == 216
+    assert len(entries) == RECORDINGS
     assert entries[0].reference.name == f"{entries[0].uri}.rttm"
-    assert sum(e.audio is not None for e in entries) == 12
+    assert sum(e.audio is not None for e in entries) == min(12, RECORDINGS)
     progress = []
     rows = score_entries(
         entries, settings=ScoringSettings(collar=0.25), on_row=lambda i, n, row: progress.append(i)
     )
-    assert progress[-1] == 216 and len(rows) == 216
+    assert progress[-1] == RECORDINGS and len(rows) == RECORDINGS
     assert all(r.problem is None for r in rows)
     with_audio = next(r for r in rows if r.uri == entries[0].uri)
     assert with_audio.duration > 0
-    by_uri = {r["uri"]: r for r in md_eval_rows(0.25)}  # md-eval's own numbers, in ../shared
+    by_uri = {r["uri"]: r for r in md_eval_rows(0.25)}
     for row in rows:
         assert row.score.missed == pytest.approx(by_uri[row.uri]["missed"], abs=1e-3)
     totals = corpus_totals(rows)
     error = sum(r["missed"] + r["falarm"] + r["confusion"] for r in by_uri.values())
     assert totals.score.der == pytest.approx(error / sum(r["scored"] for r in by_uri.values()))
-    assert totals.recordings == 216 and totals.problems == 0
+    assert totals.recordings == RECORDINGS and totals.problems == 0
 
 
 def test_project_keeps_status_notes_and_corrections(voxconverse, tmp_path):
@@ -179,19 +152,21 @@ def test_rows_split_der_into_structure_and_speakers(voxconverse):
 
 def test_compare_two_systems(voxconverse, tmp_path):
     entries = discover(voxconverse)[:30]
-    # system B: the references themselves for the first 10 recordings, A's output otherwise
+    cut = min(10, len(entries) // 2)
+    # system B: the references themselves for the first recordings, A's output otherwise
     other = tmp_path / "other"
     other.mkdir()
     for i, entry in enumerate(entries):
-        source = entry.reference if i < 10 else entry.system
-        shutil.copy(source, other / f"{entry.uri}.rttm")
+        source = entry.reference if i < cut else entry.system
+        if source is not None:  # (a recording without a system output has none in B either)
+            shutil.copy(source, other / f"{entry.uri}.rttm")
     rows_a = score_entries(entries)
     rows_b = score_entries(entries, system=other)
     comparison = compare_systems(rows_a, rows_b)
     better, worse = comparison.changed()
-    assert set(better) == {e.uri for e in entries[:10] if rows_a[entries.index(e)].der > 0.005}
-    assert worse == []
-    assert all(r.delta == 0 for r in comparison.recordings[10:])
+    assert set(better) == {e.uri for e in entries[:cut] if rows_a[entries.index(e)].der > 0.005}
+    assert worse == [] and better
+    assert all(r.delta == 0 for r in comparison.recordings[cut:])
     assert comparison.total_b.error < comparison.total_a.error
     assert sum(c.points("a") for c in comparison.classes) == pytest.approx(
         100 * comparison.total_a.der

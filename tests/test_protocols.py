@@ -126,7 +126,7 @@ def test_default_configurations_are_loaded(mydb, tmp_path, monkeypatch):
 
 def test_a_protocol_over_voxconverse_scores_like_its_rttm_files(tmp_path):
     vox = tmp_path / "material"
-    corpus_material(vox)  # VoxConverse dev cases from ../shared, else synthetic
+    corpus_material(vox)  # the VoxConverse dev cases from ../shared, or their stand-in
     uris = sorted(p.stem for p in (vox / "ref").glob("*.rttm"))[:20]
     root = tmp_path / "vox"
     root.mkdir()
@@ -148,7 +148,7 @@ def test_a_protocol_over_voxconverse_scores_like_its_rttm_files(tmp_path):
             u,
             None,
             vox / "ref" / f"{u}.rttm",
-            hyp / f"{u}.rttm",
+            hyp / f"{u}.rttm" if (hyp / f"{u}.rttm").exists() else None,
             vox / "uem" / f"{u}.uem",
         )
         for u in uris
