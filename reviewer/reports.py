@@ -14,11 +14,11 @@ from pathlib import Path
 
 from tabulate import SEPARATING_LINE, tabulate
 
-from reviewer.corpus.comparison import SystemComparison, der_points, ratio_points
+from reviewer.corpus.comparison import SystemComparison, der_points
 from reviewer.corpus.scoring import RecordingRow, corpus_totals
 from reviewer.metrics.breakdown import CLASSES, ErrorBreakdown
 from reviewer.metrics.der import CorpusScore, DiarizationScore
-from reviewer.metrics.numbers import format_percent, format_points, points
+from reviewer.metrics.numbers import format_percent, format_points, percent, points
 
 OVERALL = "*** OVERALL ***"
 
@@ -57,7 +57,7 @@ def format_table(
             name,
             *(f"{value:.3f}" for value in seconds),
             format_points(der_points(item)),
-            format_points(ratio_points(jer)),
+            format_points(percent(jer)),
         )
 
     rows = [row(uri, item, jer.get(uri)) for uri, item in result.files.items()]
@@ -164,7 +164,7 @@ def plot_breakdown(files: dict[str, ErrorBreakdown], total: ErrorBreakdown, path
             f"{a:g}-{b:g}" if b != float("inf") else f">{a:g}"
             for a, b in zip(curve.edges[:-1], curve.edges[1:], strict=True)
         ]
-        rates = [ratio_points(rate) or 0.0 for rate in curve.rates]
+        rates = [percent(rate) or 0.0 for rate in curve.rates]
         ax.bar(labels, rates, color="#0072B2")
         ax.set_xlabel(xlabel)
         ax.set_ylabel("error rate (%)")

@@ -21,8 +21,8 @@ from reviewer.corpus import (
     score_entries,
 )
 from reviewer.io import FormatError, read_rttm
-from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import Track, Turn
+from reviewer.model.scoring import ScoringSettings
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 

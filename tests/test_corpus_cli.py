@@ -11,7 +11,7 @@ from test_corpus import RECORDINGS, corpus_material, md_eval_rows
 
 from reviewer.corpus import Project, corpus_totals, discover, score_entries
 from reviewer.io import read_rttm
-from reviewer.metrics.settings import ScoringSettings
+from reviewer.model.scoring import ScoringSettings
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from test_corpus import RECORDINGS, corpus_material
 
 from reviewer.corpus import Project, discover, restore_crashed_corrections
 from reviewer.io import read_rttm
-from reviewer.metrics.settings import ScoringSettings
+from reviewer.model.scoring import ScoringSettings
 from reviewer.model.time import TICKS_PER_SECOND as S
 
 

@@ -16,8 +16,8 @@ from reviewer.metrics import IncrementalScorer, score, score_corpus
 from reviewer.metrics.breakdown import CLASSES, breakdown, breakdown_corpus
 from reviewer.metrics.engine import ErrorRegions
 from reviewer.metrics.inputs import columns
-from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import Track, Turn
+from reviewer.model.scoring import ScoringSettings
 from reviewer.model.synthetic import meeting, system_output
 from reviewer.model.time import TICKS_PER_SECOND as S
 

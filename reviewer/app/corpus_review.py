@@ -36,8 +36,8 @@ from reviewer.corpus import (
     system_files,
 )
 from reviewer.metrics.numbers import format_percent, format_points, points
-from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import Track
+from reviewer.model.scoring import ScoringSettings
 from reviewer.services.jobs import Job
 
 #: A pass's role: the table's rows, or system A / B of a comparison.

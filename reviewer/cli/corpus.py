@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reviewer.cli.options import COLLAR_HELP, add_scoring_options, scoring_settings
 from reviewer.io import FormatError
-from reviewer.metrics.settings import ScoringSettings
+from reviewer.model.scoring import ScoringSettings
 
 
 def register(commands) -> None:

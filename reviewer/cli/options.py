@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from reviewer.metrics.settings import ScoringSettings
+from reviewer.model.scoring import ScoringSettings
 
 COLLAR_HELP = (
     "seconds excluded on EACH side of every reference boundary, as md-eval's -c "

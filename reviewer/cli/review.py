@@ -8,7 +8,7 @@ from pathlib import Path
 from reviewer.cli.options import add_speaker_prefix, seconds, size, speaker_prefix
 from reviewer.cli.scoring import print_scores
 from reviewer.io import read_rttm
-from reviewer.metrics.settings import ScoringSettings
+from reviewer.model.scoring import ScoringSettings
 
 
 def register(commands) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from reviewer.cli.options import add_scoring_options, scoring_settings, seconds
 from reviewer.io import read_rttm, read_uem
 from reviewer.io.rttm import read_rttm_contents
-from reviewer.metrics.settings import ScoringSettings
+from reviewer.model.scoring import ScoringSettings
 
 
 def register(commands) -> None:

@@ -43,7 +43,7 @@ from reviewer.corpus.scoring import (
     score_entries,
     score_entry,
 )
-from reviewer.metrics.settings import ScoringSettings
+from reviewer.model.scoring import ScoringSettings
 
 __all__ = [
     "PROJECT_SUFFIX",

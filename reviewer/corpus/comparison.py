@@ -21,22 +21,13 @@ from reviewer.corpus.scoring import (
 )
 from reviewer.metrics.breakdown import CLASSES, ClassErrors
 from reviewer.metrics.der import ZERO, DiarizationScore
-from reviewer.metrics.numbers import points
-from reviewer.metrics.settings import ScoringSettings
-
-
-def ratio_points(ratio: float | None) -> float | None:
-    """A ratio (a DER, an error rate) in percent, as md-eval prints it: ``100 * ratio``.
-
-    Through :func:`~reviewer.metrics.numbers.points` (over 1), so that a DER is the very
-    float the reports have always printed; None stays None.
-    """
-    return None if ratio is None else points(ratio, 1.0)
+from reviewer.metrics.numbers import percent, points
+from reviewer.model.scoring import ScoringSettings
 
 
 def der_points(score: DiarizationScore | None) -> float | None:
     """A score's DER in percent points, or None when it was not or nothing was scored."""
-    return None if score is None else ratio_points(score.der)
+    return None if score is None else percent(score.der)
 
 
 @dataclass(frozen=True)
@@ -61,7 +52,7 @@ class RecordingChange:
     def delta(self) -> float | None:
         """DER points of B minus DER points of A (negative: B is better)."""
         a, b = self.der_a, self.der_b
-        return None if a is None or b is None else ratio_points(b - a)
+        return None if a is None or b is None else percent(b - a)
 
 
 @dataclass(frozen=True)
@@ -83,7 +74,7 @@ class ClassChange:
 
     def rate_points(self, which: str) -> float | None:
         """The class's error rate (errors per second of exposure) in percent, or None."""
-        return ratio_points(getattr(self, which).rate)
+        return percent(getattr(self, which).rate)
 
     @property
     def delta(self) -> float:

@@ -35,8 +35,8 @@ from reviewer.io import FormatError
 from reviewer.io import validation as check
 from reviewer.io.files import write_text_atomic
 from reviewer.io.session import track_from_dict, track_to_dict
-from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import Track
+from reviewer.model.scoring import ScoringSettings
 
 STATUSES = ("to review", "in progress", "done", "skipped")
 PROJECT_FORMAT = "reviewer-project"

@@ -21,9 +21,9 @@ from reviewer.metrics.breakdown import CLASSES, NO_ERRORS, STRUCTURE, ClassError
 from reviewer.metrics.der import ZERO, DiarizationScore
 from reviewer.metrics.numbers import points
 from reviewer.metrics.pairing import lookup_uem
-from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import Track
 from reviewer.model.exclusions import Exclusions
+from reviewer.model.scoring import ScoringSettings
 from reviewer.model.time import TICKS_PER_SECOND
 
 Score = TypeVar("Score", bound=DiarizationScore)

@@ -17,7 +17,7 @@ from reviewer.metrics.der import (
 )
 from reviewer.metrics.incremental import IncrementalScorer
 from reviewer.metrics.jer import JaccardScore, jer, jer_corpus
-from reviewer.metrics.settings import ScoringSettings
+from reviewer.model.scoring import ScoringSettings
 
 __all__ = [
     "CorpusScore",

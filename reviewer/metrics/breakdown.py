@@ -39,8 +39,8 @@ from reviewer.model.time import TICKS_PER_SECOND, from_seconds
 
 if TYPE_CHECKING:
     from reviewer.metrics.inputs import TrackLike, UemLike
-    from reviewer.metrics.settings import ScoringSettings
     from reviewer.model.exclusions import Exclusions
+    from reviewer.model.scoring import ScoringSettings
 
 __all__ = [
     "CLASSES",

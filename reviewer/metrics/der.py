@@ -1,7 +1,7 @@
 """Diarization error rate with NIST md-eval-22 semantics: the scorers' public face.
 
 :func:`score` and :func:`score_corpus` take pyannote-like keywords (``uem``, ``collar``,
-``skip_overlap``) or one :class:`~reviewer.metrics.settings.ScoringSettings`, and give
+``skip_overlap``) or one :class:`~reviewer.model.scoring.ScoringSettings`, and give
 :class:`DiarizationScore` / :class:`CorpusScore` in seconds. The work is done elsewhere:
 inputs become arrays in :mod:`~reviewer.metrics.inputs`, the UEM and settings become
 md-eval's regions in :mod:`~reviewer.metrics.regions`, the engine sums
@@ -22,9 +22,9 @@ from reviewer.metrics.inputs import check_uem_uri, columns
 from reviewer.metrics.mapping import speaker_mapping
 from reviewer.metrics.regions import ScoringRegions, scoring_regions
 from reviewer.metrics.replay import mdeval_cooccurrence
-from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import TrackArrays
 from reviewer.model.exclusions import Exclusions
+from reviewer.model.scoring import ScoringSettings
 from reviewer.model.time import TICKS_PER_SECOND
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def score(
         The reference RTTM's ``NOSCORE``/``NON-LEX``/``LEXEME`` lines
         (:func:`~reviewer.io.rttm.read_rttm_contents`), applied as md-eval does.
     settings
-        The collar and skip-overlap as one :class:`~reviewer.metrics.settings.ScoringSettings`
+        The collar and skip-overlap as one :class:`~reviewer.model.scoring.ScoringSettings`
         (what the app, sessions and projects hold), instead of ``collar`` and
         ``skip_overlap``.
 

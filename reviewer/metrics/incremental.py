@@ -21,8 +21,8 @@ from reviewer.model.annotation import Track, TrackArrays, Turn
 
 if TYPE_CHECKING:
     from reviewer.metrics.inputs import UemLike
-    from reviewer.metrics.settings import ScoringSettings
     from reviewer.model.exclusions import Exclusions
+    from reviewer.model.scoring import ScoringSettings
 
 Side = Literal["reference", "hypothesis"]
 
@@ -88,7 +88,7 @@ class IncrementalScorer:
         zones depend on the reference's turns, so a reference edit then rescores all.
     settings
         The collar and skip-overlap as one
-        :class:`~reviewer.metrics.settings.ScoringSettings`, instead of ``collar`` and
+        :class:`~reviewer.model.scoring.ScoringSettings`, instead of ``collar`` and
         ``skip_overlap``.
 
     Raises

@@ -24,6 +24,15 @@ def points(error: float, scored: float) -> float | None:
     return 100.0 * error / scored if scored > 0 else None
 
 
+def percent(ratio: float | None) -> float | None:
+    """A ratio (a DER, an error rate) in percent: ``100 * ratio``; None stays None.
+
+    Computed as ``100 * ratio / 1`` (:func:`points` over 1), so a DER is the very float the
+    reports have always printed.
+    """
+    return None if ratio is None else points(ratio, 1.0)
+
+
 def format_percent(ratio: float | None, digits: int = 2) -> str:
     """A ratio as md-eval prints a rate: ``0.1234`` -> ``"12.34 %"``; None -> ``"-"``."""
     return NO_VALUE if ratio is None else f"{100.0 * ratio:.{digits}f} %"

@@ -18,9 +18,9 @@ import numpy as np
 
 from reviewer.metrics.engine import covered
 from reviewer.metrics.inputs import uem_spans
-from reviewer.metrics.settings import ScoringSettings
 from reviewer.model.annotation import Span, TrackArrays, merge_spans
 from reviewer.model.exclusions import Exclusions
+from reviewer.model.scoring import ScoringSettings
 from reviewer.model.time import TICKS_PER_SECOND
 
 if TYPE_CHECKING:

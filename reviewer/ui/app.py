@@ -286,7 +286,7 @@ def run_corpus(project, path: Path) -> int:
     """Hold the project, put back edits a crash left in the journal, open the corpus window."""
     from PySide6.QtWidgets import QMessageBox
 
-    from reviewer.corpus.corpus import lock_project, restore_crashed_corrections
+    from reviewer.corpus import lock_project, restore_crashed_corrections
     from reviewer.io import FormatError
     from reviewer.ui.corpus_window import CorpusWindow
 

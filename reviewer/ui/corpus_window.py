@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from reviewer.app.corpus_review import ROWS, CorpusReview, RowFilter, ScoringPass
 from reviewer.corpus import STATUSES, Project, RecordingRow
 from reviewer.io import FormatError
-from reviewer.metrics.settings import ScoringSettings
+from reviewer.model.scoring import ScoringSettings
 from reviewer.ui.corpus_reviews import CorpusReviews
 from reviewer.ui.corpus_table import RecordingsTable
 from reviewer.ui.keymap import CORPUS_KEYMAP
