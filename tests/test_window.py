@@ -354,6 +354,25 @@ def test_export_does_not_cover_edits_of_other_tracks(window, tmp_path):
     assert not window.is_saved
 
 
+def test_the_speaker_dialogs_rename_and_give_turns_by_name(window, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)  # select the first turn
+    old = editor.selected.speaker
+    # Ctrl+R: the user picks the selected turn's speaker and types a new name
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **_: (args[3][args[4]], True))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_, **__: ("Diane", True))
+    key(window, Qt.Key.Key_R, CTRL)
+    assert old not in editor.track.labels and "Diane" in editor.track.labels
+    assert editor.history.undo_name is not None and "ename" in editor.history.undo_name
+    # S: give the selected turn to a speaker typed by name
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *_, **__: ("Sheila", True))
+    key(window, Qt.Key.Key_S)
+    assert editor.selected.speaker == "Sheila"
+    live_matches_full(window)
+
+
 def test_a_write_failure_is_reported_in_the_status_bar(window, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 

@@ -12,8 +12,9 @@ import numpy as np
 
 from reviewer.app.editor import Editor
 from reviewer.model import commands
-from reviewer.model.annotation import Span, Turn
+from reviewer.model.annotation import Span, Track, Turn
 from reviewer.model.commands import EditError
+from reviewer.model.document import CORRECTED
 from reviewer.model.time import TICKS_PER_SECOND, frames_to_ticks, ticks_to_frames
 
 MS = TICKS_PER_SECOND // 1000
@@ -165,6 +166,21 @@ def next_error(editor: Editor, backwards: bool = False) -> Span:
     span = Span(int(errors.starts[i]), int(errors.ends[i]))
     editor.focus(span)
     return span
+
+
+def replace_corrected(editor: Editor, track: Track, name: str) -> None:
+    """Make the corrected track a copy of ``track`` and edit it.
+
+    One undoable edit named ``name`` when there is a corrected track; otherwise the track is
+    added (journaled, not undoable) and scored.
+    """
+    document = editor.document
+    if CORRECTED in document:
+        current = document[CORRECTED].turns
+        editor.push(commands.EditTurns(name, CORRECTED, current, track.turns))
+    else:
+        editor.add_track(CORRECTED, track, score=True)
+    editor.set_active_track(CORRECTED)
 
 
 def largest_error(editor: Editor, rank: int) -> tuple[Span, int]:

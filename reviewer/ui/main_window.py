@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -17,12 +16,13 @@ from PySide6.QtWidgets import (
 from reviewer.app import actions, saving
 from reviewer.app.editor import Editor
 from reviewer.model.annotation import Span
-from reviewer.model.commands import EditError, EditTurns
-from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM
+from reviewer.model.commands import EditError
+from reviewer.model.document import REFERENCE, SYSTEM
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui.keymap import KEYMAP
 from reviewer.ui.playback_control import PlaybackControl
 from reviewer.ui.side_panels import DOCK_WIDTH, SidePanels
+from reviewer.ui.speaker_dialogs import SpeakerDialogs
 from reviewer.ui.timeline import TimelineView
 
 MENUS = ("File", "Edit", "Navigate", "View", "Playback", "Tracks", "Corpus", "Help")
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.controller = None
         self.audio = audio
         self.playback = PlaybackControl(editor, audio, player, self)
+        self._handlers = (self, self.playback, SpeakerDialogs(editor, self))
         self.confirm_close = True
         self.corpus = None  # the corpus window this recording was opened from, if any
         self.on_close = None  # called before closing; True when it kept every edit
@@ -130,21 +131,13 @@ class MainWindow(QMainWindow):
 
     def restart_from_track(self, track) -> None:
         """Make the corrected track equal to ``track`` (saved corrections), undoably."""
-        current = self.editor.document[CORRECTED].turns
-        self.editor.push(EditTurns("Restore saved corrections", CORRECTED, current, track.turns))
+        actions.replace_corrected(self.editor, track, "Restore saved corrections")
 
     def restart_corrected(self, source: str) -> None:
         """Replace the corrected track by a copy of another (one undoable edit)."""
-        document = self.editor.document
-        current = document[CORRECTED].turns if CORRECTED in document else ()
-        command = EditTurns(
-            f"Start over from the {source}", CORRECTED, current, document[source].turns
+        actions.replace_corrected(
+            self.editor, self.editor.document[source], f"Start over from the {source}"
         )
-        if CORRECTED not in document:
-            self.editor.add_track(CORRECTED, document[source], score=True)
-        else:
-            self.editor.push(command)
-        self.editor.set_active_track(CORRECTED)
         self.status(f"the corrected track is now a copy of the {source}")
 
     @property
@@ -154,7 +147,9 @@ class MainWindow(QMainWindow):
 
     def trigger(self, name: str) -> None:
         """Run an action by its id in the key table; errors go to the status bar."""
-        handler = getattr(self, f"do_{name}", None) or getattr(self.playback, f"do_{name}", None)
+        handler = next(
+            (h for h in (getattr(t, f"do_{name}", None) for t in self._handlers) if h), None
+        )
         try:
             if handler is not None:
                 handler()
@@ -261,39 +256,6 @@ class MainWindow(QMainWindow):
         """Show or hide the spectrogram."""
         visible = not self.timeline.spectrogram_plot.isVisible() if self.audio else True
         self.timeline.show_spectrogram(visible)
-
-    def do_speaker_typed(self) -> None:
-        """Give the selected turn to a speaker typed by name."""
-        if self.editor.selected is None:
-            raise EditError("no turn selected")
-        labels = list(self.editor.track.labels)
-        name, ok = QInputDialog.getItem(
-            self,
-            "Speaker",
-            "Give the turn to:",
-            labels,
-            labels.index(self.editor.selected.speaker),
-            True,
-        )
-        if ok and name.strip():
-            actions.assign_speaker(self.editor, name.strip())
-
-    def do_rename_speaker(self) -> None:
-        """Rename or merge a speaker everywhere in the edited track."""
-        labels = list(self.editor.track.labels)
-        if not labels:
-            raise EditError("the edited track has no speaker")
-        current = self.editor.selected.speaker if self.editor.selected else labels[0]
-        old, ok = QInputDialog.getItem(
-            self, "Rename speaker", "Speaker:", labels, labels.index(current), False
-        )
-        if not ok:
-            return
-        new, ok = QInputDialog.getText(
-            self, "Rename speaker", f"New name for {old} (an existing name merges):"
-        )
-        if ok and new.strip():
-            actions.rename_speaker(self.editor, old, new.strip())
 
     def do_export_rttm(self, path: str | None = None) -> None:
         """Export the corrected track as RTTM (atomic write)."""
