@@ -266,16 +266,21 @@ def plot_comparison(comparison: SystemComparison, names: tuple[str, str], path: 
 
 
 def recordings_table(rows: list[RecordingRow]) -> str:
-    """The corpus window's table as text: one line per recording, then the corpus total."""
+    """The corpus window's table as text: one line per recording, then the corpus total.
+
+    A recording that could not be scored has a row of ``-`` and its problem (file, line and
+    what is wrong) on a line of its own after the table.
+    """
 
     def shares(score: DiarizationScore) -> list[str]:
         errors = (score.error, score.missed, score.false_alarm, score.confusion)
         return [format_points(points(value, score.scored)) for value in errors]
 
     lines: list[Sequence[str] | str] = []
+    problems = [f"{r.uri}  problem: {r.problem}" for r in rows if r.problem is not None]
     for r in rows:
-        if r.problem is not None:
-            lines.append((r.uri, *[""] * 8, f"problem: {r.problem}"))
+        if r.problem is not None:  # its message follows the table, so columns stay narrow
+            lines.append((r.uri, *["-"] * 8, "problem (below)"))
             continue
         lines.append(
             (
@@ -291,6 +296,7 @@ def recordings_table(rows: list[RecordingRow]) -> str:
     totals = corpus_totals(rows)
     total = (OVERALL, f"{totals.duration:.0f}", "", *shares(totals.score), "", "", "")
     headers = ("recording", "dur s", "spk", "DER %", "miss %", "FA %", "conf %", "struct")
-    return text_table(
+    table = text_table(
         (*headers, "speak", "status"), [*lines, SEPARATING_LINE, total], "l" + "r" * 8 + "l"
     )
+    return "\n".join([table, *problems])

@@ -86,3 +86,22 @@ def test_bad_input_is_one_line(tmp_path):
     assert result.returncode == 2 and "nope: no such system output" in result.stderr
     result = run("corpus", "--table")
     assert result.returncode == 2 and "--protocol" in result.stderr
+
+
+def test_a_recording_that_cannot_be_read_is_named_after_the_table(tmp_path):
+    for name in ("ref", "sys"):
+        (tmp_path / name).mkdir()
+    good = "SPEAKER a 1 0.00 2.00 <NA> <NA> A <NA> <NA>\n"
+    (tmp_path / "ref" / "a.rttm").write_text(good)
+    (tmp_path / "sys" / "a.rttm").write_text(good)
+    (tmp_path / "ref" / "b.rttm").write_text(good.replace(" a ", " b "))
+    (tmp_path / "sys" / "b.rttm").write_text("SPEAKER b 1 x 2.00 <NA> <NA> A <NA> <NA>\n")
+    result = run("corpus", str(tmp_path), "--table")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    row = next(line for line in lines if line.startswith("b "))
+    assert row.split()[1:] == ["-"] * 8 + ["problem", "(below)"]
+    assert lines[-1].startswith("b  problem: ") and "b.rttm:1:" in lines[-1]
+    rule = lines[1]  # as wide as the table
+    assert set(rule) == {"-", " "} and len(rule) < len(lines[-1])
+    assert max(len(line) for line in lines[:-1]) == len(rule)  # the message does not widen it
