@@ -233,3 +233,17 @@ def test_convert_between_formats(tmp_path):
     result = run("convert", str(bad), str(tmp_path / "y.srt"))
     assert result.returncode == 2 and "bad.stm:1" in result.stderr
     assert not (tmp_path / "y.srt").exists()
+
+
+def test_no_subcommand_without_a_display_says_so_in_one_line():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    command = [str(REVIEWER)] if REVIEWER.exists() else [sys.executable, "-m", "reviewer"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2
+    assert result.stderr.startswith("reviewer: error: no display") and "Traceback" not in (
+        result.stderr
+    )
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -31,10 +31,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reviewer.ui.app import NoDisplay  # Qt itself is imported only to open a window
 
     args = parser().parse_args(argv)
-    if not hasattr(args, "run"):
+    if not hasattr(args, "run"):  # no subcommand: the start window
         from reviewer.ui.app import run
 
-        return run()
+        try:
+            return run()
+        except NoDisplay as error:
+            print(f"reviewer: error: {error}", file=sys.stderr)
+            return 2
     try:
         with _warnings_on_stderr():
             return args.run(args)
