@@ -429,3 +429,39 @@ def test_export_transcript_with_corrected_speakers(transcript_window, tmp_path):
     assert (tmp_path / "out.txt").read_text().splitlines()[0] == "SPEAKER_00: Hello?"
     message = window.statusBar().currentMessage()
     assert "Not kept:" in message and "time" in message  # plain text holds no times
+
+
+def test_the_status_bar_describes_the_selected_turn_as_it_is_now(window):
+    from reviewer.ui.time_axis import clock
+
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)  # select a turn
+    before = editor.selected
+
+    def shown() -> str:
+        return window.position_label.text()
+
+    assert clock(before.end / S) in shown()
+    key(window, Qt.Key.Key_Right, CTRL)  # nudge its end: the turn is replaced by a longer one
+    after = editor.selected
+    assert after.end == before.end + 10 * MS
+    assert clock(after.end / S) in shown() and clock(before.end / S) not in shown()
+    key(window, Qt.Key.Key_Z, CTRL)  # undo: the old turn again, and the status bar says so
+    assert editor.selected == before
+    assert clock(before.end / S) in shown() and clock(after.end / S) not in shown()
+
+
+def test_ctrl_e_zooms_to_the_selected_turn_before_the_time_selection(window):
+    from reviewer.model.annotation import Span
+
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)  # a turn near the start
+    turn = editor.selected
+    editor.set_selection(Span(20 * S, 25 * S))  # and a time selection far from it
+    key(window, Qt.Key.Key_E, CTRL)
+    x0, x1 = window.timeline.view_range()
+    assert x0 <= turn.start / S and turn.end / S <= x1 and x1 < 20
+    editor.select(None)
+    key(window, Qt.Key.Key_E, CTRL)  # no turn selected: the time selection
+    x0, x1 = window.timeline.view_range()
+    assert x0 <= 20 and 25 <= x1 and x0 > turn.end / S

@@ -38,7 +38,9 @@ class Editor:
     Events (:mod:`reviewer.model.events`)
     -------------------------------------
     changed()
-        After the cursor, the selection, the selected turn or the edited track changed.
+        After the cursor, the selection, the selected turn or the edited track changed,
+        including when an edit or an undo replaced the selected turn (the selection follows
+        it to the turn the edit produced).
     """
 
     changed = event(description="cursor, selection, selected turn or edited track changed")
@@ -196,16 +198,16 @@ class Editor:
     # --- following edits ----------------------------------------------------------------
 
     def _follow(self, change: Change) -> None:
-        """Keep the selection on the turn an edit produced."""
+        """Keep the selection on the turn an edit produced (and say the selected turn changed)."""
         if change.track != self._active_track or self._selected is None:
             return
         if self._selected not in change.removed:
             return
         anchor = self._selected
         candidates = [t for t in change.added if t.speaker == anchor.speaker] or list(change.added)
-        if not candidates:
-            self._selected = None
-            return
         self._selected = min(
-            candidates, key=lambda t: abs(t.start - anchor.start) + abs(t.end - anchor.end)
+            candidates,
+            key=lambda t: abs(t.start - anchor.start) + abs(t.end - anchor.end),
+            default=None,
         )
+        self.changed.emit()

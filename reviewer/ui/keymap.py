@@ -46,7 +46,7 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("zoom_in", "Zoom in", ("Ctrl+=", "Ctrl+1", "Ctrl++"), "View"),
     Binding("zoom_out", "Zoom out", ("Ctrl+-", "Ctrl+3"), "View"),
     Binding("zoom_fit", "Show the whole recording", ("Ctrl+F",), "View"),
-    Binding("zoom_selection", "Zoom to the selection", ("Ctrl+E",), "View"),
+    Binding("zoom_selection", "Zoom to the selected turn (or the selection)", ("Ctrl+E",), "View"),
     Binding("toggle_spectrogram", "Show / hide the spectrogram", ("Ctrl+G",), "View"),
     # Editing
     Binding("nudge_start_left", "Move start 10 ms earlier", ("Shift+Left",), "Edit"),

@@ -244,10 +244,8 @@ class MainWindow(QMainWindow):
         self.timeline.fit()
 
     def do_zoom_selection(self) -> None:
-        """Zoom to the selection (or the selected turn)."""
-        span = self.editor.selection or (
-            self.editor.selected.span if self.editor.selected else None
-        )
+        """Zoom to the selected turn, or to the time selection when no turn is selected."""
+        span = self.editor.selected.span if self.editor.selected else self.editor.selection
         if span is None:
             raise EditError("nothing selected to zoom to")
         self.timeline.zoom_to(span)
