@@ -75,11 +75,12 @@ def test_set_boundaries_at_cursor_and_next_error():
     editor = make()
     span = actions.next_error(editor)
     assert span == Span(2 * S, 2 * S + 300 * MS)  # the false alarm at the end of x
-    actions.previous_turn(editor)
+    assert editor.selected is not None and editor.selected.span.end == span.end  # x, selected
     editor.set_cursor(2 * S)
     actions.set_end_at_cursor(editor)
     span = actions.next_error(editor)
     assert span == Span(6 * S, 8 * S)  # the missed turn
+    assert editor.selected is None  # no turn of the edited track there: none selected
     with pytest.raises(EditError):
         actions.next_error(editor)
     editor.select(editor.track.turns[1])

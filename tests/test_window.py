@@ -465,3 +465,37 @@ def test_ctrl_e_zooms_to_the_selected_turn_before_the_time_selection(window):
     key(window, Qt.Key.Key_E, CTRL)  # no turn selected: the time selection
     x0, x1 = window.timeline.view_range()
     assert x0 <= 20 and 25 <= x1 and x0 > turn.end / S
+
+
+def _turn_at(track, span):
+    """The turn of ``track`` overlapping ``span`` most, or None (independent of the app)."""
+    best, most = None, 0
+    for turn in track:
+        overlap = min(turn.end, span.end) - max(turn.start, span.start)
+        if overlap > most:
+            best, most = turn, overlap
+    return best
+
+
+def test_error_keys_select_the_edited_turn_at_the_error(window):
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)  # a turn selected somewhere
+    errors = editor.live.errors()
+    seen_none = seen_turn = False
+    for _ in range(len(errors)):
+        key(window, Qt.Key.Key_E)
+        expected = _turn_at(editor.track, editor.selection)
+        assert editor.selected == expected  # never the turn selected before, elsewhere
+        seen_none |= expected is None
+        seen_turn |= expected is not None
+    assert seen_turn and seen_none  # the demo has errors with and without a corrected turn
+    # L, then a digit: the digit relabels the turn at the largest error, nothing else
+    key(window, Qt.Key.Key_L)
+    target = _turn_at(editor.track, editor.selection)
+    others = [t for t in editor.track if t != target]
+    if target is not None:
+        key(window, Qt.Key.Key_2)
+        assert [t for t in editor.track if t.start != target.start] == [
+            t for t in others if t.start != target.start
+        ]
+        assert editor.selected.speaker == editor.track.labels[1]

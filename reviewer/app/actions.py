@@ -149,7 +149,10 @@ def rename_speaker(editor: Editor, old: str, new: str) -> None:
 
 
 def next_error(editor: Editor, backwards: bool = False) -> Span:
-    """Select the next (or previous) error region after (before) the cursor."""
+    """Select the next (or previous) error region after (before) the cursor, and its turn.
+
+    The edited track's turn at the error is selected (see :func:`focus_on`).
+    """
     errors = editor.live.errors()
     if len(errors) == 0:
         raise EditError("no errors: the scored tracks agree")
@@ -164,8 +167,22 @@ def next_error(editor: Editor, backwards: bool = False) -> Span:
             raise EditError("no later error")
         i = hits[0]
     span = Span(int(errors.starts[i]), int(errors.ends[i]))
-    editor.focus(span)
+    focus_on(editor, span)
     return span
+
+
+def focus_on(editor: Editor, span: Span) -> None:
+    """Select the time range ``span`` and the edited track's turn there, if any.
+
+    The turn is the one overlapping ``span`` most (the earliest of equals); with none, no
+    turn stays selected, so an edit key cannot act on a turn elsewhere.
+    """
+    editor.focus(span)
+    arrays = editor.track.arrays
+    overlap = np.minimum(arrays.ends, span.end) - np.maximum(arrays.starts, span.start)
+    best = int(np.argmax(overlap)) if len(overlap) else -1
+    turn = editor.track.turns[best] if best >= 0 and overlap[best] > 0 else None
+    editor.select(turn, move_cursor=False)
 
 
 def replace_corrected(editor: Editor, track: Track, name: str) -> None:

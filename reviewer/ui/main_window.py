@@ -205,8 +205,8 @@ class MainWindow(QMainWindow):
         self.status(f"error {self._largest_rank + 1} of {count} by size")
 
     def jump_to(self, span: Span) -> None:
-        """Select a region, bring it into view and play it."""
-        self.editor.focus(span)
+        """Select a region and the edited track's turn there, bring it into view, play it."""
+        actions.focus_on(self.editor, span)
         self._show_and_play(span)
 
     def _show_and_play(self, span: Span) -> None:
