@@ -118,15 +118,6 @@ class PyramidBuilder(QObject):
         self.cancel()
         self.wait(timeout=5)
 
-    def join(self, timeout: float | None = None) -> None:
-        """Wait for the build to end, as ``Thread.join`` does (see :meth:`wait`)."""
-        self.wait(timeout)
-
-    @property
-    def _thread(self) -> PyramidBuilder:
-        """Deprecated alias: ``builder._thread.join()`` is :meth:`join`."""
-        return self
-
     def _progressed(self, ready_frames: int) -> None:
         self._emit("progressed", ready_frames)
 
