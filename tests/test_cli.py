@@ -15,8 +15,15 @@ REVIEWER = Path(sys.executable).parent / "reviewer"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
+    return run_in(None, *args)
+
+
+def run_in(folder: Path | None, *args: str) -> subprocess.CompletedProcess:
+    """``reviewer ARGS`` run in ``folder`` (default: here)."""
     command = [str(REVIEWER)] if REVIEWER.exists() else [sys.executable, "-m", "reviewer.cli"]
-    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, timeout=120, cwd=folder
+    )
 
 
 def vox_inputs() -> list[str]:
@@ -233,6 +240,24 @@ def test_convert_between_formats(tmp_path):
     result = run("convert", str(bad), str(tmp_path / "y.srt"))
     assert result.returncode == 2 and "bad.stm:1" in result.stderr
     assert not (tmp_path / "y.srt").exists()
+
+
+def test_convert_to_standard_output_writes_no_file_named_dash(tmp_path):
+    from reviewer.resources import demo
+
+    files = demo()
+    result = run_in(tmp_path, "convert", str(files.transcript), "-", "--to", "srt")
+    assert result.returncode == 0, result.stderr
+    assert "Diane: Hello?" in result.stdout
+    assert "wrote standard output" in result.stderr
+    assert not (tmp_path / "-").exists()
+    result = run_in(tmp_path, "convert", str(files.transcript), "-", "--to", "textgrid")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('File type = "ooTextFile"')
+    assert "reviewer-convert-" not in result.stderr  # warnings name standard output
+    result = run_in(tmp_path, "convert", str(files.transcript), "-")
+    assert result.returncode == 2 and "--to" in result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_no_subcommand_without_a_display_says_so_in_one_line():
