@@ -16,6 +16,8 @@ from tabulate import SEPARATING_LINE, tabulate
 
 from reviewer.corpus.comparison import SystemComparison, der_points
 from reviewer.corpus.scoring import RecordingRow, corpus_totals
+from reviewer.factorial.analysis import FactorialAnalysis
+from reviewer.factorial.variance import COMPONENTS as FACTORIAL_COMPONENTS
 from reviewer.metrics.breakdown import CLASSES, ErrorBreakdown
 from reviewer.metrics.der import CorpusScore, DiarizationScore
 from reviewer.metrics.numbers import format_percent, format_points, percent, points
@@ -300,3 +302,67 @@ def recordings_table(rows: list[RecordingRow]) -> str:
         (*headers, "speak", "status"), [*lines, SEPARATING_LINE, total], "l" + "r" * 8 + "l"
     )
     return "\n".join([table, *problems])
+
+
+_MEASURE_NAMES = {
+    "der": "DER",
+    "missed": "Missed",
+    "false_alarm": "False alarm",
+    "confusion": "Confusion",
+}
+
+
+def factorial_table(analysis: FactorialAnalysis) -> str:
+    """``reviewer factorial analyze``: each measure's variance shares with their intervals."""
+    level = f"{100 * analysis.level:g} %"
+    lines = [
+        f"{analysis.cells} cells: {analysis.voices} voice sources x {analysis.structures} "
+        f"structures; {_MEASURE_NAMES['der']} mean {analysis.der.components.mean:.2f} points "
+        f"({analysis.der.components.method}; {level} intervals from "
+        f"{analysis.replicates} crossed-bootstrap replicates)",
+    ]
+    if analysis.unscored:
+        pairs = ", ".join(f"({v}, {s})" for v, s in analysis.unscored)
+        lines.append(f"left out, no scored time: {pairs}")
+    header = ("Measure", "Component", "Variance (pt²)", f"{level} CI", "Share", f"{level} CI")
+    rows: list[Sequence[str] | str] = []
+    for name, measure in analysis.measures.items():
+        if rows:
+            rows.append(SEPARATING_LINE)
+        shares = measure.components.shares()
+        for k, component in enumerate(FACTORIAL_COMPONENTS):
+            variance = measure.intervals["variance"][component]
+            share = measure.intervals["share"][component]
+            clipped = " (clipped)" if component in measure.components.clipped else ""
+            rows.append(
+                (
+                    _MEASURE_NAMES[name] if k == 0 else "",
+                    component,
+                    f"{getattr(measure.components, component):.3f}{clipped}",
+                    f"[{variance.low:.3f}, {variance.high:.3f}]",
+                    f"{100 * shares[component]:.1f} %",
+                    f"[{100 * share.low:.1f}, {100 * share.high:.1f}] %",
+                )
+            )
+    return "\n".join([*lines, "", text_table(header, rows, "llrrrr")])
+
+
+def factorial_csv(analysis: FactorialAnalysis) -> str:
+    """``reviewer factorial analyze --csv``: one row per measure and component."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ("measure", "component", "variance", "variance_low", "variance_high",
+         "share", "share_low", "share_high", "mean", "method")
+    )  # fmt: skip
+    for name, measure in analysis.measures.items():
+        shares = measure.components.shares()
+        for component in FACTORIAL_COMPONENTS:
+            variance = measure.intervals["variance"][component]
+            share = measure.intervals["share"][component]
+            writer.writerow(
+                (name, component, getattr(measure.components, component), variance.low,
+                 variance.high, shares[component], share.low, share.high,
+                 measure.components.mean, measure.components.method)
+            )  # fmt: skip
+    return out.getvalue()

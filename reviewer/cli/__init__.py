@@ -5,6 +5,7 @@
   ``compare`` (two systems);
 - :mod:`~reviewer.cli.diarize`: ``diarize`` (a pyannote.audio pipeline);
 - :mod:`~reviewer.cli.transcripts`: ``convert`` (annotation and transcript formats);
+- :mod:`~reviewer.cli.factorial`: ``factorial`` (the speaker-conversation experiment);
 - :mod:`~reviewer.cli.review`: ``demo``, ``open`` and ``render`` (the review window);
 - :mod:`~reviewer.cli.options`: what several subcommands share (the scoring options).
 
@@ -19,7 +20,7 @@ import contextlib
 import sys
 from collections.abc import Iterator, Sequence
 
-from reviewer.cli import corpus, diarize, review, scoring, transcripts
+from reviewer.cli import corpus, diarize, factorial, review, scoring, transcripts
 from reviewer.io import FormatError
 
 __all__ = ["main"]
@@ -70,6 +71,7 @@ def parser() -> argparse.ArgumentParser:
     diarize.register(commands)
     corpus.register(commands)
     transcripts.register(commands)
+    factorial.register(commands)
     review.register(commands)
     return result
 

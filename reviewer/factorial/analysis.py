@@ -1,0 +1,139 @@
+"""The analysis of an experiment's cells: variance shares of each measure, with intervals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviewer.factorial.bootstrap import Interval, component_intervals
+from reviewer.factorial.cells_file import (
+    MEASURES,
+    CellRow,
+    factorial_cells,
+    unscored_cells,
+)
+from reviewer.factorial.variance import COMPONENTS, VarianceComponents, variance_components
+
+
+@dataclass(frozen=True)
+class MeasureAnalysis:
+    """One measure's variance components and their bootstrap intervals.
+
+    Attributes
+    ----------
+    measure
+        ``"der"``, ``"missed"``, ``"false_alarm"`` or ``"confusion"``, in DER points.
+    components
+        The estimate (points squared; the mean in points).
+    intervals
+        ``{"variance": {component: Interval}, "share": {component: Interval}}``.
+    """
+
+    measure: str
+    components: VarianceComponents
+    intervals: dict[str, dict[str, Interval]]
+
+    def as_dict(self) -> dict:
+        """The JSON shape: mean, variance, share and ci (``[low, high]`` per component)."""
+        return {
+            "mean": self.components.mean,
+            "method": self.components.method,
+            "clipped": list(self.components.clipped),
+            "variance": self.components.as_dict(),
+            "share": self.components.shares(),
+            "ci": {
+                key: {name: self.intervals[key][name].as_list() for name in COMPONENTS}
+                for key in ("variance", "share")
+            },
+        }
+
+
+@dataclass(frozen=True)
+class FactorialAnalysis:
+    """Every measure's analysis, DER first.
+
+    Attributes
+    ----------
+    cells
+        How many cells entered the analysis.
+    voices, structures
+        How many voice sources and structures they cross.
+    unscored
+        The cells left out because they have no scored time.
+    measures
+        ``{measure: MeasureAnalysis}`` in :data:`~reviewer.factorial.cells_file.MEASURES` order.
+    level, replicates, seed
+        The bootstrap's coverage, replicates and seed.
+    """
+
+    cells: int
+    voices: int
+    structures: int
+    unscored: tuple[tuple[str, str], ...]
+    measures: dict[str, MeasureAnalysis]
+    level: float
+    replicates: int
+    seed: int
+
+    @property
+    def der(self) -> MeasureAnalysis:
+        """The DER's analysis."""
+        return self.measures["der"]
+
+    def as_dict(self) -> dict:
+        """JSON: the DER's ``variance``, ``share`` and ``ci`` at the top, every measure below.
+
+        DER in percentage points, variances in points squared, shares as ratios.
+        """
+        der = self.der.as_dict()
+        return {
+            "cells": self.cells,
+            "voices": self.voices,
+            "structures": self.structures,
+            "unscored_cells": [list(pair) for pair in self.unscored],
+            "mean": der["mean"],
+            "method": der["method"],
+            "variance": der["variance"],
+            "share": der["share"],
+            "ci": der["ci"],
+            "bootstrap": {"level": self.level, "replicates": self.replicates, "seed": self.seed},
+            "measures": {name: m.as_dict() for name, m in self.measures.items()},
+        }
+
+
+def analyze(
+    rows: list[CellRow], replicates: int = 1000, level: float = 0.95, seed: int = 0
+) -> FactorialAnalysis:
+    """Variance components of every measure of the cells, with crossed-bootstrap intervals.
+
+    Parameters
+    ----------
+    rows
+        The cells (``cells.csv`` rows).
+    replicates, level, seed
+        The bootstrap's replicates, coverage and seed
+        (:func:`~reviewer.factorial.bootstrap.component_intervals`).
+
+    Raises
+    ------
+    ValueError
+        With fewer than 2 voice sources or 2 structures among the scored cells.
+    """
+    measures = {}
+    for measure in MEASURES:
+        cells = factorial_cells(rows, measure)
+        measures[measure] = MeasureAnalysis(
+            measure,
+            variance_components(cells),
+            component_intervals(cells, replicates=replicates, level=level, seed=seed),
+        )
+    cells = factorial_cells(rows)
+    return FactorialAnalysis(
+        cells=len(cells),
+        voices=len(cells.voice_levels),
+        structures=len(cells.structure_levels),
+        unscored=tuple(unscored_cells(rows)),
+        measures=measures,
+        level=level,
+        replicates=replicates,
+        seed=seed,
+    )
