@@ -1,6 +1,14 @@
-"""The "Why?" panel: the live error breakdown by cause, per speaker, and the confusions."""
+"""The "Why?" panel: fixes first, then the live breakdown, the speakers and false alarms.
+
+Every list follows the edits through one :class:`~reviewer.ui.deferred.Deferred` (a burst of
+edits costs one refresh) and only while the panel is shown: the breakdown and the diagnosis
+are computed when read.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pyqtgraph as pg
@@ -13,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -20,10 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from reviewer.app.editor import Editor
+from reviewer.app.fixes import Fixes
 from reviewer.metrics.breakdown import CLASSES, ErrorBreakdown
+from reviewer.metrics.diagnosis import MIN_POINTS, MIN_SHARE, Diagnosis, Fix
 from reviewer.metrics.live import LiveBreakdown
+from reviewer.metrics.numbers import format_percent, format_points, format_share
 from reviewer.model.annotation import Span
+from reviewer.model.commands import EditError
 from reviewer.model.time import TICKS_PER_SECOND
+from reviewer.ui.deferred import Deferred
 from reviewer.ui.time_axis import clock
 
 CLASS_COLOURS = ("#7B2CBF", "#D62728", "#FF9F1C", "#0072B2", "#999999")
@@ -52,10 +66,13 @@ def _table(columns: list[str]) -> QTableWidget:
 
 
 class BreakdownPanel(QWidget):
-    """Headline, classes (table and chart), speakers, confusion matrix, and region list.
+    """Fixes, headline, classes (table and chart), speakers, false alarms, confusions, regions.
 
-    Clicking a class, a speaker or a matrix cell lists its error regions; clicking a
-    region selects it in the timeline (and plays it, through ``jump``).
+    A fix (a speaker split or merge, :mod:`~reviewer.metrics.diagnosis`) says the DER it
+    leads to; clicking it shows its first turn, double-clicking it (or Apply) makes it one
+    undoable edit of the corrected track. Clicking a class, a speaker or a matrix cell lists
+    its error regions (listed again after each edit); clicking a region selects it in the
+    timeline (and plays it, through ``jump``).
     """
 
     def __init__(self, editor: Editor, jump=None, parent=None):
@@ -63,6 +80,7 @@ class BreakdownPanel(QWidget):
         self.editor = editor
         self.jump = jump
         self.live = LiveBreakdown(editor.live)
+        self.fixes = Fixes(editor)
         layout = QVBoxLayout(self)
         self.headline = QLabel()
         self.headline.setWordWrap(True)
@@ -85,6 +103,23 @@ class BreakdownPanel(QWidget):
         layout.addLayout(settings)
         self.tau_box.valueChanged.connect(self._configure)
         self.short_box.valueChanged.connect(self._configure)
+
+        layout.addWidget(QLabel("Fixes: speaker splits and merges, by DER recovered"))
+        self.fix_note = QLabel()
+        self.fix_note.setWordWrap(True)
+        self.fix_note.setStyleSheet("color: #999999;")
+        layout.addWidget(self.fix_note)
+        self.fix_list = QListWidget()
+        self.fix_list.setWordWrap(True)
+        self.fix_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.fix_list.setMaximumHeight(150)
+        self.fix_list.itemClicked.connect(self._fix_clicked)
+        self.fix_list.itemDoubleClicked.connect(self._fix_applied)
+        layout.addWidget(self.fix_list)
+        self.apply_button = QPushButton("Apply the selected fix")
+        self.apply_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.apply_button.clicked.connect(self.apply_selected)
+        layout.addWidget(self.apply_button)
 
         self.classes = _table(
             ["class", "exposure s", "missed", "false al.", "confusion", "rate %", "DER pts"]
@@ -119,6 +154,15 @@ class BreakdownPanel(QWidget):
         )
         self.speakers.cellClicked.connect(lambda row, _: self._list_speaker(row))
         layout.addWidget(self.speakers)
+        layout.addWidget(QLabel("False alarm by system speaker"))
+        self.false_alarms = _table(
+            ["system speaker", "false alarm s", "of all false alarm", "of its speech"]
+        )
+        self.false_alarms.setToolTip(
+            "md-eval's false alarm of each stretch, shared equally among the system speakers "
+            "active there that are not mapped to an active reference speaker"
+        )
+        layout.addWidget(self.false_alarms)
         layout.addWidget(QLabel("Confusion matrix (seconds scored together; mapped in bold)"))
         self.matrix = _table([])
         self.matrix.cellClicked.connect(self._list_cell)
@@ -129,13 +173,21 @@ class BreakdownPanel(QWidget):
         self.regions.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.regions.itemClicked.connect(self._region_clicked)
         layout.addWidget(self.regions, 1)
-        self.live.updated.connect(self.refresh)
+        self._listing: Callable[[], None] | None = None
+        self.deferred = Deferred(self.refresh, self)
+        self.live.updated.connect(self.deferred.request)
+        self.fixes.updated.connect(self.deferred.request)
         self.refresh()
 
     @property
     def result(self) -> ErrorBreakdown | None:
         """The current breakdown."""
         return self.live.result
+
+    @property
+    def diagnosis(self) -> Diagnosis | None:
+        """The current diagnosis (splits, merges, false alarm by system speaker)."""
+        return self.fixes.diagnosis
 
     def _configure(self, *_) -> None:
         self.live.configure(self.tau_box.value(), self.short_box.value())
@@ -146,9 +198,10 @@ class BreakdownPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Show the current breakdown (only while visible: it is computed on demand)."""
+        """Show the current state (only while visible: everything is computed on demand)."""
         if not self.isVisible():
             return
+        self._show_fixes()
         result = self.result
         if result is None:
             self.headline.setText("Choose a reference and a scored track.")
@@ -156,6 +209,76 @@ class BreakdownPanel(QWidget):
         jaccard = self.live.jaccard
         jer_text = f" JER {100 * jaccard.jer:.2f} % (dscore)." if jaccard is not None else ""
         self.headline.setText(result.headline() + jer_text)
+        self._show_classes(result)
+        self._show_speakers(result)
+        self._show_false_alarms()
+        self._show_matrix(result)
+        if self._listing is not None:
+            self._listing()
+
+    # --- fixes ----------------------------------------------------------------------------
+
+    def _show_fixes(self) -> None:
+        diagnosis = self.diagnosis
+        editable = self.fixes.editable
+        rule = (
+            f"A second speaker holding at least {100 * MIN_SHARE:.0f} % of a speaker's time; "
+            f"listed when the fix recovers {MIN_POINTS:g} DER points or more."
+        )
+        self.fix_note.setText(
+            rule
+            + (
+                " Double-click a fix to apply it (one undoable edit)."
+                if editable
+                else " Fixes edit the corrected track: score it to apply them."
+            )
+        )
+        self.fix_list.clear()
+        fixes = diagnosis.fixes if diagnosis is not None else ()
+        for fix in fixes:
+            item = QListWidgetItem(
+                f"{fix.describe()}.\n    DER {format_percent(fix.before.der)} \u2192 "
+                f"{format_percent(fix.after.der)}  (recovers {format_points(fix.recovered)} pt)"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, fix)
+            self.fix_list.addItem(item)
+        if not fixes:
+            item = QListWidgetItem("No speaker split or merge to fix.")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.fix_list.addItem(item)
+        self.apply_button.setEnabled(editable and bool(fixes))
+
+    def _fix_of(self, item: QListWidgetItem | None) -> Fix | None:
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def _fix_clicked(self, item: QListWidgetItem) -> None:
+        fix = self._fix_of(item)
+        if fix is not None and fix.turns:
+            first = fix.turns[0]
+            self._go(Span(first.start, first.end))
+
+    def _fix_applied(self, item: QListWidgetItem) -> None:
+        fix = self._fix_of(item)
+        if fix is not None:
+            self.apply(fix)
+
+    def apply_selected(self) -> None:
+        """Apply the fix selected in the list (the first one when none is)."""
+        item = self.fix_list.currentItem() or self.fix_list.item(0)
+        fix = self._fix_of(item)
+        if fix is not None:
+            self.apply(fix)
+
+    def apply(self, fix: Fix) -> None:
+        """Apply ``fix`` as one undoable edit; say why not when it cannot be."""
+        try:
+            self.fixes.apply(fix)
+        except EditError as error:
+            self.fix_note.setText(f"Not applied: {error}.")
+
+    # --- tables ---------------------------------------------------------------------------
+
+    def _show_classes(self, result: ErrorBreakdown) -> None:
         scored = result.total.scored
         points = []
         for row, name in enumerate(CLASSES):
@@ -177,6 +300,7 @@ class BreakdownPanel(QWidget):
         self.bars.setOpts(height=np.array(points))
         self.chart.setYRange(0, max(max(points), 1.0) * 1.1, padding=0)
 
+    def _show_speakers(self, result: ErrorBreakdown) -> None:
         self.speakers.setRowCount(len(result.speakers))
         for row, (name, s) in enumerate(sorted(result.speakers.items())):
             whom = ", ".join(
@@ -195,6 +319,23 @@ class BreakdownPanel(QWidget):
                 self.speakers.setItem(row, column, _cell(text))
         self.speakers.resizeColumnsToContents()
 
+    def _show_false_alarms(self) -> None:
+        diagnosis = self.diagnosis
+        rows = diagnosis.false_alarms if diagnosis is not None else ()
+        self.false_alarms.setRowCount(len(rows))
+        for row, alarm in enumerate(rows):
+            for column, text in enumerate(
+                [
+                    alarm.speaker,
+                    f"{alarm.seconds:.2f}",
+                    format_percent(alarm.share, 1),
+                    format_share(alarm.seconds, alarm.speech, 1),
+                ]
+            ):
+                self.false_alarms.setItem(row, column, _cell(text))
+        self.false_alarms.resizeColumnsToContents()
+
+    def _show_matrix(self, result: ErrorBreakdown) -> None:
         refs, hyps = sorted(result.confusion_matrix), list(result.hyp_labels)
         self.matrix.clear()
         self.matrix.setRowCount(len(refs))
@@ -210,7 +351,7 @@ class BreakdownPanel(QWidget):
                 )
         self.matrix.resizeColumnsToContents()
 
-    # --- region lists -------------------------------------------------------------------
+    # --- region lists (listed again after every edit) -------------------------------------
 
     def _show_regions(self, title: str, spans: list[tuple[int, int]]) -> None:
         self.regions_label.setText(f"{title}: {len(spans)} regions")
@@ -225,6 +366,7 @@ class BreakdownPanel(QWidget):
             self.regions.addItem(item)
 
     def _list_class(self, row: int) -> None:
+        self._listing = partial(self._list_class, row)
         errors = self.result.errors if self.result else None
         if errors is None:
             return
@@ -232,9 +374,14 @@ class BreakdownPanel(QWidget):
 
     def _list_speaker(self, row: int) -> None:
         result = self.result
-        if result is None or result.errors is None:
+        if result is not None:
+            self._list_speaker_named(sorted(result.speakers)[row])
+
+    def _list_speaker_named(self, name: str) -> None:
+        self._listing = partial(self._list_speaker_named, name)
+        result = self.result
+        if result is None or result.errors is None or name not in result.ref_labels:
             return
-        name = sorted(result.speakers)[row]
         errors = result.errors
         r = result.ref_labels.index(name)
         wrong = errors.ref_active[r] & ((errors.missed + errors.confusion) > 0)
@@ -242,10 +389,19 @@ class BreakdownPanel(QWidget):
 
     def _list_cell(self, row: int, column: int) -> None:
         result = self.result
-        if result is None or result.errors is None:
+        if result is not None:
+            self._list_pair(sorted(result.confusion_matrix)[row], result.hyp_labels[column])
+
+    def _list_pair(self, ref_name: str, hyp_name: str) -> None:
+        self._listing = partial(self._list_pair, ref_name, hyp_name)
+        result = self.result
+        if (
+            result is None
+            or result.errors is None
+            or ref_name not in result.ref_labels
+            or hyp_name not in result.hyp_labels
+        ):
             return
-        ref_name = sorted(result.confusion_matrix)[row]
-        hyp_name = result.hyp_labels[column]
         errors = result.errors
         r = result.ref_labels.index(ref_name)
         h = result.hyp_labels.index(hyp_name)
@@ -254,7 +410,9 @@ class BreakdownPanel(QWidget):
 
     def _region_clicked(self, item: QListWidgetItem) -> None:
         start, end = item.data(Qt.ItemDataRole.UserRole)
-        span = Span(start, end)
+        self._go(Span(start, end))
+
+    def _go(self, span: Span) -> None:
         if self.jump is not None:
             self.jump(span)
         else:
