@@ -16,16 +16,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from reviewer.metrics.curves import (
-    Curve,
-    add_curves,
-    change_distance_curve,
-    turn_duration_curve,
-)
+from reviewer.metrics.curves import DISTANCE_BINS, TURN_BINS, Curve, add_curves, curve
 from reviewer.metrics.der import ZERO, DiarizationScore, resolve_settings, tie_breaker
 from reviewer.metrics.engine import (
     ErrorRegions,
     IntervalErrors,
+    Sums,
     elementary_intervals,
     interval_errors,
     sums_of,
@@ -35,6 +31,7 @@ from reviewer.metrics.mapping import speaker_mapping
 from reviewer.metrics.numbers import points
 from reviewer.metrics.regions import scoring_regions
 from reviewer.metrics.structure import CLASSES, STRUCTURE, merged_turns, reference_structure
+from reviewer.metrics.tally import Tally, row_shares, share_seconds, tally
 from reviewer.model.time import TICKS_PER_SECOND, from_seconds
 
 if TYPE_CHECKING:
@@ -238,108 +235,121 @@ def breakdown(
     )
     counts = interval_errors(parts, pairs)
     label = shape.classify(parts.bounds, counts.n_ref)
-    mapping = {ref.labels[r]: hyp.labels[h] for r, h in pairs}
-    speakers = _speaker_errors(counts, pairs, ref.labels, hyp.labels, mapping)
-    matrix = sums.scored_cooccurrence
-    seconds = parts.weights / TICKS_PER_SECOND
-    errors = seconds * (counts.missed + counts.false_alarm + counts.confusion)
-    exposure = seconds * counts.n_ref
-    middles = (parts.bounds[:-1] + parts.bounds[1:]) / 2
-    wrong = counts.wrong
-    plain = counts.regions(join=False)
-    return ErrorBreakdown(
-        total=DiarizationScore.from_ticks(
-            sums.scored, sums.missed, sums.false_alarm, sums.confusion(pairs)
-        ),
-        classes=_class_errors(parts.weights, label, counts),
-        speakers=speakers,
-        confusion_matrix={
-            name: {
-                hyp.labels[h]: int(ticks) / TICKS_PER_SECOND
-                for h, ticks in enumerate(matrix[r].tolist())
-                if ticks > 0
-            }
-            for r, name in enumerate(ref.labels)
-        },
-        mapping=mapping,
-        unmapped_reference=tuple(
-            n for n in ref.labels if n not in mapping and speakers[n].scored > 0
-        ),
-        unmapped_system=tuple(n for n in hyp.labels if n not in set(mapping.values())),
-        by_turn_duration=turn_duration_curve(shape, middles, parts.ref_active, exposure, errors),
-        by_change_distance=change_distance_curve(shape, middles, exposure, errors),
-        errors=ClassifiedErrors(
-            starts=plain.starts,
-            ends=plain.ends,
-            missed=plain.missed,
-            false_alarm=plain.false_alarm,
-            confusion=plain.confusion,
-            ref_active=plain.ref_active,
-            hyp_active=plain.hyp_active,
-            cls=label[wrong],
-        ),
-        ref_labels=tuple(ref.labels),
-        hyp_labels=tuple(hyp.labels),
+    return assemble(
+        tally(counts, pairs, shape, label),
+        sums,
+        pairs,
+        ref.labels,
+        hyp.labels,
+        classified_errors(counts, label),
     )
 
 
-def _class_errors(
-    weights: np.ndarray, label: np.ndarray, counts: IntervalErrors
-) -> dict[str, ClassErrors]:
-    """Each class's scored time, errors and exposure, from exact tick sums."""
+def classified_errors(counts: IntervalErrors, label: np.ndarray) -> ClassifiedErrors:
+    """The scored intervals holding errors, unjoined, with their class.
 
-    def seconds(mask: np.ndarray, values: np.ndarray) -> float:
-        return int(weights[mask] @ values[mask]) / TICKS_PER_SECOND
+    ``label``: ``[K]`` each interval's class
+    (:meth:`~reviewer.metrics.structure.Structure.classify`).
+    """
+    plain = counts.regions(join=False)
+    return ClassifiedErrors(
+        starts=plain.starts,
+        ends=plain.ends,
+        missed=plain.missed,
+        false_alarm=plain.false_alarm,
+        confusion=plain.confusion,
+        ref_active=plain.ref_active,
+        hyp_active=plain.hyp_active,
+        cls=label[counts.wrong],
+    )
 
+
+def assemble(
+    sums: Tally,
+    totals: Sums,
+    pairs: list[tuple[int, int]],
+    ref_labels: tuple[str, ...],
+    hyp_labels: tuple[str, ...],
+    errors: ClassifiedErrors | None,
+) -> ErrorBreakdown:
+    """The breakdown of a recording from its exact sums (all in ticks until here).
+
+    Parameters
+    ----------
+    sums
+        The breakdown's sums over the whole recording (:func:`~reviewer.metrics.tally.tally`).
+    totals
+        md-eval's sums over it (:func:`~reviewer.metrics.engine.sums_of`).
+    pairs
+        md-eval's mapping, ``(reference code, system code)`` pairs.
+    ref_labels, hyp_labels
+        The speaker names of the codes.
+    errors
+        The error intervals (:func:`classified_errors`).
+    """
+    mapping = {ref_labels[r]: hyp_labels[h] for r, h in pairs}
+    speakers = _speaker_errors(sums, ref_labels, hyp_labels, mapping)
+    matrix = totals.scored_cooccurrence
+    return ErrorBreakdown(
+        total=DiarizationScore.from_ticks(
+            totals.scored, totals.missed, totals.false_alarm, totals.confusion(pairs)
+        ),
+        classes=_class_errors(sums.classes),
+        speakers=speakers,
+        confusion_matrix={
+            name: {
+                hyp_labels[h]: int(ticks) / TICKS_PER_SECOND
+                for h, ticks in enumerate(matrix[r].tolist())
+                if ticks > 0
+            }
+            for r, name in enumerate(ref_labels)
+        },
+        mapping=mapping,
+        unmapped_reference=tuple(
+            n for n in ref_labels if n not in mapping and speakers[n].scored > 0
+        ),
+        unmapped_system=tuple(n for n in hyp_labels if n not in set(mapping.values())),
+        by_turn_duration=curve(TURN_BINS, sums.turn_duration),
+        by_change_distance=curve(DISTANCE_BINS, sums.change_distance),
+        errors=errors,
+        ref_labels=tuple(ref_labels),
+        hyp_labels=tuple(hyp_labels),
+    )
+
+
+def _class_errors(ticks: np.ndarray) -> dict[str, ClassErrors]:
+    """Each class's scored time, errors and exposure (``ticks``: :attr:`Tally.classes`)."""
     classes = {}
-    for index, name in enumerate(CLASSES):
-        mask = label == index
-        scored = seconds(mask, counts.n_ref)
-        exposure = int(weights[mask].sum()) / TICKS_PER_SECOND if name == "non_speech" else scored
-        classes[name] = ClassErrors(
-            scored,
-            seconds(mask, counts.missed),
-            seconds(mask, counts.false_alarm),
-            seconds(mask, counts.confusion),
-            exposure,
-        )
+    for name, row in zip(CLASSES, ticks.tolist(), strict=True):
+        scored, missed, false_alarm, confusion, plain = (t / TICKS_PER_SECOND for t in row)
+        exposure = plain if name == "non_speech" else scored
+        classes[name] = ClassErrors(scored, missed, false_alarm, confusion, exposure)
     return classes
 
 
 def _speaker_errors(
-    counts: IntervalErrors,
-    pairs: list[tuple[int, int]],
-    ref_labels: tuple[str, ...],
-    hyp_labels: tuple[str, ...],
-    mapping: dict[str, str],
+    sums: Tally, ref_labels: tuple[str, ...], hyp_labels: tuple[str, ...], mapping: dict[str, str]
 ) -> dict[str, SpeakerErrors]:
     """Per reference speaker: scored, missed and confused seconds, and with whom.
 
-    A speaker's incorrect time in an interval is split between missed and confusion in
-    proportion to the interval's counts; its confusion goes to the system speakers left
-    over there (active and not correctly matched), in equal shares.
+    The shares are those of :func:`~reviewer.metrics.tally.tally`, summed exactly.
     """
-    parts, correct = counts.parts, counts.correct
-    r_active, h_active = parts.ref_active, parts.hyp_active
-    seconds = parts.weights / TICKS_PER_SECOND
-    wrong = np.maximum(counts.n_ref - correct.sum(axis=0), 1)
-    miss_share = seconds * counts.missed / wrong
-    conf_share = seconds * counts.confusion / wrong
-    used = np.zeros_like(h_active)
-    for r, h in pairs:
-        used[h] |= correct[r]
-    spare = h_active & ~used
-    per_spare = conf_share / np.maximum(spare.sum(axis=0), 1)
+    given: dict[tuple[int, int], dict[int, int]] = {}
+    for d, matrix in sums.confused_with.items():
+        for r, h in zip(*np.nonzero(matrix), strict=True):
+            given.setdefault((int(r), int(h)), {})[d] = int(matrix[r, h])
     speakers = {}
     for r, name in enumerate(ref_labels):
-        incorrect = r_active[r] & ~correct[r]
-        confused = (spare * (per_spare * incorrect)).sum(axis=1)
         speakers[name] = SpeakerErrors(
-            float(seconds @ r_active[r]),
-            float(miss_share @ incorrect),
-            float(conf_share @ incorrect),
+            int(sums.speaker_time[r]) / TICKS_PER_SECOND,
+            share_seconds(row_shares(sums.missed[r])),
+            share_seconds(row_shares(sums.confused[r])),
             mapping.get(name),
-            {hyp_labels[h]: float(t) for h, t in enumerate(confused) if t > 0},
+            {
+                hyp_labels[h]: share_seconds(shares)
+                for (row, h), shares in sorted(given.items())
+                if row == r and sum(shares.values()) > 0
+            },
         )
     return speakers
 

@@ -1,8 +1,10 @@
 """Error rate against a property of the reference: turn duration, distance to a change.
 
 The breakdown (:mod:`~reviewer.metrics.breakdown`) bins each elementary interval's exposure
-(scored speaker seconds) and errors by the duration of the reference turn it lies in and by
-its distance from the nearest speaker change point (:mod:`~reviewer.metrics.structure`).
+(scored speaker seconds) and errors by the duration of the reference turn it lies in
+(:func:`turn_durations`) and by its distance from the nearest speaker change point
+(:func:`change_distances`, :mod:`~reviewer.metrics.structure`); the sums are exact ticks
+(:mod:`~reviewer.metrics.tally`) made a :class:`Curve` by :func:`curve`.
 """
 
 from __future__ import annotations
@@ -67,17 +69,11 @@ def add_curves(curves: Iterable[Curve | None]) -> Curve | None:
     )
 
 
-def turn_duration_curve(
-    structure: Structure,
-    middles: np.ndarray,
-    ref_active: np.ndarray,
-    exposure: np.ndarray,
-    errors: np.ndarray,
-) -> Curve:
-    """Error rate by the duration of the (merged) reference turn an interval lies in.
+def turn_durations(structure: Structure, middles: np.ndarray, ref_active: np.ndarray) -> np.ndarray:
+    """``[K]`` seconds: the duration of the (merged) reference turn each interval lies in.
 
     Intervals with several reference speakers count under the shortest of their turns;
-    intervals without reference speech are left out.
+    intervals without reference speech get infinity (the curve leaves them out).
 
     Parameters
     ----------
@@ -87,46 +83,28 @@ def turn_duration_curve(
         ``[K]`` ticks: the middle of each elementary interval.
     ref_active
         ``[speaker, K]``: which reference speakers are active.
-    exposure, errors
-        ``[K]`` seconds.
     """
-    m_starts, m_ends, m_speakers = structure.starts, structure.ends, structure.speakers
     duration = np.full(len(middles), np.inf)
-    for k in np.unique(m_speakers):
-        s, e = m_starts[m_speakers == k], m_ends[m_speakers == k]
+    for k, (s, e) in structure.turns_of.items():
         i = np.searchsorted(s, middles, side="right") - 1
         inside = (i >= 0) & (e[np.maximum(i, 0)] > middles) & ref_active[k]
         length = (e - s)[np.maximum(i, 0)] / TICKS_PER_SECOND
         duration = np.where(inside, np.minimum(duration, length), duration)
-    speech = np.isfinite(duration)
-    return _curve(TURN_BINS, duration[speech], exposure[speech], errors[speech])
+    return duration
 
 
-def change_distance_curve(
-    structure: Structure, middles: np.ndarray, exposure: np.ndarray, errors: np.ndarray
-) -> Curve:
-    """Error rate by distance (seconds) from the nearest speaker change point.
-
-    Takes the parameters of :func:`turn_duration_curve`.
-    """
+def change_distances(structure: Structure, middles: np.ndarray) -> np.ndarray:
+    """``[K]`` seconds from each interval's middle (ticks) to the nearest speaker change point."""
     points = structure.points
     if len(points) == 0:
-        distance = np.full(len(middles), np.inf)
-    else:
-        i = np.clip(np.searchsorted(points, middles), 1, len(points))
-        left = np.abs(middles - points[i - 1])
-        right = np.abs(points[np.minimum(i, len(points) - 1)] - middles)
-        distance = np.minimum(left, right) / TICKS_PER_SECOND
-    return _curve(DISTANCE_BINS, distance, exposure, errors)
+        return np.full(len(middles), np.inf)
+    i = np.clip(np.searchsorted(points, middles), 1, len(points))
+    left = np.abs(middles - points[i - 1])
+    right = np.abs(points[np.minimum(i, len(points) - 1)] - middles)
+    return np.minimum(left, right) / TICKS_PER_SECOND
 
 
-def _curve(
-    edges: Sequence[float], values: np.ndarray, exposure: np.ndarray, errors: np.ndarray
-) -> Curve:
-    index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(edges) - 2)
-    n = len(edges) - 1
-    return Curve(
-        tuple(edges),
-        tuple(float(x) for x in np.bincount(index, weights=exposure, minlength=n)),
-        tuple(float(x) for x in np.bincount(index, weights=errors, minlength=n)),
-    )
+def curve(edges: Sequence[float], ticks: np.ndarray) -> Curve:
+    """The curve of exact sums: ``ticks[0]`` exposure and ``ticks[1]`` errors per bin (ticks)."""
+    exposure, errors = (tuple(int(t) / TICKS_PER_SECOND for t in row) for row in ticks)
+    return Curve(tuple(edges), exposure, errors)

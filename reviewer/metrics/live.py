@@ -13,6 +13,7 @@ from reviewer.model.scoring import ScoringSetup
 
 if TYPE_CHECKING:
     from reviewer.metrics.breakdown import ErrorBreakdown
+    from reviewer.metrics.incremental_breakdown import IncrementalBreakdown
     from reviewer.metrics.jer import JaccardScore
 
 _REBUILD_ABOVE = 64  # an edit touching more turns than this rescores from scratch
@@ -105,7 +106,10 @@ class LiveBreakdown:
     """The error breakdown (and JER) of a live score's two tracks, kept current.
 
     After every update of the live score the listeners are told; the breakdown and the JER
-    are computed when first read after it, so nobody pays for what is not shown.
+    are computed when first read after it, so nobody pays for what is not shown, and a
+    burst of edits between two reads costs one count. The breakdown is recounted only
+    around what changed (:class:`~reviewer.metrics.incremental_breakdown.IncrementalBreakdown`),
+    bit for bit what :func:`~reviewer.metrics.breakdown.breakdown` gives from scratch.
 
     Parameters
     ----------
@@ -123,6 +127,7 @@ class LiveBreakdown:
         self.short = short
         self._result: ErrorBreakdown | None = None
         self._jaccard: JaccardScore | None = None
+        self._counter: tuple[tuple, IncrementalBreakdown] | None = None
         self._stale = True
         live.updated.connect(self._update, priority=5)
 
@@ -159,19 +164,29 @@ class LiveBreakdown:
     def _refresh(self) -> None:
         if not self._stale:
             return
-        from reviewer.metrics.breakdown import breakdown
-
         live = self.live
         setup, document = live.setup, live.document
         self._result = None
         if live.available:
-            self._result = breakdown(
-                document[setup.reference],
-                document[setup.hypothesis],
-                uem=document.uem,
-                settings=setup.settings,
-                tau=self.tau,
-                short=self.short,
-                exclusions=document.exclusions_of(setup.reference),
+            self._result = self._count().update(
+                document[setup.reference].arrays, document[setup.hypothesis].arrays
             )
         self._stale = False
+
+    def _count(self) -> IncrementalBreakdown:
+        """The incremental count for the current settings (a new one when they changed)."""
+        setup, document = self.live.setup, self.live.document
+        exclusions = document.exclusions_of(setup.reference)
+        key = (setup, document.uem, id(exclusions), self.tau, self.short)
+        if self._counter is None or self._counter[0] != key:
+            from reviewer.metrics.incremental_breakdown import IncrementalBreakdown
+
+            counter = IncrementalBreakdown(
+                uem=document.uem,
+                settings=setup.settings,
+                exclusions=exclusions,
+                tau=self.tau,
+                short=self.short,
+            )
+            self._counter = (key, counter)
+        return self._counter[1]

@@ -19,6 +19,7 @@ match wins):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -108,17 +109,43 @@ class Structure:
     tau: int
     short: int
 
-    @property
+    @cached_property
     def is_short(self) -> np.ndarray:
         """``[merged turn]``: whether it is shorter than :attr:`short`."""
         return (self.ends - self.starts) < self.short
 
-    def bounds(self) -> np.ndarray:
-        """Where the classes can change: the edges of near-change zones and short turns."""
+    @cached_property
+    def turns_of(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """``{speaker code: (starts, ends)}`` of the merged turns, sorted by start."""
+        return {
+            int(k): (self.starts[self.speakers == k], self.ends[self.speakers == k])
+            for k in np.unique(self.speakers)
+        }
+
+    @cached_property
+    def _zones(self) -> tuple[tuple[np.ndarray, np.ndarray, int], ...]:
+        """The near-change zones and the short turns, sorted by start, and their longest.
+
+        Sorted and bounded in length, a window's zones are a slice (:func:`_within`).
+        """
+        is_short = self.is_short
+        order = np.argsort(self.starts[is_short], kind="stable")
+        short_starts, short_ends = self.starts[is_short][order], self.ends[is_short][order]
+        return (
+            (self.points - self.tau, self.points + self.tau, 2 * self.tau),
+            (short_starts, short_ends, self.short),
+        )
+
+    @cached_property
+    def _bounds(self) -> np.ndarray:
         points, tau, is_short = self.points, self.tau, self.is_short
         return np.concatenate(
             [points - tau, points + tau, self.starts[is_short], self.ends[is_short]]
         )
+
+    def bounds(self) -> np.ndarray:
+        """Where the classes can change: the edges of near-change zones and short turns."""
+        return self._bounds
 
     def classify(self, bounds: np.ndarray, n_ref: np.ndarray) -> np.ndarray:
         """The class (an index into :data:`CLASSES`) of each elementary interval.
@@ -130,10 +157,19 @@ class Structure:
         n_ref
             ``[K]``: how many reference speakers are active in each.
         """
-        near = covered(bounds, self.points - self.tau, self.points + self.tau)
-        is_short = self.is_short
-        short_zone = covered(bounds, self.starts[is_short], self.ends[is_short])
+        near, short_zone = (
+            covered(bounds, *_within(starts, ends, longest, bounds[0], bounds[-1]))
+            for starts, ends, longest in self._zones
+        )
         return np.select([n_ref >= 2, near, short_zone, n_ref == 1], [0, 1, 2, 3], default=4)
+
+
+def _within(
+    starts: np.ndarray, ends: np.ndarray, longest: int, lo: int, hi: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The zones (sorted by start, none longer than ``longest``) that may meet ``[lo, hi]``."""
+    i, j = np.searchsorted(starts, [lo - longest, hi], side="right")
+    return starts[i:j], ends[i:j]
 
 
 def reference_structure(reference: TrackArrays, tau: int, short: int, gap: int) -> Structure:
