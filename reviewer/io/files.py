@@ -361,7 +361,8 @@ def write_text_atomic(path: str | Path, text: str, mode: int | None = None) -> N
     """Write ``text`` to ``path`` atomically: a temporary file beside it, then a rename.
 
     A reader never sees a half-written file, and a failed write leaves the old one intact.
-    This is reviewer's one atomic write; every file it saves goes through it.
+    With :func:`write_bytes_atomic` (which it calls), this is reviewer's one atomic write;
+    every file it saves goes through it.
 
     Parameters
     ----------
@@ -392,6 +393,18 @@ def write_text_atomic(path: str | Path, text: str, mode: int | None = None) -> N
         raise FormatError(
             path, None, f"cannot write U+{code:04X}: half of a UTF-16 pair, not a character"
         ) from None
+    write_bytes_atomic(path, data, mode)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` atomically, as :func:`write_text_atomic` writes text.
+
+    Raises
+    ------
+    WriteError
+        If the file cannot be written, naming ``path`` and the problem.
+    """
+    path = Path(path)
     try:
         handle, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
