@@ -1,4 +1,7 @@
-"""Who said what: words attributed to the speaker whose turns overlap them most, and WDER."""
+"""Who said what: words attributed to the speaker whose turns overlap them most, and WDER.
+
+WDER is counted over words (:class:`WordErrors` says exactly what is counted).
+"""
 
 from __future__ import annotations
 
@@ -53,12 +56,26 @@ def _coverage(s: np.ndarray, e: np.ndarray, covered: np.ndarray, t: np.ndarray) 
     return np.where(i > 0, before + inside, 0)
 
 
+def word_count(text: str) -> int:
+    """How many words ``text`` holds: its whitespace-separated tokens."""
+    return len(text.split())
+
+
 @dataclass(frozen=True)
 class WordErrors:
-    """Word-level diarization error (WDER).
+    """Word-level diarization error (WDER), counted over words.
 
-    A word is wrong when its system speaker is not the one md-eval maps its reference
-    speaker to.
+    Shafey et al. (2019, "Joint speech recognition and speaker diarization via sequence
+    transduction", Interspeech) define WDER as the words recognised with the wrong speaker
+    over the words recognised: ``(S_IS + C_IS) / (S + C)``. reviewer has no speech
+    recogniser, so every word of the transcript counts as recognised; what is counted is
+
+        WDER = words attributed to the wrong speaker / words with a reference speaker
+
+    where a word is attributed to the system speaker its time overlaps most
+    (:func:`attribute`), and it is wrong when that is not the speaker md-eval maps its
+    reference speaker to. An utterance without word times is one *unit*: its words
+    (whitespace-separated tokens, :func:`word_count`) all take the utterance's speaker.
 
     Attributes
     ----------
@@ -67,13 +84,18 @@ class WordErrors:
     speakers
         ``{reference speaker: (words, errors)}``.
     wrong
-        Per word of the transcript (in order): True where wrong, None where not counted.
+        Per unit of the transcript (a timed word, or an utterance without word times, in
+        :meth:`~reviewer.model.transcript.Transcript.words` order): True where wrong, None
+        where not counted.
+    units
+        Counted units (timed words and utterances without word times).
     """
 
     words: int
     errors: int
     speakers: dict[str, tuple[int, int]] = field(default_factory=dict)
     wrong: tuple[bool | None, ...] = ()
+    units: int = 0
 
     @property
     def wder(self) -> float | None:
@@ -87,25 +109,33 @@ def word_errors(
     reference: Track,
     hypothesis: Track,
     mapping: dict[str, str],
+    words: np.ndarray | None = None,
 ) -> WordErrors:
-    """WDER of words at ``[starts, ends)`` under md-eval's ``mapping`` (ref -> system)."""
+    """WDER of the units at ``[starts, ends)`` (ticks) under md-eval's ``mapping`` (ref -> system).
+
+    ``words``: how many words each unit holds (1 for a timed word, the default; an
+    utterance's word count for an utterance without word times). See :class:`WordErrors`.
+    """
+    weights = np.ones(len(starts), np.int64) if words is None else np.asarray(words, np.int64)
     ref = attribute(starts, ends, reference)
     hyp = attribute(starts, ends, hypothesis)
     per: dict[str, list[int]] = {}
     wrong: list[bool | None] = []
-    for r, h in zip(ref, hyp, strict=True):
+    units = 0
+    for r, h, n in zip(ref, hyp, weights.tolist(), strict=True):
         if r is None:
             wrong.append(None)
             continue
         bad = h is None or mapping.get(r) != h
         wrong.append(bad)
+        units += 1
         counts = per.setdefault(r, [0, 0])
-        counts[0] += 1
-        counts[1] += bad
+        counts[0] += n
+        counts[1] += n * bad
     total = sum(c[0] for c in per.values())
     errors = sum(c[1] for c in per.values())
     return WordErrors(
-        total, errors, {k: (v[0], v[1]) for k, v in sorted(per.items())}, tuple(wrong)
+        total, errors, {k: (v[0], v[1]) for k, v in sorted(per.items())}, tuple(wrong), units
     )
 
 
@@ -166,14 +196,18 @@ class LiveAttribution:
         self._speakers = attribute(starts, ends, document[setup.hypothesis])
         self._errors = None
         if setup.reference in document and self.live.available:
-            words = transcript.words()
-            w_starts = np.fromiter((w.start for w, _ in words), np.int64, len(words))
-            w_ends = np.fromiter((w.end for w, _ in words), np.int64, len(words))
+            units = transcript.words()
+            w_starts = np.fromiter((w.start for w, _ in units), np.int64, len(units))
+            w_ends = np.fromiter((w.end for w, _ in units), np.int64, len(units))
+            counts = np.fromiter(
+                (1 if u.words else word_count(u.text) for _, u in units), np.int64, len(units)
+            )
             self._errors = word_errors(
                 w_starts,
                 w_ends,
                 document[setup.reference],
                 document[setup.hypothesis],
                 self.live.mapping,
+                counts,
             )
         self._stale = False

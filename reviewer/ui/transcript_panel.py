@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from reviewer.app.editor import Editor
 from reviewer.metrics.attribution import LiveAttribution
+from reviewer.metrics.numbers import format_percent, format_share
 from reviewer.model import commands
 from reviewer.model.annotation import Span
 from reviewer.model.time import TICKS_PER_SECOND
@@ -69,11 +70,18 @@ class TranscriptPanel(QWidget):
             self.wder_label.setText("WDER: needs a reference and a scored track")
         else:
             per = ", ".join(
-                f"{name} {100 * bad / n:.1f} %" for name, (n, bad) in errors.speakers.items() if n
+                f"{name} {format_share(bad, n, 1)}" for name, (n, bad) in errors.speakers.items()
+            )
+            untimed = sum(1 for u in utterances if not u.words)
+            how = (
+                f" The words of the {untimed} utterances without word times take their "
+                f"utterance's speaker."
+                if untimed
+                else ""
             )
             self.wder_label.setText(
-                f"WDER {100 * errors.wder:.2f} % ({errors.errors} of {errors.words} words "
-                f"attributed to the wrong speaker). Per speaker: {per}"
+                f"WDER {format_percent(errors.wder)} ({errors.errors} of {errors.words} words "
+                f"attributed to the wrong speaker).{how} Per speaker: {per}"
             )
         self.follow()
 
