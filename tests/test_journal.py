@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -323,6 +324,7 @@ def test_pending_journals_newest_first_and_with_problems(tmp_path, monkeypatch):
 def test_write_failure_stops_recording_without_breaking_the_edit(tmp_path, monkeypatch):
     journal, _, history = start(tmp_path)
     nudge_end(history, 0, 2)
+    journal.sync()  # these two are on disk (fsynced in the background)
     size = journal.path.stat().st_size
     expected = list(history.commands)
 
@@ -802,3 +804,35 @@ def test_every_record_kind_the_app_writes_is_read_back(tmp_path):
     assert replayed.commands == recovered.commands
     assert session.settings == ScoringSetup(settings=ScoringSettings(collar=0.25))
     resumed.close()
+
+
+def test_an_edit_is_in_the_file_when_it_returns_and_fsynced_without_blocking_it(
+    tmp_path, monkeypatch
+):
+    """A held key's edits each cost a write; the fsyncs run behind them, coalesced."""
+    journal, _, history = start(tmp_path)
+    release = threading.Event()
+    synced_sizes = []
+    real_fsync = os.fsync
+
+    def slow_fsync(fd):  # the disk is busy until the test lets it go
+        if threading.current_thread() is threading.main_thread():
+            raise AssertionError("an edit waited for fsync")
+        release.wait()
+        real_fsync(fd)
+        synced_sizes.append(os.fstat(fd).st_size)
+
+    monkeypatch.setattr(journal_os.os, "fsync", slow_fsync)
+    nudge_end(history, 0, 10)  # returns although no fsync could finish
+    assert synced_sizes == []
+    copy = tmp_path / "crashed-copy.journal.jsonl"  # what a crash now would leave
+    copy.write_bytes(journal.path.read_bytes())
+    _, _, recovered = recover(copy)
+    assert list(recovered.commands) == list(history.commands)
+    release.set()
+    journal.sync()
+    assert synced_sizes[-1] == journal.path.stat().st_size  # everything written is on disk
+    assert len(synced_sizes) <= 2  # ten records, one or two fsyncs
+    assert journal.error is None
+    journal.close()
+    assert not journal.path.exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -40,6 +41,16 @@ _FIRST = 10  # listener priority: the journal records an edit before anything el
 class Journal:
     """The open journal of one document; create it with :meth:`start` or :meth:`resume`.
 
+    Durability: each record is written to the file (one ``write`` of a whole line) before
+    :meth:`record` returns, so it survives a crash of reviewer at any later point; a
+    background thread then syncs it to disk (``fsync``), so it also survives a crash of the
+    operating system or a power cut once that returns (a few milliseconds; the records
+    written during one ``fsync`` share the next). The edit never waits for the disk: a held
+    key's edits cost a ``write`` each, not an ``fsync`` each. :meth:`sync` waits until everything
+    written is on disk. If an ``fsync`` fails, recording stops (:attr:`error`) and the
+    records it did not cover are cut off at the next write, :meth:`sync` or
+    :meth:`close`, so the journal stays a clean prefix of the history.
+
     Attributes
     ----------
     clock
@@ -56,6 +67,7 @@ class Journal:
         self._size = os.fstat(fd).st_size
         self._error: OSError | None = None
         self._listeners: tuple[Callable[..., None], ...] = ()
+        self._syncer = _Syncer(fd, self._size)
 
     @classmethod
     def start(
@@ -159,7 +171,11 @@ class Journal:
 
     @property
     def error(self) -> OSError | None:
-        """Why recording stopped (disk full, ...), or None; the journal is then a prefix."""
+        """Why recording stopped (disk full, ...), or None; the journal is then a prefix.
+
+        Reading it waits for the sync under way (:meth:`sync`), so it is up to date.
+        """
+        self.sync()
         return self._error
 
     def attach(self, history: History) -> None:
@@ -179,7 +195,7 @@ class Journal:
         self._subscribe(history)
 
     def record(self, kind: str, command: EditTurns | None = None) -> None:
-        """Append one ``"do"``, ``"undo"`` or ``"redo"`` record and fsync it.
+        """Append one ``"do"``, ``"undo"`` or ``"redo"`` record (fsynced in the background).
 
         Parameters
         ----------
@@ -232,10 +248,22 @@ class Journal:
         except OSError:
             pass  # deleting it is what matters; the close record is a fallback
         fd, self._fd = self._fd, None
+        self._syncer.stop()
         try:
             _unlink(self.path)
         finally:
             os.close(fd)  # releases the lock
+
+    def sync(self) -> None:
+        """Wait until every record written so far is on disk (or recording has stopped).
+
+        A failed ``fsync`` is not raised: it stops recording (:attr:`error`) and the
+        records it did not cover are cut off.
+        """
+        if self._fd is None:
+            return
+        self._syncer.wait()
+        self._check_synced()
 
     def _subscribe(self, history: History) -> None:
         """Record the history's steps and the tracks added to its document, before others."""
@@ -252,6 +280,7 @@ class Journal:
 
     def _record_quietly(self, write: Callable[..., None], *args: Any) -> None:
         """Write a record; a failure stops recording (see :attr:`error`) but does not raise."""
+        self._check_synced()
         if self._fd is None or self._error is not None:
             return
         try:
@@ -262,17 +291,82 @@ class Journal:
     def _append(self, record: dict[str, Any]) -> None:
         if self._fd is None:
             raise ValueError(f"{self.path}: the journal is closed")
+        self._check_synced()
         if self._error is not None:
             raise OSError(f"{self.path}: recording stopped after an error: {self._error}")
         line = _line(record)
         try:
             _write_all(self._fd, line)
-            os.fsync(self._fd)
         except OSError as error:
-            self._error = error
-            try:  # leave no partial line behind
-                os.ftruncate(self._fd, self._size)
-            except OSError:
-                pass
+            self._stop(error, self._size)  # leave no partial line behind
             raise
         self._size += len(line)
+        self._syncer.request(self._size)
+
+    def _check_synced(self) -> None:
+        """Stop recording if the background ``fsync`` failed, cutting what it did not cover."""
+        failed = self._syncer.failure
+        if failed is not None and self._error is None:
+            self._stop(*failed)
+
+    def _stop(self, error: OSError, good_size: int) -> None:
+        self._error = error
+        if self._fd is not None:
+            try:
+                os.ftruncate(self._fd, good_size)
+            except OSError:
+                pass
+
+
+class _Syncer:
+    """A thread that syncs a journal's file to disk after writes, never blocking them.
+
+    The writer says how far the file has been written (:meth:`request`); the thread syncs
+    whenever that is past what it last synced, so one ``fsync`` covers every write made
+    while the previous one ran.
+    """
+
+    def __init__(self, fd: int, size: int):
+        self._fd = fd
+        self._written = self._synced = size
+        self._stopping = False
+        self.failure: tuple[OSError, int] | None = None
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._run, name="journal fsync", daemon=True)
+        self._thread.start()
+
+    def request(self, size: int) -> None:
+        """The file has been written up to ``size`` bytes: sync it."""
+        with self._changed:
+            self._written = size
+            self._changed.notify_all()
+
+    def wait(self) -> None:
+        """Wait until all that was written is synced, or a sync failed."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._synced >= self._written or self.failure)
+
+    def stop(self) -> None:
+        """End the thread (after the sync under way, if any)."""
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._stopping or self._written > self._synced)
+                if self._stopping or self.failure is not None:
+                    return
+                target = self._written
+            try:
+                os.fsync(self._fd)
+            except OSError as error:
+                with self._changed:
+                    self.failure = (error, self._synced)
+                    self._changed.notify_all()
+                return
+            with self._changed:
+                self._synced = target
+                self._changed.notify_all()
