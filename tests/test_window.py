@@ -20,13 +20,13 @@ ALT, CTRL, SHIFT = (
 )
 
 
-@pytest.fixture
-def window(qtbot):
+def demo_window(qtbot, audio: bool = False):
+    """The demo in a shown window without playback, the timeline focused (and its audio)."""
     from reviewer.ui.app import DEMO_NOTE, application, build_window, prepare
 
     application()
     files = demo()
-    review = prepare(None, files.reference, files.system)
+    review = prepare(files.audio if audio else None, files.reference, files.system)
     win = build_window(review, DEMO_NOTE, with_player=False)
     win.confirm_close = False
     qtbot.addWidget(win)
@@ -34,7 +34,12 @@ def window(qtbot):
     qtbot.waitExposed(win)
     win.activateWindow()
     win.timeline.setFocus()
-    yield win
+    return win
+
+
+@pytest.fixture
+def window(qtbot):
+    return demo_window(qtbot)
 
 
 def key(window, key, modifiers=Qt.KeyboardModifier.NoModifier, text=""):
@@ -79,7 +84,8 @@ def test_keyboard_editing_session(window):
     key(window, Qt.Key.Key_M)
     assert len(editor.track) == before
     live_matches_full(window)
-    # DER in the panel is the live one
+    # DER in the panel is the live one (refreshed once the burst of edits is over)
+    window.metrics.flush()
     assert window.metrics.der_label.text() == f"{100 * editor.live.score.der:.2f} %"
     assert window.metrics.history_list.count() == len(editor.history.commands)
     # undo everything, redo everything
@@ -252,6 +258,7 @@ def test_why_panel_lists_regions_and_jumps(window):
     key(window, Qt.Key.Key_Right, ALT)
     key(window, Qt.Key.Key_Right, ALT)  # the false alarm at 7.25 s
     key(window, Qt.Key.Key_Delete)
+    panel.deferred.flush()  # the panel refreshes once per burst of edits
     assert panel.result.total.der < before
     assert panel.result.total == window.editor.live.score
     assert f"{100 * panel.result.total.der:.1f} % DER" in panel.headline.text()
@@ -349,6 +356,7 @@ def test_export_does_not_cover_edits_of_other_tracks(window, tmp_path):
     window.do_export_rttm(str(tmp_path / "c.rttm"))
     assert window.is_saved
     editor.set_active_track(REFERENCE)
+    editor.unlock(REFERENCE)
     key(window, Qt.Key.Key_Right, ALT)
     key(window, Qt.Key.Key_Delete)
     assert not window.is_saved
@@ -439,6 +447,7 @@ def test_the_status_bar_describes_the_selected_turn_as_it_is_now(window):
     before = editor.selected
 
     def shown() -> str:
+        window.position_refresh.flush()
         return window.position_label.text()
 
     assert clock(before.end / S) in shown()

@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reviewer.metrics.live import LiveScore
+from reviewer.model.document import Document
 from reviewer.model.events import event
-from reviewer.model.history import History, HistoryStep
+from reviewer.model.history import Command, History, HistoryStep
+from reviewer.model.scoring import ScoringSetup
 
 
 @dataclass(frozen=True, slots=True)
 class LoggedEdit:
     """One undo step and the DER before and after it (ratios; None when unknown).
 
-    Edits restored from a journal or made before the log started have no DER.
+    Edits made before the log started (restored from a journal) get theirs from
+    :func:`replayed_edits`.
     """
 
     name: str
@@ -33,7 +36,9 @@ class EditLog:
 
     It follows :attr:`History.stepped` (merges and cancelled merges included, from the
     step's ``recorded``) and the live score's settings: the DER change of an edit is
-    measured with the settings it was made under.
+    measured with the settings it was made under. A history that already has steps (a
+    session restored from the crash journal) starts with their DER changes measured now,
+    with the current settings (:func:`replayed_edits`), undone steps included.
 
     Events (:mod:`reviewer.model.events`)
     -------------------------------------
@@ -46,8 +51,7 @@ class EditLog:
     def __init__(self, history: History, live: LiveScore):
         self.history = history
         self.live = live
-        self.done: list[LoggedEdit] = [LoggedEdit(c.name) for c in history.commands]
-        self.undone: list[LoggedEdit] = [LoggedEdit(c.name) for c in history.undone]
+        self.done, self.undone = replayed_edits(history, live.setup)
         self._der_before = self._der()
         history.stepped.connect(self._stepped)
         live.configured.connect(self._configured)
@@ -77,3 +81,52 @@ class EditLog:
             self.done.append(self.undone.pop(0))
         self._der_before = after
         self.changed.emit()
+
+
+def replayed_edits(
+    history: History, setup: ScoringSetup
+) -> tuple[list[LoggedEdit], list[LoggedEdit]]:
+    """The DER change of every step already in ``history``: its done and its undone steps.
+
+    The steps are replayed on a scratch copy of the document, scored as ``setup`` says
+    (:class:`LiveScore`, incrementally): undone one by one from the current state for the
+    done steps, redone one by one for the undone ones. The history's document is not
+    touched and no event of it fires.
+
+    Returns
+    -------
+    tuple
+        ``(done, undone)``: lists of :class:`LoggedEdit` in the order of
+        :attr:`History.commands` and :attr:`History.undone` (next to redo first).
+    """
+    done, undone = history.commands, history.undone
+    if not done and not undone:
+        return [], []
+    reverted = _scored_walk(history.document, setup, done[::-1], undo=True)
+    redone = _scored_walk(history.document, setup, undone, undo=False)
+    return reverted[::-1], redone
+
+
+def _scored_walk(
+    document: Document, setup: ScoringSetup, commands: tuple[Command, ...], undo: bool
+) -> list[LoggedEdit]:
+    """Revert (``undo``) or apply ``commands`` in turn on a copy of ``document``, scoring."""
+    scratch = Document(
+        document.uri,
+        document.tracks,
+        uem=document.uem,
+        transcript=document.transcript,
+        exclusions=document.exclusions,
+    )
+    live = LiveScore(scratch, setup)
+
+    def der() -> float | None:
+        return None if live.score is None else live.score.der
+
+    logged = []
+    for command in commands:
+        first = der()
+        (command.undo if undo else command.do)(scratch)
+        before, after = (der(), first) if undo else (first, der())
+        logged.append(LoggedEdit(command.name, before, after))
+    return logged

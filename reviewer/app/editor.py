@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from reviewer.metrics.live import LiveScore
 from reviewer.model.annotation import Span, Track, Turn
+from reviewer.model.commands import EditError
 from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM, Change, Document
 from reviewer.model.events import event
 from reviewer.model.history import Command, History
@@ -24,6 +25,11 @@ class Editor:
     through :meth:`add_track` and scoring through :meth:`configure`. Views follow the events;
     nobody is called by hand after a change.
 
+    Only the corrected track is editable at first: every other track (the reference, the
+    system output, a diarization's output) is *locked*, and :meth:`push` refuses an edit of
+    it, whatever calls it, until :meth:`unlock` opens it deliberately. Undo and redo, and
+    a journal's replay, go through the history and are not refused.
+
     Parameters
     ----------
     document
@@ -38,9 +44,9 @@ class Editor:
     Events (:mod:`reviewer.model.events`)
     -------------------------------------
     changed()
-        After the cursor, the selection, the selected turn or the edited track changed,
-        including when an edit or an undo replaced the selected turn (the selection follows
-        it to the turn the edit produced).
+        After the cursor, the selection, the selected turn, the edited track or the locks
+        changed, including when an edit or an undo replaced the selected turn (the selection
+        follows it to the turn the edit produced).
     """
 
     changed = event(description="cursor, selection, selected turn or edited track changed")
@@ -64,6 +70,7 @@ class Editor:
         self._cursor = 0
         self._selection: Span | None = None
         self._last_speaker: str | None = None
+        self._unlocked: set[str] = set()
         document.changed.connect(self._follow, priority=5)
 
     # --- state (read-only: change it through the methods below) ---------------------------
@@ -92,6 +99,19 @@ class Editor:
     def selection(self) -> Span | None:
         """The selected time range, if any."""
         return self._selection
+
+    @property
+    def unlocked(self) -> tuple[str, ...]:
+        """The tracks other than the corrected one that are open for editing, in order."""
+        return tuple(name for name in self.document.tracks if name in self._unlocked)
+
+    def is_locked(self, name: str) -> bool:
+        """Whether edits of track ``name`` are refused.
+
+        Any track but the corrected one is, until unlocked. A name that is no track (the
+        transcript) is not locked.
+        """
+        return name in self.document and name != CORRECTED and name not in self._unlocked
 
     @property
     def last_speaker(self) -> str | None:
@@ -172,8 +192,42 @@ class Editor:
         """Note the speaker last given to a turn (what the next new turn gets)."""
         self._last_speaker = speaker
 
+    def unlock(self, name: str) -> None:
+        """Open track ``name`` for editing (nothing to do for the corrected track).
+
+        Raises
+        ------
+        KeyError
+            If there is no such track.
+        """
+        if name not in self.document:
+            raise KeyError(name)
+        if name != CORRECTED and name not in self._unlocked:
+            self._unlocked.add(name)
+            self.changed.emit()
+
+    def lock(self, name: str | None = None) -> None:
+        """Lock track ``name`` against edits again (every unlocked track when None)."""
+        before = set(self._unlocked)
+        self._unlocked.difference_update(before if name is None else {name})
+        if self._unlocked != before:
+            self.changed.emit()
+
     def push(self, command: Command) -> Change:
-        """Apply an edit through the history (the only way the UI edits)."""
+        """Apply an edit through the history (the only way the UI edits).
+
+        Raises
+        ------
+        EditError
+            If the command edits a locked track (see :meth:`is_locked`); nothing changes.
+        KeyError
+            If the command does not apply (:meth:`History.push`).
+        """
+        if self.is_locked(command.track):
+            raise EditError(
+                f"the {command.track} track is locked: edits go to the {CORRECTED} track. "
+                f"To change the {command.track} itself, unlock it first (Tracks menu)"
+            )
         return self.history.push(command)
 
     def add_track(self, name: str, track: Track, score: bool = False) -> str:
@@ -198,16 +252,24 @@ class Editor:
     # --- following edits ----------------------------------------------------------------
 
     def _follow(self, change: Change) -> None:
-        """Keep the selection on the turn an edit produced (and say the selected turn changed)."""
+        """Keep the selection on the turn an edit produced (and say the selected turn changed).
+
+        Among the turns added (of the same speaker, when there are), the one starting where
+        the selected turn started, else the one nearest to it: an undone merge selects its
+        first piece again, an undone nudge the turn as it was.
+        """
         if change.track != self._active_track or self._selected is None:
             return
         if self._selected not in change.removed:
             return
         anchor = self._selected
         candidates = [t for t in change.added if t.speaker == anchor.speaker] or list(change.added)
-        self._selected = min(
-            candidates,
-            key=lambda t: abs(t.start - anchor.start) + abs(t.end - anchor.end),
+        self._selected = min(  # the piece that starts where it started (an undone merge), else
+            candidates,  # the nearest
+            key=lambda t: (
+                t.start != anchor.start,
+                abs(t.start - anchor.start) + abs(t.end - anchor.end),
+            ),
             default=None,
         )
         self.changed.emit()

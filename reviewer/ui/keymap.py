@@ -43,6 +43,12 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("cursor_left", "Move the cursor left (10% of the view)", ("Left",), "Navigate"),
     Binding("cursor_right", "Move the cursor right (10% of the view)", ("Right",), "Navigate"),
     Binding("next_track", "Edit the next track", ("Tab",), "Navigate"),
+    Binding(
+        "toggle_lock",
+        "Unlock the edited track for editing (reference, system), or lock it again...",
+        ("Ctrl+Shift+L",),
+        "Tracks",
+    ),
     Binding("zoom_in", "Zoom in", ("Ctrl+=", "Ctrl+1", "Ctrl++"), "View"),
     Binding("zoom_out", "Zoom out", ("Ctrl+-", "Ctrl+3"), "View"),
     Binding("zoom_fit", "Show the whole recording", ("Ctrl+F",), "View"),

@@ -11,15 +11,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from reviewer.app import actions, saving
 from reviewer.app.editor import Editor
+from reviewer.app.in_view import out_of_view
 from reviewer.model.annotation import Span
 from reviewer.model.commands import EditError
-from reviewer.model.document import REFERENCE, SYSTEM
+from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM
 from reviewer.model.time import TICKS_PER_SECOND
-from reviewer.ui.keymap import KEYMAP
+from reviewer.ui.deferred import Deferred
+from reviewer.ui.field_keys import FieldKeys
+from reviewer.ui.keymap import BY_ACTION, KEYMAP
+from reviewer.ui.lock_banner import LockBanner
 from reviewer.ui.playback_control import PlaybackControl
 from reviewer.ui.side_panels import DOCK_WIDTH, SidePanels
 from reviewer.ui.speaker_dialogs import SpeakerDialogs
@@ -76,7 +82,14 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineView(editor, audio, pyramid)
         self.timeline.errors_item.describe = self._cause_at
         self.timeline.message.connect(self.status)
-        self.setCentralWidget(self.timeline)
+        self.lock_banner = LockBanner(editor)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.lock_banner)
+        column.addWidget(self.timeline, 1)
+        self.setCentralWidget(central)
         dock = SidePanels(editor, note, self.jump_to, self)
         self.side_tabs, self.metrics, self.breakdown = dock.tabs, dock.metrics, dock.breakdown
         self.attribution, self.transcript_panel = dock.attribution, dock.transcript
@@ -91,15 +104,21 @@ class MainWindow(QMainWindow):
         self.menus = {name: self.menuBar().addMenu(f"&{name}") for name in MENUS}
         self.actions: dict[str, QAction] = {}
         self._build_actions()
+        self.field_keys = FieldKeys(
+            self,
+            self.timeline,
+            (k for b in KEYMAP if b.group in ("File", "Help") for k in b.keys if len(k) > 1),
+        )
         editor.history.stepped.connect(self._history_changed)
         editor.history.saved.connect(self._history_changed)
         self.save_state.changed.connect(self._history_changed)
-        editor.changed.connect(self._show_position)
+        self.position_refresh = Deferred(self._show_position, self)
+        editor.changed.connect(self.position_refresh.request)
         self._history_changed()
         self._show_position()
 
         self.playback.message.connect(self.status)
-        self.playback.speed_changed.connect(self._show_position)
+        self.playback.speed_changed.connect(self.position_refresh.request)
         if player is not None and not player.available:
             self.status(player.reason)
 
@@ -113,6 +132,7 @@ class MainWindow(QMainWindow):
             "Playback": "Playback",
             "File": "File",
             "Corpus": "Corpus",
+            "Tracks": "Tracks",
             "Help": "Help",
         }
         for binding in KEYMAP:
@@ -146,10 +166,15 @@ class MainWindow(QMainWindow):
         return self.playback.player
 
     def trigger(self, name: str) -> None:
-        """Run an action by its id in the key table; errors go to the status bar."""
+        """Run an action by its id in the key table; errors go to the status bar.
+
+        An edit whose subject is out of view does not edit: see :meth:`_bring_into_view`.
+        """
         handler = next(
             (h for h in (getattr(t, f"do_{name}", None) for t in self._handlers) if h), None
         )
+        if self._bring_into_view(name):
+            return
         try:
             if handler is not None:
                 handler()
@@ -167,6 +192,34 @@ class MainWindow(QMainWindow):
             name = f"{error.filename}: " if error.filename else ""
             self.status(f"could not write {name}{error.strerror or error}")
             QMessageBox.warning(self, "Could not write", f"{name}{error.strerror or error}")
+
+    def _bring_into_view(self, name: str) -> bool:
+        """Show the subject of edit ``name`` if it is out of view; True when it was.
+
+        The rule (:mod:`reviewer.app.in_view`): an edit key never acts on a turn, boundary,
+        cursor or selection the reviewer cannot see. The first press brings it into view
+        and says so in the status bar; the next press edits.
+        """
+        x0, x1 = self.timeline.view_range()
+        view = Span(max(0, round(x0 * TICKS_PER_SECOND)), max(0, round(x1 * TICKS_PER_SECOND)))
+        span = out_of_view(self.editor, name, view)
+        if span is None:
+            return False
+        width = view.end - view.start
+        if span.end - span.start < 0.8 * width:  # fits: pan, keeping the zoom
+            start = max(0, (span.start + span.end - width) // 2)
+            self.timeline.set_view(start / TICKS_PER_SECOND, (start + width) / TICKS_PER_SECOND)
+        else:
+            self.timeline.zoom_to(span)
+        turn = self.editor.selected
+        what = "the selection" if name == "create" else "the cursor" if name == "split" else ""
+        if not what and turn is not None:
+            what = f"the selected turn ({self._describe(turn)})"
+        label = BY_ACTION[name].label if name in BY_ACTION else name
+        self.status(
+            f"{what} was out of view and is now shown: press again to {label[0].lower()}{label[1:]}"
+        )
+        return True
 
     def _edit_action(self, name: str) -> None:
         if name in actions.NUDGES:
@@ -229,7 +282,39 @@ class MainWindow(QMainWindow):
 
     def do_next_track(self) -> None:
         """Edit the next track."""
-        self.status(f"editing {actions.next_track(self.editor)}")
+        name = actions.next_track(self.editor)
+        locked = " (locked: Tracks > Unlock to edit it)" if self.editor.is_locked(name) else ""
+        self.status(f"editing {name}{locked}")
+
+    def do_toggle_lock(self) -> None:
+        """Unlock the edited track for editing, after a confirmation; or lock it again.
+
+        The corrected track is always editable; any other track (reference, system output)
+        is locked until the reviewer confirms here, and a red banner shows while it is open.
+        """
+        editor, name = self.editor, self.editor.active_track
+        if name == CORRECTED or not editor.is_locked(name):
+            if not editor.unlocked:
+                raise EditError(
+                    "the corrected track is always editable: pick another track (Tab, or a "
+                    "click on its lane) to unlock it"
+                )
+            editor.lock(None if name == CORRECTED else name)
+            self.status("locked: only the corrected track is edited")
+            return
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self,
+            f"Edit the {name}?",
+            f"The {name} track is what the corrected track is compared with or scored "
+            f"against. Editing it changes the ground truth of every score.\n\nUnlock the "
+            f"{name} for editing? A red banner shows until you lock it again.",
+            buttons.Yes | buttons.Cancel,
+            buttons.Cancel,
+        )
+        if answer == buttons.Yes:
+            editor.unlock(name)
+            self.status(f"the {name} is unlocked for editing")
 
     def do_zoom_in(self) -> None:
         """Zoom in around the cursor."""
@@ -255,11 +340,24 @@ class MainWindow(QMainWindow):
         visible = not self.timeline.spectrogram_plot.isVisible() if self.audio else True
         self.timeline.show_spectrogram(visible)
 
+    def proposed_path(self, suffix: str) -> str:
+        """Where a Save or Export dialog starts: ``<uri><suffix>`` beside the audio.
+
+        Beside the saved session when there is no audio, else in the current folder. The
+        suffix (``.corrected.rttm``, ``.reviewer.json``) keeps the name apart from the
+        reference's and the system output's own (``<uri>.rttm``), which an export would
+        otherwise overwrite.
+        """
+        document = self.editor.document
+        anchor = document.audio or self.session_path
+        folder = Path(anchor).resolve().parent if anchor is not None else Path.cwd()
+        return str(folder / f"{document.uri}{suffix}")
+
     def do_export_rttm(self, path: str | None = None) -> None:
         """Export the corrected track as RTTM (atomic write)."""
         if path is None:
             path, _ = QFileDialog.getSaveFileName(
-                self, "Export RTTM", f"{self.editor.document.uri}.rttm", "RTTM (*.rttm)"
+                self, "Export RTTM", self.proposed_path(".corrected.rttm"), "RTTM (*.rttm)"
             )
             if not path:
                 return
@@ -344,7 +442,7 @@ class MainWindow(QMainWindow):
             path, _ = QFileDialog.getSaveFileName(
                 self,
                 "Save session",
-                f"{self.editor.document.uri}{SESSION_SUFFIX}",
+                self.proposed_path(SESSION_SUFFIX),
                 f"reviewer sessions (*{SESSION_SUFFIX})",
             )
             if not path:
@@ -370,7 +468,7 @@ class MainWindow(QMainWindow):
             path, _ = QFileDialog.getSaveFileName(
                 self,
                 "Export transcript",
-                f"{self.editor.document.uri}.stm",
+                self.proposed_path(".corrected.stm"),
                 "Transcripts (*.stm *.srt *.vtt *.TextGrid *.eaf *.txt *.ctm *.json)",
             )
             if not path:
@@ -410,18 +508,25 @@ class MainWindow(QMainWindow):
         """Whether every edit is in a saved session or an exported RTTM."""
         return self.save_state.is_saved
 
-    def _show_position(self) -> None:
+    @staticmethod
+    def _describe(turn) -> str:
         from reviewer.ui.time_axis import clock
 
-        turn = self.editor.selected
-        text = (
-            f"{clock(self.editor.cursor / TICKS_PER_SECOND)}   editing {self.editor.active_track}"
-        )
+        start, end = clock(turn.start / TICKS_PER_SECOND), clock(turn.end / TICKS_PER_SECOND)
+        return f"{turn.speaker} {start}\u2013{end}"
+
+    def _show_position(self) -> None:
+        """The permanent status: cursor, edited track (and its lock), the selected turn now."""
+        from reviewer.ui.time_axis import clock
+
+        editor = self.editor
+        track = editor.active_track
+        text = f"{clock(editor.cursor / TICKS_PER_SECOND)}   editing {track}"
+        if editor.is_locked(track):
+            text += " (locked)"
+        turn = editor.selected
         if turn is not None:
-            text += (
-                f"   {turn.speaker} {clock(turn.start / TICKS_PER_SECOND)}"
-                f"\u2013{clock(turn.end / TICKS_PER_SECOND)}"
-            )
+            text += f"   {self._describe(turn)}"
         text += f"   {self.playback.speed:g}x"
         self.position_label.setText(text)
 

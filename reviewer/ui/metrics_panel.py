@@ -20,10 +20,21 @@ from reviewer.app.editor import Editor
 from reviewer.metrics.der import DiarizationScore
 from reviewer.metrics.numbers import format_percent, format_points, format_share
 from reviewer.model.scoring import ScoringSettings, ScoringSetup
+from reviewer.ui.deferred import Deferred
+
+COLLAR_DECIMALS = 3
+"""The collar box's precision: milliseconds, as md-eval's ``-c`` is usually given."""
 
 
 class MetricsPanel(QWidget):
-    """DER and its parts, the scoring settings, and the edit history."""
+    """DER and its parts, the scoring settings, and the edit history.
+
+    The numbers and the history follow the live score and the edit log through
+    :class:`~reviewer.ui.deferred.Deferred` refreshes: a burst of edits (a held nudge key)
+    costs one refresh, from the latest state. The collar box applies a typed value when
+    it is committed (Enter, or the focus leaving it), exactly as typed (to the
+    millisecond): md-eval's collar is seconds on EACH side.
+    """
 
     def __init__(self, editor: Editor, note: str = "", parent=None):
         super().__init__(parent)
@@ -43,7 +54,8 @@ class MetricsPanel(QWidget):
         self.collar_box = QDoubleSpinBox()
         self.collar_box.setRange(0.0, 2.0)
         self.collar_box.setSingleStep(0.05)
-        self.collar_box.setDecimals(3)
+        self.collar_box.setDecimals(COLLAR_DECIMALS)
+        self.collar_box.setKeyboardTracking(False)  # typing 0.25 is not applied as 0, 0.2, ...
         self.collar_box.setSuffix(" s each side")
         self.collar_box.setValue(setup.collar)
         self.collar_box.setToolTip(
@@ -93,11 +105,18 @@ class MetricsPanel(QWidget):
         self.history_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.history_list, 1)
         self.edit_log = EditLog(editor.history, editor.live)
-        self.edit_log.changed.connect(self._show_history)
-        editor.live.updated.connect(self.refresh)
+        self.history_refresh = Deferred(self._show_history, self)
+        self.numbers_refresh = Deferred(self.refresh, self)
+        self.edit_log.changed.connect(self.history_refresh.request)
+        editor.live.updated.connect(self.numbers_refresh.request)
         editor.document.track_added.connect(self.tracks_changed)
         self.refresh()
         self._show_history()
+
+    def flush(self) -> None:
+        """Show the latest numbers and history now, if a refresh is pending."""
+        self.numbers_refresh.flush()
+        self.history_refresh.flush()
 
     def tracks_changed(self) -> None:
         """Offer tracks added since (a diarization's output) in the track choosers."""
@@ -115,26 +134,26 @@ class MetricsPanel(QWidget):
             ScoringSetup(
                 reference=self.reference_box.currentText(),
                 hypothesis=self.hypothesis_box.currentText(),
-                settings=ScoringSettings(self.collar_box.value(), self.skip_box.isChecked()),
+                settings=ScoringSettings(self._collar(), self.skip_box.isChecked()),
             )
         )
+
+    def _collar(self) -> float:
+        """The collar as shown (``0.250``): the nearest tick to it is the exact value."""
+        return round(self.collar_box.value(), COLLAR_DECIMALS)
 
     def _show_setup(self) -> None:
         """Show the settings scored with, when set elsewhere (a corpus's collar)."""
         setup = self.editor.live.setup
-        for widget, value in (
-            (self.reference_box, setup.reference),
-            (self.hypothesis_box, setup.hypothesis),
-            (self.collar_box, setup.collar),
-            (self.skip_box, setup.skip_overlap),
-        ):
+        widgets = (self.reference_box, self.hypothesis_box, self.collar_box, self.skip_box)
+        for widget in widgets:
             widget.blockSignals(True)
-            if widget is self.collar_box:
-                widget.setValue(value)
-            elif widget is self.skip_box:
-                widget.setChecked(value)
-            else:
-                widget.setCurrentText(value)
+        self.reference_box.setCurrentText(setup.reference)
+        self.hypothesis_box.setCurrentText(setup.hypothesis)
+        if round(self.collar_box.value(), COLLAR_DECIMALS) != round(setup.collar, COLLAR_DECIMALS):
+            self.collar_box.setValue(setup.collar)  # never while it shows it: no retyping
+        self.skip_box.setChecked(setup.skip_overlap)
+        for widget in widgets:
             widget.blockSignals(False)
 
     def refresh(self) -> None:
