@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -46,17 +47,26 @@ class _Turns:
         self.ends = np.append(self.ends, turn.end)
         self.speakers = np.append(self.speakers, self.code(turn.speaker))
 
-    def remove(self, turn: Turn) -> None:
-        code = self.labels.get(turn.speaker, -1)
-        found = np.flatnonzero(
-            (self.starts == turn.start) & (self.ends == turn.end) & (self.speakers == code)
+    def remove_all(self, turns: Sequence[Turn]) -> None:
+        """Remove each turn once (by value); KeyError, with nothing removed, if one is missing."""
+        gone = np.zeros(len(self.starts), dtype=bool)
+        for turn in turns:
+            code = self.labels.get(turn.speaker, -1)
+            found = np.flatnonzero(
+                (self.starts == turn.start)
+                & (self.ends == turn.end)
+                & (self.speakers == code)
+                & ~gone
+            )
+            if len(found) == 0:
+                raise KeyError(f"no such turn: {turn}")
+            gone[found[0]] = True
+        keep = ~gone
+        self.starts, self.ends, self.speakers = (
+            self.starts[keep],
+            self.ends[keep],
+            self.speakers[keep],
         )
-        if len(found) == 0:
-            raise KeyError(f"no such turn: {turn}")
-        i = found[0]
-        self.starts = np.delete(self.starts, i)
-        self.ends = np.delete(self.ends, i)
-        self.speakers = np.delete(self.speakers, i)
 
     def extent(self) -> tuple[int, int] | None:
         if len(self.starts) == 0:
@@ -192,13 +202,26 @@ class IncrementalScorer:
 
         Either may be None: adding or removing.
         """
+        self.apply(side, [] if old is None else [old], [] if new is None else [new])
+
+    def apply(self, side: Side, removed: Sequence[Turn], added: Sequence[Turn]) -> None:
+        """Remove some turns (matched by value) from one side and add others, in one step.
+
+        The stretch they cover is summed twice (before and after), however many turns.
+
+        Raises
+        ------
+        KeyError
+            If a removed turn is not there (nothing changes).
+        """
         turns = self._sides[side]
-        if old is not None and old.speaker not in turns.labels:
-            raise KeyError(f"no such turn: {old}")
-        if new is not None:
+        for old in removed:
+            if old.speaker not in turns.labels:
+                raise KeyError(f"no such turn: {old}")
+        for new in added:
             turns.code(new.speaker)
         self._resize()
-        edited = [turn for turn in (old, new) if turn is not None]
+        edited = [*removed, *added]
         if not edited:
             return
         margin = self._settings.collar_ticks if side == "reference" else 0
@@ -207,9 +230,8 @@ class IncrementalScorer:
             max(turn.end for turn in edited) + margin,
         )
         before = self._accumulate(window)
-        if old is not None:
-            turns.remove(old)
-        if new is not None:
+        turns.remove_all(removed)
+        for new in added:
             turns.add(new)
         if side == "reference" and self._regions_moved():
             self._rescore_all()

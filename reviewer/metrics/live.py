@@ -94,11 +94,7 @@ class LiveScore:
         ):
             self._rebuild()
         else:
-            side = sides[change.track]
-            for turn in change.removed:
-                self._scorer.remove(side, turn)
-            for turn in change.added:
-                self._scorer.add(side, turn)
+            self._scorer.apply(sides[change.track], change.removed, change.added)
         self.updated.emit()
 
 
