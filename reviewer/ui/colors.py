@@ -28,6 +28,25 @@ FALSE_ALARM = QColor("#FF9F1C")
 CONFUSION = QColor("#7B2CBF")
 CURSOR = QColor("#FFFFFF")
 SELECTION = QColor(255, 255, 255, 40)
+OVERLAP = QColor("#E0E0E0")
+"""The reference-overlap lane (darker shades for more speakers come from its alpha)."""
+UNSCORED_HATCH = QColor(220, 220, 220, 110)
+OVERLAP_HATCH = QColor(255, 210, 80, 120)
+UNSCORED = (QColor("#555555"), QColor("#9A9A9A"), QColor("#D4A72C"), QColor("#7A7AA0"))
+"""The scoring lane's colour of each unscored kind: outside the UEM, collar, overlap, zone."""
+
+
+def color_of(index: int) -> QColor:
+    """The ``index``-th speaker colour: the palette, then hues a golden angle apart.
+
+    Past the 16 colours of :data:`PALETTE` (recordings with 20+ speakers), hues step by the
+    golden ratio of a turn, so neighbours stay far apart; lightness alternates.
+    """
+    if index < len(PALETTE):
+        return QColor(PALETTE[index])
+    n = index - len(PALETTE)
+    hue = (0.13 + n * 0.618033988749895) % 1.0
+    return QColor.fromHsvF(hue, 0.55 if n % 2 else 0.8, 0.95 if n % 2 else 0.8)
 
 
 class SpeakerColors:
@@ -40,20 +59,25 @@ class SpeakerColors:
     def __init__(self) -> None:
         self._colors: dict[str, QColor] = {}
 
-    def update(self, reference: tuple[str, ...], mapping: dict[str, str], others=()) -> None:
-        """Recompute colours from the reference's speakers and md-eval's mapping."""
+    def update(self, reference: tuple[str, ...], mapping: dict[str, str], others=()) -> bool:
+        """Recompute colours from the reference's speakers and md-eval's mapping.
+
+        Returns whether any speaker's colour changed (lanes need repainting then).
+        """
         colors: dict[str, QColor] = {}
         for i, label in enumerate(reference):
-            colors[label] = QColor(PALETTE[i % len(PALETTE)])
+            colors[label] = color_of(i)
         for ref, hyp in mapping.items():
             if ref in colors:
                 colors.setdefault(hyp, colors[ref])
         spare = len(reference)
         for label in others:
             if label not in colors:
-                colors[label] = QColor(PALETTE[spare % len(PALETTE)]).darker(130)
+                colors[label] = color_of(spare).darker(130)
                 spare += 1
+        changed = any(self._colors.get(label) != color for label, color in colors.items())
         self._colors = colors
+        return changed
 
     def __getitem__(self, label: str) -> QColor:
         if label not in self._colors:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -13,6 +15,38 @@ from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui import colors as palette
 
 _GRAB_PIXELS = 6
+_EMPTY = np.empty(0, dtype=np.int64)
+_NO_ERRORS = ErrorRegions(_EMPTY, _EMPTY, _EMPTY, _EMPTY, _EMPTY)
+
+
+def visible_turns(
+    starts: np.ndarray, ends: np.ndarray, reach: np.ndarray, lo: float, hi: float
+) -> np.ndarray:
+    """Indices of the turns that meet ``[lo, hi]`` ticks, by bisection.
+
+    Parameters
+    ----------
+    starts, ends
+        ``[turn]`` ticks, sorted by start (a :class:`~reviewer.model.annotation.Track`'s
+        order).
+    reach
+        ``[turn]``: the latest end among this turn and those before it
+        (``np.maximum.accumulate(ends)``), sorted by construction.
+    lo, hi
+        The view, ticks.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` indices, sorted. Only the turns between the first that reaches ``lo`` and
+        the last that starts by ``hi`` are looked at, so a zoomed-in view of a 10,000-turn
+        track costs a handful of turns.
+    """
+    first = int(np.searchsorted(reach, lo, side="left"))
+    last = int(np.searchsorted(starts, hi, side="right"))
+    if last <= first:
+        return np.empty(0, dtype=np.int64)
+    return first + np.flatnonzero(ends[first:last] >= lo)
 
 
 def _cosmetic(color: QColor, width: float = 1.0) -> QPen:
@@ -44,6 +78,7 @@ class TurnsItem(pg.GraphicsObject):
         self._selected: Turn | None = None
         self._editable = False
         self._drag: tuple[Turn, str] | None = None
+        self._reach = np.empty(0, dtype=np.int64)
         self.setAcceptHoverEvents(True)
 
     @property
@@ -57,6 +92,8 @@ class TurnsItem(pg.GraphicsObject):
         """Show ``track`` with speakers on ``rows``; highlight ``selected``."""
         self.prepareGeometryChange()
         self._track, self._rows, self._selected, self._editable = (track, rows, selected, editable)
+        ends = track.arrays.ends
+        self._reach = np.maximum.accumulate(ends) if len(ends) else ends
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802
@@ -66,13 +103,15 @@ class TurnsItem(pg.GraphicsObject):
         return QRectF(0.0, 0.0, max(end, 1e-3), max(len(self._rows), 1))
 
     def _visible(self) -> np.ndarray:
+        """Indices of the turns inside the view, found by bisection (not by a pass over all)."""
         view = self.getViewBox()
         arrays = self._track.arrays
         if view is None or len(arrays.starts) == 0:
             return np.empty(0, dtype=np.int64)
         (x0, x1), _ = view.viewRange()
-        lo, hi = x0 * TICKS_PER_SECOND, x1 * TICKS_PER_SECOND
-        return np.flatnonzero((arrays.ends >= lo) & (arrays.starts <= hi))
+        return visible_turns(
+            arrays.starts, arrays.ends, self._reach, x0 * TICKS_PER_SECOND, x1 * TICKS_PER_SECOND
+        )
 
     def paint(self, painter: QPainter, *args) -> None:
         """Draw the visible turns."""
@@ -171,7 +210,18 @@ class TurnsItem(pg.GraphicsObject):
 
 
 class ErrorsItem(pg.GraphicsObject):
-    """The error lane: missed (row 0), false alarm (row 1) and confusion (row 2) regions."""
+    """The error lane: missed (row 0), false alarm (row 1) and confusion (row 2) regions.
+
+    The regions are read from ``source`` when they are needed (to paint or for a tooltip),
+    for the view and a margin around it: :meth:`invalidate` after an edit costs nothing, so
+    a burst of edits costs one read, of the latest state, at the next paint.
+
+    Parameters
+    ----------
+    source
+        ``source(window)`` gives the regions inside ``window`` (``(lo, hi)`` ticks), e.g.
+        :meth:`reviewer.metrics.live.LiveScore.errors`.
+    """
 
     ROWS = (
         ("Missed", palette.MISSED),
@@ -179,13 +229,33 @@ class ErrorsItem(pg.GraphicsObject):
         ("Confusion", palette.CONFUSION),
     )
 
-    def __init__(self) -> None:
+    def __init__(self, source: Callable[[tuple[int, int]], ErrorRegions] | None = None) -> None:
         super().__init__()
-        empty = np.empty(0, dtype=np.int64)
-        self._errors = ErrorRegions(empty, empty, empty, empty, empty)
+        self._source = source
+        self._window: tuple[int, int] | None = None  # what the cached regions cover
+        self._errors = _NO_ERRORS
         self._extent = 1.0
         self.describe = None  # optional: ticks -> the breakdown class there
         self.setAcceptHoverEvents(True)
+
+    def invalidate(self, extent_seconds: float | None = None) -> None:
+        """The errors changed: read them again when next needed (and repaint)."""
+        if extent_seconds is not None and extent_seconds != self._extent:
+            self.prepareGeometryChange()
+            self._extent = max(extent_seconds, 1e-3)
+        self._window = None
+        self.update()
+
+    def regions(self, lo: int, hi: int) -> ErrorRegions:
+        """The regions meeting ``[lo, hi)`` ticks (and around them), read if needed."""
+        window = self._window
+        if self._source is None:
+            return self._errors
+        if window is None or lo < window[0] or hi > window[1]:
+            margin = max(hi - lo, TICKS_PER_SECOND) // 2
+            self._window = (max(0, lo - margin), hi + margin)
+            self._errors = self._source(self._window)
+        return self._errors
 
     def hoverEvent(self, event) -> None:  # noqa: N802
         """Name the error under the mouse and its cause."""
@@ -196,8 +266,8 @@ class ErrorsItem(pg.GraphicsObject):
 
     def tooltip_at(self, x: float, row: int) -> str:
         """What the tooltip says at ``x`` seconds on error row ``row``."""
-        errors = self._errors
         time = round(x * TICKS_PER_SECOND)
+        errors = self.regions(time, time + 1)
         i = int(np.searchsorted(errors.starts, time, side="right")) - 1
         if i < 0 or errors.ends[i] <= time or not 0 <= row < 3:
             return ""
@@ -216,8 +286,9 @@ class ErrorsItem(pg.GraphicsObject):
         return f"{text}\n{span:.3f} s from {errors.starts[i] / TICKS_PER_SECOND:.3f} s"
 
     def set_errors(self, errors: ErrorRegions, extent_seconds: float) -> None:
-        """Show these regions."""
+        """Show these regions (instead of reading them from the source)."""
         self.prepareGeometryChange()
+        self._source, self._window = None, None
         self._errors, self._extent = errors, max(extent_seconds, 1e-3)
         self.update()
 
@@ -226,16 +297,15 @@ class ErrorsItem(pg.GraphicsObject):
         return QRectF(0.0, 0.0, self._extent, 3.0)
 
     def paint(self, painter: QPainter, *args) -> None:
-        """Draw the regions, darker where more speakers are in error."""
-        errors = self._errors
-        scale = 1.0 / TICKS_PER_SECOND
+        """Draw the visible regions, one bar per kind of error."""
         view = self.getViewBox()
-        visible = np.ones(len(errors), dtype=bool)
-        if view is not None:
-            (x0, x1), _ = view.viewRange()
-            visible = (errors.ends >= x0 * TICKS_PER_SECOND) & (
-                errors.starts <= x1 * TICKS_PER_SECOND
-            )
+        if view is None:
+            return
+        (x0, x1), _ = view.viewRange()
+        lo, hi = int(x0 * TICKS_PER_SECOND), int(np.ceil(x1 * TICKS_PER_SECOND))
+        errors = self.regions(max(lo, 0), max(hi, 1))
+        scale = 1.0 / TICKS_PER_SECOND
+        visible = (errors.ends >= lo) & (errors.starts <= hi)
         for row, ((_, color), amounts) in enumerate(
             zip(self.ROWS, (errors.missed, errors.false_alarm, errors.confusion), strict=True)
         ):

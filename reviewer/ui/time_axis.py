@@ -1,8 +1,13 @@
-"""A time ruler in h:mm:ss.mmm."""
+"""The timeline's axes: clock times, frequencies, and speaker names elided with a tooltip."""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+
+LABEL_PIXELS = 110
+"""Width of the left axes (speaker names, amplitudes, frequencies): every plot lines up."""
 
 
 def clock(seconds: float, precision: int = 3) -> str:
@@ -16,6 +21,13 @@ def clock(seconds: float, precision: int = 3) -> str:
     hours, m = divmod(minutes, 60)
     text = f"{sign}{hours}:{m:02d}:{s:02d}"
     return f"{text}.{frac:0{precision}d}" if precision else text
+
+
+def hertz(value: float) -> str:
+    """Format a frequency: ``"500 Hz"``, ``"1 kHz"``, ``"2.5 kHz"``."""
+    if abs(value) >= 1000:
+        return f"{value / 1000:g} kHz"
+    return f"{value:g} Hz"
 
 
 class TimeAxis(pg.AxisItem):
@@ -32,3 +44,59 @@ class TimeAxis(pg.AxisItem):
         else:
             precision = 3
         return [clock(value * scale, precision) for value in values]
+
+
+class FrequencyAxis(pg.AxisItem):
+    """The spectrogram's frequency axis, in Hz and kHz."""
+
+    def __init__(self) -> None:
+        super().__init__("left")
+        self.setWidth(LABEL_PIXELS)
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (Qt naming)
+        """Label ticks as ``500 Hz``, ``1 kHz``..."""
+        return [hertz(value * scale) for value in values]
+
+
+class SpeakerAxis(pg.AxisItem):
+    """A lane's speaker names, one per row, elided to the axis; the whole name on hover."""
+
+    def __init__(self) -> None:
+        super().__init__("left")
+        self.setWidth(LABEL_PIXELS)
+        self.setAcceptHoverEvents(True)
+        self._names: dict[int, str] = {}
+
+    def set_rows(self, rows: dict[str, int], summary: str | None = None) -> None:
+        """Name row ``i`` after its speaker; a folded lane shows ``summary`` on its one row."""
+        if summary is not None:
+            self._names = {0: "\n".join(rows)}
+            self.setTicks([[(0.5, summary)]])
+            return
+        metrics = QFontMetrics(self.font())
+        room = LABEL_PIXELS - 16
+        self._names = {row: name for name, row in rows.items()}
+        elide = Qt.TextElideMode.ElideMiddle
+        self.setTicks(
+            [[(row + 0.5, metrics.elidedText(name, elide, room)) for name, row in rows.items()]]
+        )
+
+    def name_at(self, y: float) -> str:
+        """The whole speaker name on row ``int(y)`` (all of them on a folded lane)."""
+        return self._names.get(int(y), "") if y >= 0 else ""
+
+    def hoverEvent(self, event) -> None:  # noqa: N802
+        """Show the whole name of the speaker under the mouse."""
+        view = self.linkedView()
+        if event.isExit() or view is None:
+            self.setToolTip("")
+            return
+        self.setToolTip(self.name_at(view.mapSceneToView(event.scenePos()).y()))
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        """Leave the wheel to the lane area (it scrolls the lanes)."""
+        event.ignore()
+
+    def mouseDragEvent(self, event) -> None:  # noqa: N802
+        """Names do not drag."""
+        event.ignore()

@@ -1,4 +1,12 @@
-"""The timeline: waveform, spectrogram, one lane per track and the error lane, X-linked."""
+"""The timeline: waveform, spectrogram, speaker lanes, scoring and errors on one time axis.
+
+Three :class:`~reviewer.ui.strip.TimeStrip` columns share one
+:class:`~reviewer.ui.view_range.ViewRange`: the waveform and spectrogram above (with the
+clock), the speaker lanes in a vertically scrolling :class:`~reviewer.ui.lane_area.LaneArea`,
+and the transcript, scoring and error lanes below; the digit legend closes it. Model events
+reach the views through :class:`~reviewer.ui.deferred.Deferred`: a burst of edits redraws
+each changed lane once, from the latest state.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +15,24 @@ from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from reviewer.app.editor import Editor
+from reviewer.metrics.unscored import ScoringMap, track_scoring_map
 from reviewer.model import commands
 from reviewer.model.annotation import Span, Turn
 from reviewer.model.commands import EditError
 from reviewer.model.document import Change
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui import colors as palette
+from reviewer.ui.deferred import Deferred
+from reviewer.ui.lane_area import ROW_PIXELS, LaneArea
 from reviewer.ui.lanes import ErrorsItem, TurnsItem
-from reviewer.ui.time_axis import TimeAxis
+from reviewer.ui.legend import SpeakerLegend
+from reviewer.ui.scoring_items import EMPTY_MAP, ScoringLaneItem, ScoringShade
+from reviewer.ui.strip import TimeStrip
+from reviewer.ui.time_axis import FrequencyAxis
+from reviewer.ui.view_range import ViewRange
 
 if TYPE_CHECKING:
     from reviewer.ui.waveform import PyramidBuilder
@@ -24,44 +40,19 @@ if TYPE_CHECKING:
 WAVEFORM_REDRAW_MS = 200
 """How often the waveform is redrawn at most while its pyramid is being built."""
 
-ROW_PIXELS = 22
-TRANSCRIPT_ROW = 98  # rows far below the lanes, so that lanes added later fit above
-ERRORS_ROW = 99
-LEFT_AXIS_PIXELS = 110
+WAVEFORM_PIXELS, SPECTROGRAM_PIXELS = 130, 140
 _drag_ids = count()
 
 
-class TimeViewBox(pg.ViewBox):
-    """A time-only view box: wheel zooms, left-drag selects, other drags pan."""
-
-    selecting = Signal(float, float, bool)
-    clicked = Signal(float)
-
-    def __init__(self) -> None:
-        super().__init__(enableMenu=False)
-        self.setMouseEnabled(x=True, y=False)
-
-    def mouseClickEvent(self, event) -> None:  # noqa: N802
-        """Put the cursor where the user clicks."""
-        if event.button() == Qt.MouseButton.LeftButton:
-            event.accept()
-            self.clicked.emit(self.mapSceneToView(event.scenePos()).x())
-
-    def mouseDragEvent(self, event, axis=None) -> None:  # noqa: N802
-        """Select with the left button, pan with the others."""
-        event.accept()
-        if event.button() == Qt.MouseButton.LeftButton:
-            start = self.mapSceneToView(event.buttonDownScenePos()).x()
-            here = self.mapSceneToView(event.scenePos()).x()
-            self.selecting.emit(min(start, here), max(start, here), event.isFinish())
-            return
-        last = self.mapSceneToView(event.lastScenePos()).x()
-        here = self.mapSceneToView(event.scenePos()).x()
-        self.translateBy(x=last - here)
-
-
-class TimelineView(pg.GraphicsLayoutWidget):
+class TimelineView(QWidget):
     """Everything on the time axis, drawn from the editor's state.
+
+    Parameters
+    ----------
+    editor
+        What is reviewed; the view follows its events.
+    audio, pyramid
+        The recording and its peak pyramid, or None (no waveform or spectrogram).
 
     Signals
     -------
@@ -75,174 +66,222 @@ class TimelineView(pg.GraphicsLayoutWidget):
         super().__init__(parent=parent)
         self.editor = editor
         self.audio = audio
-        self.setBackground("#1E1E1E")
-        self.ci.layout.setSpacing(2)
-        self.ci.setContentsMargins(4, 4, 4, 4)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.colors = palette.SpeakerColors()
+        rate = audio.sample_rate if audio is not None else 16000
+        self.view = ViewRange(self.duration, 16 / rate, self)
         self._drag_key: str | None = None
         self._lane_state: tuple | None = None
+        self._stale: set[str] = set()
         self._plots: list[pg.PlotItem] = []
         self._cursors: list[pg.InfiniteLine] = []
         self._selections: list[pg.LinearRegionItem] = []
-        self._lanes: dict[str, tuple[pg.PlotItem, TurnsItem]] = {}
+        self._shades: list[ScoringShade] = []
+        self.scoring_map: ScoringMap = EMPTY_MAP
         self.waveform = None
         self.spectrogram = None
 
-        row = 0
-        self.time_plot = self._add_plot(row, "Waveform" if audio else "Time", top_axis=True)
+        self.top = TimeStrip(self.view)
+        self._build_top(audio, pyramid)
+        self.lane_area = LaneArea(self.view, self.colors)
+        self.lane_area.lane_added.connect(self._lane_added)
+        self.bottom = TimeStrip(self.view)
+        self._build_bottom()
+        self.legend = SpeakerLegend(editor, self.colors)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(0)
+        grid.addWidget(self.top, 0, 0)
+        grid.addWidget(self.lane_area, 1, 0)
+        grid.addWidget(self.lane_area.scroll_bar, 1, 1)
+        grid.addWidget(self.bottom, 2, 0)
+        grid.addWidget(self.legend, 3, 0, 1, 2)
+        grid.setRowStretch(1, 1)
+
+        self._lanes_deferred = Deferred(self._redraw_lanes, self)
+        self._score_deferred = Deferred(self._refresh_score, self)
+        self._scoring_deferred = Deferred(self._refresh_scoring, self)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(15)
+        self._refresh_timer.timeout.connect(self._refresh_view_dependent)
+        self.view.changed.connect(lambda *_: self._refresh_timer.start())
+
+        for name in editor.document.tracks:
+            self._show_lane(name)
+        editor.document.changed.connect(self._document_changed)
+        editor.live.updated.connect(self._score_deferred.request)
+        editor.live.configured.connect(self._scoring_deferred.request)
+        editor.changed.connect(self._editor_changed)
+        self._refresh_score()
+        self._refresh_scoring()
+        self.fit()
+
+    # --- construction -------------------------------------------------------------------
+
+    def _build_top(self, audio, pyramid) -> None:
+        self.time_plot = self._add_plot(self.top, 0, "Waveform" if audio else "Time", True)
         if audio is not None and pyramid is not None:
             from reviewer.ui.waveform import SpectrogramItem, WaveformItem
 
             self.waveform = WaveformItem(audio, pyramid)
             self.time_plot.addItem(self.waveform)
             self.time_plot.setYRange(-1, 1, padding=0.02)
-            self.ci.layout.setRowFixedHeight(row, 130)
-            row += 1
-            self.spectrogram_plot = self._add_plot(row, "Spectrogram")
+            self.top.set_row_height(0, WAVEFORM_PIXELS)
+            self.spectrogram_plot = self._add_plot(self.top, 1, "Spectrogram", left=FrequencyAxis())
             self.spectrogram = SpectrogramItem(audio)
             self.spectrogram_plot.addItem(self.spectrogram)
             self.spectrogram_plot.setYRange(0, min(8000, audio.sample_rate / 2), padding=0)
-            self.spectrogram_plot.hideAxis("left")
-            self.ci.layout.setRowFixedHeight(row, 0)
-            self.spectrogram_plot.hide()
-            self.ci.getItem(row, 0).hide()
-            self._spectrogram_row = row
+            self.show_spectrogram(False)
         else:
             self.time_plot.getAxis("left").setTicks([[]])
-            self.ci.layout.setRowFixedHeight(row, 28)
-        row += 1
-        self._first_lane_row = row
-        for name in editor.document.tracks:
-            self._add_lane(name)
+            self.top.set_row_height(0, 28)
+
+    def _build_bottom(self) -> None:
         self.transcript_item = None
-        if editor.document.transcript is not None:
-            self._add_transcript_lane()
-        self.errors_plot = self._add_plot(ERRORS_ROW, "Errors")
-        self.errors_item = ErrorsItem()
-        self.errors_plot.addItem(self.errors_item)
-        self.errors_plot.getAxis("left").setTicks(
-            [[(i + 0.5, name) for i, (name, _) in enumerate(ErrorsItem.ROWS)]]
-        )
-        self.errors_plot.setYRange(0, 3, padding=0)
-        self.errors_plot.invertY(True)
-        self.ci.layout.setRowFixedHeight(ERRORS_ROW, 3 * ROW_PIXELS + 6)
+        if self.editor.document.transcript is not None:
+            from reviewer.ui.transcript_lane import TranscriptItem
 
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(15)
-        self._refresh_timer.timeout.connect(self._refresh_view_dependent)
-        self.time_plot.sigXRangeChanged.connect(lambda *_: self._refresh_timer.start())
+            plot = self._add_plot(self.bottom, 0, "Transcript")
+            self.transcript_item = TranscriptItem(self.editor, self.colors)
+            self.transcript_item.clicked.connect(self._utterance_clicked)
+            plot.addItem(self.transcript_item)
+            plot.setYRange(0, 1, padding=0)
+            plot.getAxis("left").setTicks([[]])
+            self.bottom.set_row_height(0, 2 * ROW_PIXELS)
+        self.scoring_plot = self._add_plot(self.bottom, 1, "Scoring", shade=False)
+        self.scoring_item = ScoringLaneItem()
+        self._rows_plot(self.scoring_plot, self.scoring_item, ScoringLaneItem.ROWS)
+        self.bottom.set_row_height(1, 2 * ROW_PIXELS + 6)
+        self.errors_plot = self._add_plot(self.bottom, 2, "Errors")
+        self.errors_item = ErrorsItem(lambda window: self.editor.live.errors(window))
+        self._rows_plot(self.errors_plot, self.errors_item, [n for n, _ in ErrorsItem.ROWS])
+        self.bottom.set_row_height(2, 3 * ROW_PIXELS + 6)
 
-        editor.document.changed.connect(self._document_changed)
-        editor.live.updated.connect(self._score_changed)
-        editor.changed.connect(self._editor_changed)
-        self._score_changed()
-        self.fit()
-
-    # --- construction -------------------------------------------------------------------
-
-    def _add_transcript_lane(self) -> None:
-        from reviewer.ui.transcript_lane import TranscriptItem
-
-        plot = self._add_plot(TRANSCRIPT_ROW, "Transcript")
-        self.transcript_item = TranscriptItem(self.editor, self.colors)
-        self.transcript_item.clicked.connect(self._utterance_clicked)
-        plot.addItem(self.transcript_item)
-        plot.setYRange(0, 1, padding=0)
-        plot.getAxis("left").setTicks([[]])
-        self.ci.layout.setRowFixedHeight(TRANSCRIPT_ROW, 2 * ROW_PIXELS)
+    @staticmethod
+    def _rows_plot(plot: pg.PlotItem, item: pg.GraphicsObject, names) -> None:
+        plot.addItem(item)
+        plot.getAxis("left").setTicks([[(i + 0.5, name) for i, name in enumerate(names)]])
+        plot.setYRange(0, len(names), padding=0)
+        plot.invertY(True)
 
     def _utterance_clicked(self, utterance) -> None:
         self.editor.focus(Span(utterance.start, utterance.end))
 
-    def _add_plot(self, row: int, title: str, top_axis: bool = False) -> pg.PlotItem:
-        view = TimeViewBox()
-        axes = {"top": TimeAxis("top")} if top_axis else {}
-        plot = self.addPlot(row=row, col=1, viewBox=view, axisItems=axes)
-        label = self.addLabel(title, row=row, col=0, color="#CCCCCC", size="9pt")
-        label.setFixedWidth(86)
-        plot.hideButtons()
-        plot.setMenuEnabled(False)
-        plot.hideAxis("bottom")
-        if top_axis:
-            plot.showAxis("top")
-        plot.getAxis("left").setWidth(LEFT_AXIS_PIXELS)
-        if self._plots:
-            plot.setXLink(self._plots[0])
-        else:
-            rate = self.audio.sample_rate if self.audio is not None else 16000
-            view.setLimits(xMin=0, minXRange=16 / rate)
+    def _add_plot(
+        self, strip: TimeStrip, row: int, title: str, top_axis: bool = False, **options
+    ) -> pg.PlotItem:
+        shade = options.pop("shade", True)
+        plot = strip.add_plot(row, title, top_axis=top_axis, **options)
+        self._decorate(plot, shade)
+        return plot
+
+    def _decorate(self, plot: pg.PlotItem, shade: bool = True) -> None:
+        """Give a plot the cursor, the time selection, the scoring shade and the mouse."""
         cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(palette.CURSOR, width=1))
+        cursor.setZValue(20)
         plot.addItem(cursor, ignoreBounds=True)
         selection = pg.LinearRegionItem(
             movable=False, brush=pg.mkBrush(palette.SELECTION), pen=pg.mkPen(None)
         )
-        selection.setZValue(-10)
+        selection.setZValue(10)
         selection.hide()
         plot.addItem(selection, ignoreBounds=True)
-        view.clicked.connect(self._clicked)
-        view.selecting.connect(self._selecting)
+        if shade:
+            item = ScoringShade()
+            item.set_map(self.scoring_map)
+            plot.addItem(item, ignoreBounds=True)
+            self._shades.append(item)
+        plot.vb.clicked.connect(self._clicked)
+        plot.vb.selecting.connect(self._selecting)
         self._plots.append(plot)
         self._cursors.append(cursor)
         self._selections.append(selection)
-        return plot
 
-    def _add_lane(self, name: str) -> None:
-        row = self._first_lane_row + len(self._lanes)
-        plot = self._add_plot(row, name)
-        item = TurnsItem(self.colors)
+    def _lane_added(self, name: str) -> None:
+        plot, item = self.lane_area.lanes[name]
+        self._decorate(plot)
         item.turn_clicked.connect(lambda turn, x, name=name: self._turn_clicked(name, turn, x))
         item.boundary_dragged.connect(
             lambda turn, edge, x, stage, name=name: self._boundary_dragged(
                 name, turn, edge, x, stage
             )
         )
-        plot.addItem(item)
-        plot.invertY(True)
-        self._lanes[name] = (plot, item)
-        self._update_lane(name)
+
+    @property
+    def _lanes(self) -> dict[str, tuple[pg.PlotItem, TurnsItem]]:
+        """``{track: (plot, turns item)}`` of the speaker lanes."""
+        return self.lane_area.lanes
 
     # --- model -> view ------------------------------------------------------------------
 
-    def _update_lane(self, name: str) -> None:
-        plot, item = self._lanes[name]
-        track = self.editor.document[name]
-        rows = {label: i for i, label in enumerate(track.labels)}
+    def _show_lane(self, name: str) -> None:
         editable = name == self.editor.active_track
         selected = self.editor.selected if editable else None
-        item.set_track(track, rows, selected, editable)
-        n = max(len(rows), 1)
-        ticks = [(i + 0.5, label) for label, i in rows.items()]
-        plot.getAxis("left").setTicks([ticks])
-        plot.setYRange(0, n, padding=0)
-        row = self._first_lane_row + list(self._lanes).index(name)
-        self.ci.layout.setRowFixedHeight(row, n * ROW_PIXELS + 6)
-        label = self.ci.getItem(row, 0)
-        if label is not None:
-            mark = "\u25b8 " if editable else ""
-            label.setText(f"{mark}{name}", color="#FFFFFF" if editable else "#AAAAAA")
+        self.lane_area.show_track(name, self.editor.document[name], selected, editable)
 
     def _document_changed(self, change: Change) -> None:
-        if change.track not in self._lanes:
-            self._add_lane(change.track)
-        self._update_lane(change.track)
+        self._stale.add(change.track)
+        self._lanes_deferred.request()
+        if change.track == self.editor.live.setup.reference:
+            self._scoring_deferred.request()
 
-    def _score_changed(self) -> None:
+    def _redraw_lanes(self) -> None:
+        """Redraw the lanes whose track or selection changed since the last redraw."""
+        stale, self._stale = self._stale, set()
+        for name in stale:
+            if name in self.editor.document:
+                self._show_lane(name)
+        if self.audio is None:
+            self.view.duration = self.duration
+
+    def _refresh_score(self) -> None:
         document = self.editor.document
         setup = self.editor.live.setup
         reference = document[setup.reference].labels if setup.reference in document else ()
         others = [label for track in document.tracks.values() for label in track.labels]
-        self.colors.update(reference, self.editor.live.mapping, others)
-        for name in self._lanes:
-            self._lanes[name][1].update()
-        self._refresh_errors()
+        if self.colors.update(reference, self.editor.live.mapping, others):
+            for _, item in self._lanes.values():
+                item.update()
+            self.legend.deferred.request()
+        self.errors_item.invalidate(self.duration)
+
+    def _refresh_scoring(self) -> None:
+        """Shade what is not scored and draw the reference's overlap, as the scorer has them."""
+        document, setup = self.editor.document, self.editor.live.setup
+        scoring = EMPTY_MAP
+        if setup.reference in document:
+            scoring = track_scoring_map(
+                document[setup.reference],
+                document.uem,
+                setup.settings,
+                document.exclusions_of(setup.reference),
+                self._end_ticks(),
+            )
+        self.scoring_map = scoring
+        for shade in self._shades:
+            shade.set_map(scoring)
+        self.scoring_item.set_map(scoring)
+
+    def _end_ticks(self) -> int:
+        if self.audio is not None:
+            return self.audio.frames * TICKS_PER_SECOND // self.audio.sample_rate
+        return round(self.duration * TICKS_PER_SECOND)
+
+    def flush(self) -> None:
+        """Bring every view up to date now (pending redraws run): for tests and reads."""
+        for deferred in (self._lanes_deferred, self._score_deferred, self._scoring_deferred):
+            deferred.flush()
+        self.legend.deferred.flush()
 
     def _editor_changed(self) -> None:
         state = (self.editor.active_track, self.editor.selected)
         if state != self._lane_state:  # cursor moves alone (playback) leave the lanes be
+            if self._lane_state is not None:
+                self._stale.add(self._lane_state[0])
+            self._stale.add(state[0])
             self._lane_state = state
-            for name in self._lanes:
-                self._update_lane(name)
+            self._lanes_deferred.request()
         seconds = self.editor.cursor / TICKS_PER_SECOND
         for cursor in self._cursors:
             cursor.setValue(seconds)
@@ -257,11 +296,8 @@ class TimelineView(pg.GraphicsLayoutWidget):
                 region.show()
         self.ensure_visible(self.editor.cursor)
 
-    def _refresh_errors(self) -> None:
-        self.errors_item.set_errors(self.editor.live.errors(), self.duration)
-
     def _refresh_view_dependent(self) -> None:
-        (x0, x1), _ = self.time_plot.viewRange()
+        x0, x1 = self.view_range()
         pixels = int(self.time_plot.vb.width()) or 800
         if self.waveform is not None:
             self.waveform.refresh(x0, x1, pixels)
@@ -271,7 +307,7 @@ class TimelineView(pg.GraphicsLayoutWidget):
     def refresh_waveform(self) -> None:
         """Redraw the waveform (while the pyramid is still being built) and fit its height."""
         if self.waveform is not None:
-            (x0, x1), _ = self.time_plot.viewRange()
+            x0, x1 = self.view_range()
             self.waveform.refresh(x0, x1, int(self.time_plot.vb.width()) or 800)
             peak = self.waveform.peak()
             if peak > 0:
@@ -313,13 +349,12 @@ class TimelineView(pg.GraphicsLayoutWidget):
         return max(ends, default=TICKS_PER_SECOND) / TICKS_PER_SECOND
 
     def view_range(self) -> tuple[float, float]:
-        """The visible time range in seconds."""
-        (x0, x1), _ = self.time_plot.viewRange()
-        return x0, x1
+        """The visible time range in seconds (every plot shows it)."""
+        return self.view.range
 
     def set_view(self, start: float, end: float) -> None:
-        """Show ``[start, end]`` seconds."""
-        self.time_plot.setXRange(start, end, padding=0)
+        """Show ``[start, end]`` seconds, clamped to the recording."""
+        self.view.set(start, end)
         self._refresh_view_dependent()
 
     def fit(self) -> None:
@@ -327,20 +362,19 @@ class TimelineView(pg.GraphicsLayoutWidget):
         self.set_view(0.0, self.duration)
 
     def zoom(self, factor: float) -> None:
-        """Zoom around the cursor (factor < 1 zooms in)."""
+        """Zoom around the cursor, or the middle when it is off screen (factor < 1 zooms in)."""
         x0, x1 = self.view_range()
         centre = self.editor.cursor / TICKS_PER_SECOND
         if not x0 <= centre <= x1:
             centre = (x0 + x1) / 2
-        width = max((x1 - x0) * factor, 0.005)
-        start = max(0.0, centre - (centre - x0) * width / (x1 - x0))
-        self.set_view(start, start + width)
+        self.view.zoom(factor, centre)
+        self._refresh_view_dependent()
 
     def zoom_to(self, span: Span) -> None:
         """Show a span with a little margin."""
         start, end = span.start / TICKS_PER_SECOND, span.end / TICKS_PER_SECOND
         margin = max((end - start) * 0.1, 0.05)
-        self.set_view(max(0.0, start - margin), end + margin)
+        self.set_view(start - margin, end + margin)
 
     def ensure_visible(self, ticks: int) -> None:
         """Scroll (without zooming) so that ``ticks`` is on screen."""
@@ -349,8 +383,7 @@ class TimelineView(pg.GraphicsLayoutWidget):
         if x0 <= x <= x1:
             return
         width = x1 - x0
-        start = max(0.0, x - 0.1 * width)
-        self.set_view(start, start + width)
+        self.set_view(x - 0.1 * width, x + 0.9 * width)
 
     def show_spectrogram(self, visible: bool) -> None:
         """Show or hide the spectrogram row."""
@@ -358,8 +391,8 @@ class TimelineView(pg.GraphicsLayoutWidget):
             self.message.emit("No audio: no spectrogram")
             return
         self.spectrogram_plot.setVisible(visible)
-        self.ci.getItem(self._spectrogram_row, 0).setVisible(visible)
-        self.ci.layout.setRowFixedHeight(self._spectrogram_row, 140 if visible else 0)
+        self.top.titles[1].setVisible(visible)
+        self.top.set_row_height(1, SPECTROGRAM_PIXELS if visible else 0)
         self._refresh_view_dependent()
 
     # --- view -> model ------------------------------------------------------------------

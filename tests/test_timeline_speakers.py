@@ -1,0 +1,190 @@
+"""Many speakers: the lanes scroll under a fixed waveform and error lane, groups fold, names elide
+with the whole name on hover, and the digit legend follows the edited track.
+
+Real widgets offscreen: a 24-speaker synthetic meeting with long names, real mouse events.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolTip
+
+from reviewer.app import actions
+from reviewer.app.editor import Editor
+from reviewer.model import commands
+from reviewer.model.annotation import Track, Turn
+from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM, Document
+from reviewer.model.synthetic import meeting, system_output
+from reviewer.ui.lane_area import ROW_PIXELS
+from reviewer.ui.lanes import visible_turns
+
+SPEAKERS = 24
+LONG = "Interviewer_Dr_Margaret_Thompson"
+
+
+def renamed(track: Track, prefix: str) -> Track:
+    names = {label: f"{prefix}_{i:02d}" for i, label in enumerate(track.labels)}
+    return Track(Turn(t.start, t.end, names[t.speaker]) for t in track)
+
+
+@pytest.fixture
+def editor():
+    reference = renamed(meeting(hours=0.1, turns=400, speakers=SPEAKERS), LONG)
+    system = renamed(system_output(reference), "SPEAKER")
+    document = Document(
+        "many", {REFERENCE: reference, SYSTEM: system, CORRECTED: system}, audio=None
+    )
+    return Editor(document)
+
+
+@pytest.fixture
+def timeline(qtbot, editor, monkeypatch):
+    from reviewer.ui.app import application
+    from reviewer.ui.timeline import TimelineView
+
+    application()
+    monkeypatch.setitem(pg.CONFIG_OPTIONS, "mouseRateLimit", 0)
+    view = TimelineView(editor)
+    qtbot.addWidget(view)
+    view.resize(1400, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def screen_y(widget) -> int:
+    return widget.mapToGlobal(QPoint(0, 0)).y()
+
+
+def test_the_lanes_scroll_and_the_rest_stays_put(timeline, qtbot):
+    area = timeline.lane_area
+    assert timeline.editor.document[REFERENCE].labels.__len__() == SPEAKERS
+    assert area.strip.height() > area.viewport().height()  # taller than the room it has
+    bar = area.scroll_bar
+    assert bar.isVisible() and bar.maximum() > 0
+    top, bottom = screen_y(timeline.top), screen_y(timeline.bottom)
+    lanes = screen_y(area.strip)
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: screen_y(area.strip) < lanes)
+    assert screen_y(area.strip) == lanes - bar.maximum()
+    assert (screen_y(timeline.top), screen_y(timeline.bottom)) == (top, bottom)
+    # the scroll bar sits beside the lanes only: every plot keeps the same screen columns
+    edges = set()
+    for plot in timeline._plots:
+        if plot.isVisible():
+            rect = plot.vb.sceneBoundingRect()
+            view = plot.vb.scene().views()[0]
+            left = view.viewport().mapToGlobal(view.mapFromScene(rect.topLeft())).x()
+            right = view.viewport().mapToGlobal(view.mapFromScene(rect.topRight())).x()
+            edges.add((left, right))
+    assert len(edges) == 1, edges
+
+
+def test_a_click_on_a_group_title_folds_and_unfolds_it(timeline, qtbot):
+    area = timeline.lane_area
+    strip = area.strip
+    plot, item = timeline._lanes[REFERENCE]
+    title = strip.titles[0]
+    before = strip.height()
+    assert plot.vb.sceneBoundingRect().height() > 20 * ROW_PIXELS
+
+    def click_title():
+        point = strip.mapFromScene(title.sceneBoundingRect().center())
+        QTest.mouseClick(strip.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+    click_title()
+    assert REFERENCE in area.folded
+    assert set(item.rows.values()) == {0}  # every turn on the one row
+    qtbot.waitUntil(lambda: strip.height() < before)
+    assert before - strip.height() >= (SPEAKERS - 1) * ROW_PIXELS
+    assert plot.getAxis("left").name_at(0.5).split("\n") == list(
+        timeline.editor.document[REFERENCE].labels
+    )
+    click_title()
+    assert REFERENCE not in area.folded
+    assert len(set(item.rows.values())) == SPEAKERS
+    qtbot.waitUntil(lambda: strip.height() == before)
+
+
+def test_long_names_are_elided_with_the_whole_name_on_hover(timeline, qtbot):
+    strip = timeline.lane_area.strip
+    plot, _ = timeline._lanes[REFERENCE]
+    axis = plot.getAxis("left")
+    labels = timeline.editor.document[REFERENCE].labels
+    shown = [text for _, text in axis._tickLevels[0]]
+    assert len(shown) == SPEAKERS
+    assert all(
+        "\u2026" in text and len(text) < len(name) for text, name in zip(shown, labels, strict=True)
+    )
+    row = 3
+    y = plot.vb.mapViewToScene(pg.Point(0, row + 0.5)).y()
+    point = strip.mapFromScene(axis.sceneBoundingRect().center().x(), y)
+    QTest.mouseMove(strip.viewport(), point)
+    qtbot.waitUntil(lambda: axis.toolTip() == labels[row])
+    QToolTip.hideText()
+
+
+def test_the_legend_shows_what_each_digit_gives_and_follows_edits(timeline, qtbot):
+    editor, legend = timeline.editor, timeline.legend
+    labels = editor.track.labels  # the corrected track's
+    chips = [chip for chip in legend.chips if not chip.isHidden()]
+    assert len(chips) == 9  # 24 speakers: every digit names one
+    for digit, chip in enumerate(chips, start=1):
+        assert chip.toolTip().endswith(labels[digit - 1])
+        assert chip.text().startswith(f"<b>{digit}</b>")
+    assert "corrected" in legend.title.text()
+    # the edited track changes: the legend follows it
+    few = Track([Turn(0, 10**9, "A_speaker"), Turn(2 * 10**9, 3 * 10**9, "B_speaker")])
+    editor.add_track("short", few)
+    editor.set_active_track("short")
+    qtbot.waitUntil(lambda: "short" in legend.title.text())
+    visible = [chip for chip in legend.chips if not chip.isHidden()]
+    assert [chip.toolTip() for chip in visible[:2]] == ["1: A_speaker", "2: B_speaker"]
+    new_name = actions.speaker_for_digit(editor, 3)
+    assert len(visible) == 3 and visible[2].toolTip() == f"3: a new speaker, {new_name}"
+    # an edit that makes a new speaker shifts the digits
+    editor.set_active_track(CORRECTED)
+    newcomer = "AAA_Newcomer_With_A_Rather_Long_Name"
+    editor.push(commands.set_speaker(CORRECTED, editor.track.turns[0], newcomer))
+    qtbot.waitUntil(lambda: legend.chips[0].toolTip() == f"1: {newcomer}")
+    assert "\u2026" in legend.chips[0].text()  # elided in the chip, whole in the tooltip
+    assert legend.chips[1].toolTip() == f"2: {labels[0]}"
+
+
+def test_a_burst_of_edits_redraws_only_the_edited_lane_once(timeline, qtbot, monkeypatch):
+    editor = timeline.editor
+    timeline.flush()
+    calls: dict[str, int] = {}
+    for name, (_, item) in timeline._lanes.items():
+        original = item.set_track
+
+        def counted(*args, name=name, original=original):
+            calls[name] = calls.get(name, 0) + 1
+            return original(*args)
+
+        monkeypatch.setattr(item, "set_track", counted)
+    editor.select(editor.document[CORRECTED].turns[10])
+    timeline.flush()
+    calls.clear()
+    for _ in range(25):  # a held nudge key, faster than the event loop turns
+        editor.push(commands.nudge(CORRECTED, editor.selected, "end", 10**7))
+    assert calls == {}  # nothing drawn inside the burst
+    timeline.flush()
+    assert calls == {CORRECTED: 1}
+    _, item = timeline._lanes[CORRECTED]
+    assert item._track == editor.document[CORRECTED]  # drawn from the latest state
+
+
+def test_visible_turns_are_found_by_bisection():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    starts = np.sort(rng.integers(0, 10_000, 2_000))
+    ends = starts + rng.integers(0, 800, 2_000)
+    reach = np.maximum.accumulate(ends)
+    for lo, hi in [(0, 10), (5_000, 5_050), (9_990, 20_000), (-5, 0), (3_000, 2_000)]:
+        expected = np.flatnonzero((ends >= lo) & (starts <= hi))
+        np.testing.assert_array_equal(visible_turns(starts, ends, reach, lo, hi), expected)
