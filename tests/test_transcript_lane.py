@@ -102,4 +102,8 @@ def test_rows_share_the_lane_in_view_and_clicks_pick_the_row(window, qtbot):
         assert box.contains(text)
     bottom, top = item.band(0)
     assert item.utterance_at(21.0, (bottom + top) / 2).text == "alone"
+    assert text is not None  # one row in view: room for its line
+    window.timeline.set_view(21.0, 24.0)  # begun before the view, its text stays in view
+    box, text = painted_after(item, qtbot)[4]
+    assert text is not None and text.left() > box.left() + 100
     assert first.start < second.start

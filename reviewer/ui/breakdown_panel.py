@@ -113,6 +113,8 @@ class BreakdownPanel(QWidget):
         self.fix_list.setWordWrap(True)
         self.fix_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.fix_list.setMaximumHeight(150)
+        self.fix_list.setSpacing(2)
+        self.fix_list.setAlternatingRowColors(True)
         self.fix_list.itemClicked.connect(self._fix_clicked)
         self.fix_list.itemDoubleClicked.connect(self._fix_applied)
         layout.addWidget(self.fix_list)

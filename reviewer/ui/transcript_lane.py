@@ -132,6 +132,7 @@ class TranscriptItem(pg.GraphicsObject):
         painter.resetTransform()
         metrics = QFontMetrics(painter.font())
         rows, bands = self.rows(), self._bands()
+        seen = transform.mapRect(QRectF(x0, 0.0, x1 - x0, 1.0)).normalized()  # text stays in view
         for i, utterance in enumerate(self._utterances()):
             start, end = utterance.start * scale, utterance.end * scale
             if end < x0 or start > x1:
@@ -147,7 +148,8 @@ class TranscriptItem(pg.GraphicsObject):
             edge = QColor("#FF4040") if i in self.wrong else color.lighter(160)
             painter.setPen(QPen(edge, 2 if i in self.wrong else 1))
             painter.drawRect(rect)
-            text_box = self._text_box(rect, utterance.text, metrics)
+            shown = rect.intersected(QRectF(seen.left(), rect.top(), seen.width(), rect.height()))
+            text_box = self._text_box(shown, utterance.text, metrics)
             if text_box is not None:
                 box, text = text_box
                 painter.setPen(QPen(QColor("#EEEEEE")))
