@@ -222,11 +222,18 @@ class _Scored:
     regions: ScoringRegions
     parts: Intervals
 
-    def score(self, hyp: TrackArrays) -> tuple[DiarizationScore, list[tuple[int, int]]]:
-        """md-eval's score with the system turns labelled as ``hyp`` (same times)."""
+    def score(
+        self, hyp: TrackArrays, changed: Iterable[int] = ()
+    ) -> tuple[DiarizationScore, list[tuple[int, int]]]:
+        """md-eval's score with the system turns labelled as ``hyp`` (same times).
+
+        ``changed``: the speaker codes whose turns differ from the diagnosed track's (the
+        others keep their activity).
+        """
         parts = self.parts
         active = np.zeros((hyp.n_speakers, len(parts.weights)), dtype=bool)
-        for code in range(hyp.n_speakers):
+        active[: parts.hyp_active.shape[0]] = parts.hyp_active
+        for code in changed:
             mine = hyp.speakers == code
             active[code] = covered(parts.bounds, hyp.starts[mine], hyp.ends[mine])
         sums = sums_of(
@@ -317,7 +324,7 @@ def _candidates(
             if h == main or together[r, h] == 0:
                 continue
             chosen = hyp.speakers == h
-            after, _ = base.score(base.relabel(chosen, hyp.labels[main]))
+            after, _ = base.score(base.relabel(chosen, hyp.labels[main]), (h, main))
             yield Fix(
                 "split",
                 name,
@@ -340,7 +347,7 @@ def _candidates(
             if not chosen.any():
                 continue
             target = new_label(hyp.labels, name)
-            after, _ = base.score(base.relabel(chosen, target))
+            after, _ = base.score(base.relabel(chosen, target), (h, len(hyp.labels)))
             yield Fix(
                 "merge",
                 ref.labels[r],
