@@ -111,11 +111,12 @@ def review_recovered(path: Path) -> Review:
         For a journal that does not replay, naming it and the line.
     """
     from reviewer.io.journal import Journal
+    from reviewer.io.journal.replay import restored_edits
 
     journal, session, document, history = Journal.resume(path)
     return _review(
         document,
-        [f"restored {len(history.commands)} edits"],
+        [f"restored {restored_edits(history)} edits"],
         session.settings,
         history=history,
         journal=journal,

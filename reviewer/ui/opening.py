@@ -45,6 +45,11 @@ class OpenRequest:
     speaker_prefix: bool | None = None  # how an SRT/WebVTT transcript's 'Name:' is read
 
     @property
+    def empty(self) -> bool:
+        """Whether it names nothing to open (no audio, reference, system, session or demo)."""
+        return not (self.demo or self.session or self.audio or self.reference or self.system)
+
+    @property
     def title(self) -> str:
         """How the recent list shows it."""
         if self.demo:
@@ -97,7 +102,12 @@ def remember(request: OpenRequest) -> None:
 
 
 class OpenDialog(QDialog):
-    """Choose the audio, reference, system output and UEM of one recording."""
+    """Choose the audio, reference, system output and UEM of one recording.
+
+    Open is enabled once an audio file, a reference or a system output is named, and
+    accepts only files that exist (the dialog says which does not); Cancel goes back to
+    whatever opened the dialog (the start dialog).
+    """
 
     def __init__(self, parent=None, initial: OpenRequest | None = None):
         super().__init__(parent)
@@ -130,12 +140,39 @@ class OpenDialog(QDialog):
             line.addWidget(browse)
             form.addRow(label, row)
             self.fields[key] = edit
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #E57373;")
+        self.problem.setWordWrap(True)
+        form.addRow(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel
         )
+        self.open_button = buttons.button(QDialogButtonBox.StandardButton.Open)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        for edit in self.fields.values():
+            edit.textChanged.connect(self._enable)
+        self._enable()
+
+    def _enable(self) -> None:
+        self.open_button.setEnabled(not self.request().empty)
+        self.problem.clear()
+
+    def accept(self) -> None:
+        """Close with Open if something is named and every named file exists."""
+        if self.request().empty:
+            self.problem.setText("Name an audio file, a reference or a system output to open.")
+            return
+        missing = [
+            path
+            for path in (edit.text().strip() for edit in self.fields.values())
+            if path and not Path(path).is_file()
+        ]
+        if missing:
+            self.problem.setText("No such file: " + ", ".join(missing))
+            return
+        super().accept()
 
     def _browse(self, edit: QLineEdit, title: str, pattern: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self, title, edit.text(), pattern)
@@ -184,7 +221,8 @@ class StartDialog(QDialog):
         layout.addWidget(self.recent_list, 1)
 
     def _finish(self, request: OpenRequest | None) -> None:
-        if request is not None:
+        """Close with ``request``; nothing (a cancelled or empty choice) keeps it open."""
+        if request is not None and not request.empty:
             self.chosen = request
             self.accept()
 

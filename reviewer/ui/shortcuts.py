@@ -6,17 +6,26 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from reviewer.ui.keymap import KEYMAP, Binding
 
+DIGITS = tuple(f"speaker_{n}" for n in range(1, 10))
+"""The digit keys' actions, listed as one row of the sheet (:data:`DIGITS_ROW`)."""
+
+DIGITS_ROW = ("1 \u2026 9", "Give the turn to speaker n (sorted); n+1 makes a new one")
+
 
 def shortcut_html(keymap: tuple[Binding, ...] = KEYMAP) -> str:
-    """A key table as HTML (the review window's, with its mouse gestures, by default)."""
+    """A key table as HTML (the review window's, with its mouse gestures, by default).
+
+    Every binding is a row with all its keys, in the table's order by group; the nine digit
+    bindings are one row (:data:`DIGITS_ROW`).
+    """
     groups: dict[str, list[str]] = {}
     for binding in keymap:
-        if binding.action.startswith("speaker_") and binding.action != "speaker_1":
+        if binding.action in DIGITS[1:]:
             continue
         keys = ", ".join(binding.keys)
         label = binding.label
-        if binding.action == "speaker_1":
-            keys, label = "1 \u2026 9", "Give the turn to speaker n (sorted); n+1 makes a new one"
+        if binding.action == DIGITS[0]:
+            keys, label = DIGITS_ROW
         groups.setdefault(binding.group, []).append(
             f"<tr><td><b>{keys}</b></td><td>{label}</td></tr>"
         )
@@ -44,9 +53,9 @@ class ShortcutSheet(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(620, 720)
         layout = QVBoxLayout(self)
-        text = QTextBrowser()
-        text.setHtml(shortcut_html(keymap))
-        layout.addWidget(text)
+        self.text = QTextBrowser()
+        self.text.setHtml(shortcut_html(keymap))
+        layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

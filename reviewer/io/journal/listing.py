@@ -18,8 +18,10 @@ from reviewer.io.journal.records import (
     _datetime,
     _NotOurs,
     _optional_path,
+    _Scan,
     _scan,
 )
+from reviewer.io.journal.replay import _replay, restored_edits
 from reviewer.model.errors import FormatError
 
 
@@ -53,6 +55,11 @@ class JournalInfo:
     project
         The corpus project file the recording was opened from, or None; its corrections
         are restored into that project when the corpus is opened again.
+    restored
+        How many edits restoring brings back, as the window's edit list shows them
+        (:func:`~reviewer.io.journal.replay.restored_edits`: undo steps after merges, and
+        undone steps), found by replaying the journal; None when it does not replay.
+        This, not :attr:`edits` (records), is the number to offer the user.
     """
 
     path: Path
@@ -66,6 +73,7 @@ class JournalInfo:
     unsaved_edits: int
     problem: str | None = None
     project: Path | None = None
+    restored: int | None = None
 
     @property
     def disposable(self) -> bool:
@@ -166,7 +174,16 @@ def _info(path: Path) -> JournalInfo | None:
         unsaved_edits=unsaved,
         problem=None if scan.problem is None else str(scan.problem),
         project=header.project,
+        restored=_restored(path, scan) if scan.problem is None else None,
     )
+
+
+def _restored(path: Path, scan: _Scan) -> int | None:
+    """What :func:`restored_edits` counts once the journal is replayed; None if it fails."""
+    try:
+        return restored_edits(_replay(path, scan).history)
+    except FormatError:
+        return None
 
 
 def _broken_header(path: Path, error: FormatError) -> JournalInfo | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewer.io.journal.records import _problem, _Record, _scan
+from reviewer.io.journal.records import _problem, _Record, _Scan, _scan
 from reviewer.io.session import (
     Session,
 )
@@ -43,6 +43,16 @@ def recover(path: str | Path) -> tuple[Session, Document, History]:
     return replay.session, replay.document, replay.history
 
 
+def restored_edits(history: History) -> int:
+    """How many edits a recovered history brings back, as its edit list shows them.
+
+    Its undo steps (a held nudge key merged into one step counts once) and the undone
+    steps it can redo: the number the restore prompt announces and the window's note
+    confirms.
+    """
+    return len(history.commands) + len(history.undone)
+
+
 @dataclass
 class _Replay:
     session: Session
@@ -53,8 +63,9 @@ class _Replay:
     unterminated: bool
 
 
-def _replay(path: Path) -> _Replay:
-    scan = _scan(path)
+def _replay(path: Path, scan: _Scan | None = None) -> _Replay:
+    """Replay the journal at ``path`` (from its ``scan`` when it was read already)."""
+    scan = _scan(path) if scan is None else scan
     header = scan.header
     session = header.session
     document = session.to_document()

@@ -1,0 +1,119 @@
+"""A crashed session restored: the prompt's count is what comes back, with its DER changes.
+
+Issue 16, item 11: edits made from the keyboard in a real window, journaled; the journal
+left as a crash leaves it (unlocked, no close record); restored into a second window.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from test_window import ALT, CTRL, SHIFT, key
+
+from reviewer.resources import demo
+
+
+def open_window(qtbot, review):
+    from reviewer.ui.app import build_window
+
+    window = build_window(review, with_player=False)
+    window.confirm_close = False
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.timeline.setFocus()
+    return window
+
+
+def history_rows(window) -> list[str]:
+    window.metrics.flush()
+    rows = window.metrics.history_list
+    return [rows.item(i).text() for i in range(rows.count())]
+
+
+@pytest.fixture
+def crashed(qtbot, tmp_path):
+    """A journal of keyboard edits as a crash leaves it, and the list the window showed."""
+    from reviewer.app.review import start_journal
+    from reviewer.ui.app import application, prepare
+
+    application()
+    files = demo()
+    review = prepare(None, files.reference, files.system)
+    start_journal(review, directory=tmp_path / "live")
+    window = open_window(qtbot, review)
+    key(window, Qt.Key.Key_Right, ALT)  # the first turn
+    for _ in range(3):  # a held nudge key: one undo step
+        key(window, Qt.Key.Key_Right, CTRL)
+    key(window, Qt.Key.Key_Left, SHIFT)  # start 10 ms earlier: a second step
+    key(window, Qt.Key.Key_Right, ALT)
+    key(window, Qt.Key.Key_Delete)  # the false alarm: a third step...
+    done = history_rows(window)
+    key(window, Qt.Key.Key_Z, CTRL)  # ...undone: it must come back as undone
+    shown = history_rows(window)
+    assert len(shown) == 3 and shown[-1].startswith("(undone)")
+    assert all(" pt" in row for row in shown[:-1])
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    # the process "dies": its journal, unlocked and never closed, is what the next start finds
+    shutil.copy(review.journal.path, crashed / review.journal.path.name)
+    review.journal.close()
+    return crashed, shown, done, window.editor.document.tracks
+
+
+def test_the_prompt_counts_what_is_restored_and_the_history_keeps_its_der_changes(qtbot, crashed):
+    from reviewer.io.journal import pending_journals
+    from reviewer.ui.app import prepare_recovered
+
+    directory, shown, done, tracks = crashed
+    (info,) = pending_journals(directory)
+    assert info.edits == 6  # records: 3 + 1 nudges, a delete and its undo
+    assert info.restored == len(shown) == 3  # edits, as the edit list shows them
+    review = prepare_recovered(info.path)
+    assert review.notes == [f"restored {info.restored} edits"]
+    window = open_window(qtbot, review)
+    assert window.editor.document.tracks == tracks
+    assert history_rows(window) == shown  # names, DER changes and the undone edit
+    key(window, Qt.Key.Key_Z, CTRL | SHIFT)  # the undone edit redoes, with its DER change
+    assert history_rows(window) == done
+    review.journal.close()
+
+
+def test_replayed_edits_score_each_step_without_touching_the_document():
+    from reviewer.app.edit_log import replayed_edits
+    from reviewer.io import read_rttm
+    from reviewer.metrics import score
+    from reviewer.model import commands
+    from reviewer.model.document import CORRECTED, REFERENCE, Document
+    from reviewer.model.history import History
+    from reviewer.model.scoring import ScoringSettings, ScoringSetup
+
+    files = demo()
+    reference, system = read_rttm(files.reference)["sample"], read_rttm(files.system)["sample"]
+    document = Document("sample", {REFERENCE: reference, CORRECTED: system})
+    history = History(document)
+    states = [document[CORRECTED]]
+    for turn in system.turns[:3]:
+        history.push(commands.delete(CORRECTED, (turn,)))
+        states.append(document[CORRECTED])
+    history.undo()
+    setup = ScoringSetup(settings=ScoringSettings(0.25))
+    changed = []
+    document.changed.connect(changed.append)
+    done, undone = replayed_edits(history, setup)
+    assert changed == [] and document[CORRECTED] == states[2]
+
+    def der(track):
+        return score(reference, track, collar=0.25).der
+
+    assert [(e.der_before, e.der_after) for e in done] == [
+        pytest.approx((der(states[i]), der(states[i + 1]))) for i in range(2)
+    ]
+    assert [(e.name, e.der_before, e.der_after) for e in undone] == [
+        (history.undone[0].name, pytest.approx(der(states[2])), pytest.approx(der(states[3])))
+    ]
