@@ -63,7 +63,7 @@ def test_split_merge_create_assign_delete():
     actions.merge_with_next(editor)
     assert editor.track.turns[1] == Turn(S, 5 * S, "y")
     check_live(editor)
-    assert actions.speaker_for_digit(editor, 3) == "speaker1"
+    assert actions.speaker_for_digit(editor, 3) == "z"
     with pytest.raises(EditError):
         actions.speaker_for_digit(editor, 5)
     while editor.history.undo():
@@ -122,3 +122,48 @@ def test_snap_moves_boundaries_to_the_quiet_point(tmp_path):
     assert abs(editor.selected.start - S) <= 20 * MS
     assert abs(editor.selected.end - 2920 * MS) <= 20 * MS
     assert editor.history.undo_name == "Snap boundaries"
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        (["SPEAKER_00", "SPEAKER_01"], "SPEAKER_02"),  # pyannote.audio
+        (["SPEAKER_09", "SPEAKER_10"], "SPEAKER_11"),
+        (["spk3"], "spk4"),
+        ([f"spk{i:02d}" for i in range(10)], "spk10"),  # VoxConverse
+        (["spk1", "spk10"], "spk11"),  # after the highest, not into a gap
+        (["speaker1", "speaker2"], "speaker3"),
+        (["A", "B"], "C"),
+        (["a", "b", "d"], "e"),
+        (["A", "SPEAKER_00", "SPEAKER_01"], "SPEAKER_02"),  # the style most labels follow
+        (["A", "B", "SPEAKER_00"], "C"),
+        (["Z"], "speaker1"),  # no letter after Z
+        (["alice", "bob"], "speaker1"),  # names: no pattern
+        ([], "speaker1"),
+        (["speaker1", "alice"], "speaker2"),
+    ],
+)
+def test_new_speakers_follow_the_track_style(labels, expected):
+    assert actions.new_speaker_name(labels) == expected
+    assert expected not in labels
+
+
+def test_the_digit_after_the_last_speaker_names_a_new_one_in_style():
+    hyp = Track([Turn(0, S, "SPEAKER_00"), Turn(S, 2 * S, "SPEAKER_01")])
+    editor = Editor(Document("rec", {REFERENCE: REF, CORRECTED: hyp}))
+    actions.next_turn(editor)
+    actions.assign_speaker(editor, actions.speaker_for_digit(editor, 3))
+    assert editor.track.labels == ("SPEAKER_01", "SPEAKER_02")
+    editor.set_selection(Span(5 * S, 6 * S))
+    editor.remember_speaker("")  # no speaker used yet: the new turn gets a new name
+    actions.create_from_selection(editor)
+    assert editor.track.turns[-1].speaker == "SPEAKER_03"
+
+
+def test_a_turn_created_over_its_speaker_joins_it_and_is_selected():
+    editor = make()
+    editor.set_selection(Span(S, 2500 * MS))
+    actions.create_from_selection(editor, "x")
+    assert editor.track.turns[0] == Turn(0, 2500 * MS, "x")
+    assert editor.selected == editor.track.turns[0]  # the joined turn, so keys act on it
+    check_live(editor)

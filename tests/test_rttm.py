@@ -158,3 +158,23 @@ def test_write_is_atomic(tmp_path, monkeypatch):
 def test_channel_is_kept(tmp_path):
     source = write(tmp_path, "SPEAKER a A 0 1 <NA> <NA> X <NA> <NA>\n")
     assert format_rttm(read_rttm(source)) == "SPEAKER a A 0.000 1.000 <NA> <NA> X <NA> <NA>\n"
+
+
+def test_canonical_export_merges_a_speakers_touching_and_overlapping_turns():
+    track = Track(
+        [
+            Turn.from_seconds(0.0, 1.0, "A"),
+            Turn.from_seconds(1.0, 2.0, "A"),  # touches
+            Turn.from_seconds(1.5, 2.5, "A"),  # overlaps
+            Turn.from_seconds(2.5004, 3.0, "A"),  # touches once written in milliseconds
+            Turn.from_seconds(0.5, 1.5, "B"),  # another speaker: overlapped speech, kept
+            Turn.from_seconds(4.0, 5.0, "A"),
+        ],
+        uri="u",
+    )
+    assert format_rttm([track], canonical=True) == (
+        "SPEAKER u 1 0.000 3.000 <NA> <NA> A <NA> <NA>\n"
+        "SPEAKER u 1 0.500 1.000 <NA> <NA> B <NA> <NA>\n"
+        "SPEAKER u 1 4.000 1.000 <NA> <NA> A <NA> <NA>\n"
+    )
+    assert len(format_rttm([track]).splitlines()) == 6  # by default, every turn is a line

@@ -8,6 +8,9 @@ directly, without Qt.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import numpy as np
 
 from reviewer.app.editor import Editor
@@ -78,13 +81,8 @@ def split_at_cursor(editor: Editor) -> None:
         if not under:
             raise EditError("no turn under the cursor to split")
         turn = under[0]
-    editor.push(commands.split(editor.active_track, turn, editor.cursor))
-    editor.select(
-        next(
-            t for t in editor.track.turns if t.start == editor.cursor and t.speaker == turn.speaker
-        ),
-        move_cursor=False,
-    )
+    change = editor.push(commands.split(editor.active_track, turn, editor.cursor))
+    editor.select(max(change.added, key=lambda t: t.start), move_cursor=False)
 
 
 def merge_with_next(editor: Editor) -> None:
@@ -108,16 +106,48 @@ def create_from_selection(editor: Editor, speaker: str | None = None) -> None:
         raise EditError("no time selection: drag over the waveform to select")
     speaker = speaker or editor.last_speaker or _new_speaker_name(editor)
     turn = Turn(editor.selection.start, editor.selection.end, speaker)
-    editor.push(commands.insert(editor.active_track, turn))
-    editor.select(turn)
+    change = editor.push(commands.insert(editor.active_track, turn))
+    editor.select(change.added[0])  # the new turn, or the turn of its speaker it joined
 
 
 def _new_speaker_name(editor: Editor) -> str:
-    labels = set(editor.track.labels)
-    n = 1
-    while f"speaker{n}" in labels:
-        n += 1
-    return f"speaker{n}"
+    return new_speaker_name(editor.track.labels)
+
+
+_NUMBERED = re.compile(r"(.*?)(\d+)")
+
+
+def new_speaker_name(labels: Iterable[str]) -> str:
+    """A name for a new speaker, in the style of a track's speaker ``labels``.
+
+    The style most labels follow is continued:
+
+    - a prefix and a number: after the prefix's highest number, zero-padded as it is:
+      ``SPEAKER_00, SPEAKER_01`` (pyannote.audio) give ``SPEAKER_02``, ``spk3`` gives
+      ``spk4``, ``spk00`` ... ``spk09`` (VoxConverse) give ``spk10``;
+    - single letters: the next letter, ``A, B`` give ``C`` (``a, b`` give ``c``);
+    - no labels, or names only: ``speaker1`` (the first ``speakerN`` not taken).
+
+    The name returned is never one of ``labels``.
+    """
+    taken = set(labels)
+    numbers: dict[str, list[str]] = {}
+    for label in taken:
+        match = _NUMBERED.fullmatch(label)
+        if match is not None:
+            numbers.setdefault(match[1], []).append(match[2])
+    letters = sorted(label for label in taken if len(label) == 1 and label.isalpha())
+    candidates = []
+    if numbers:
+        prefix, digits = max(numbers.items(), key=lambda item: (len(item[1]), item[0]))
+        padded = [len(d) for d in digits if d.startswith("0") and len(d) > 1]
+        width = max(padded, default=1)
+        candidates.append(f"{prefix}{max(map(int, digits)) + 1:0{width}d}")
+    following = chr(ord(letters[-1]) + 1) if letters else ""
+    if following.isalpha() and len(letters) > max(map(len, numbers.values()), default=0):
+        candidates.insert(0, following)
+    candidates += (f"speaker{n}" for n in range(1, len(taken) + 2))
+    return next(name for name in candidates if name not in taken)
 
 
 def speaker_for_digit(editor: Editor, digit: int) -> str:
@@ -230,11 +260,7 @@ def snap_boundaries(editor: Editor, reach_ms: int = 200, frame_ms: int = 10) -> 
     if end <= start:
         raise EditError("snapping would leave the turn empty")
     if (start, end) != (turn.start, turn.end):
-        editor.push(
-            commands.EditTurns(
-                "Snap boundaries", editor.active_track, (turn,), (Turn(start, end, turn.speaker),)
-            )
-        )
+        editor.push(commands.move(editor.active_track, turn, start, end, "Snap boundaries"))
 
 
 def _quietest(editor: Editor, at: int, reach_ms: int, frame_ms: int) -> int:

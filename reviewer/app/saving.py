@@ -59,7 +59,10 @@ def exported_track(editor: Editor) -> str:
 
 
 def export_rttm(editor: Editor, state: SaveState, path: str | Path) -> str:
-    """Write :func:`exported_track` as RTTM (atomically) and return its name.
+    """Write :func:`exported_track` as canonical RTTM (atomically) and return its name.
+
+    Each speaker's turns that touch or overlap are one line (``write_rttm(...,
+    canonical=True)``): md-eval-22 scores the file as it scores the track.
 
     Raises
     ------
@@ -69,7 +72,7 @@ def export_rttm(editor: Editor, state: SaveState, path: str | Path) -> str:
     from reviewer.io import write_rttm
 
     name = exported_track(editor)
-    write_rttm(path, {editor.document.uri: editor.document[name]})
+    write_rttm(path, {editor.document.uri: editor.document[name]}, canonical=True)
     state.exported(name)
     return name
 

@@ -41,7 +41,7 @@ from reviewer.io.files import (
     split_fields,
     write_text_atomic,
 )
-from reviewer.model.annotation import Span, Track, Turn
+from reviewer.model.annotation import Span, Track, Turn, merge_spans
 from reviewer.model.errors import warn
 from reviewer.model.exclusions import Exclusions
 from reviewer.model.time import format_milliseconds, to_milliseconds
@@ -241,17 +241,34 @@ def _span(fields: list[str], file: Path, number: int, lenient: dict[str, list[in
     return Span(onset, onset + duration)
 
 
-def format_rttm(tracks: Mapping[str, Track] | Iterable[Track]) -> str:
+def format_rttm(tracks: Mapping[str, Track] | Iterable[Track], canonical: bool = False) -> str:
     """Format tracks as RTTM SPEAKER lines, sorted by file id, onset, offset and speaker.
 
     Times are written in seconds with millisecond precision; each track's channel is kept.
+
+    Parameters
+    ----------
+    tracks
+        As for :func:`write_rttm`.
+    canonical
+        Write each speaker's turns that overlap or touch (at millisecond precision) as one
+        line, spanning them all. md-eval-22 counts a speaker once where their turns overlap
+        or touch (``create_speaker_segs``) and refuses a file whose turns of one speaker
+        overlap ("FATAL ERROR: RTTM file has overlapping SPEAKER tokens",
+        ``get_rttm_file``, line 594), so the file scores as the pieces do and md-eval reads
+        it. (Scored as a *reference* with a collar it differs in one way: md-eval puts a
+        collar round every reference turn's ends, so the point where two pieces touched
+        gets none.) Without it, every turn is one line, as it is.
     """
     rows = []
     for uri, track in _named(tracks):
+        pieces: dict[str, list[Span]] = {}
         for turn in track.turns:
-            start = to_milliseconds(turn.start)
-            duration = to_milliseconds(turn.end) - start
-            rows.append((uri, start, duration, turn.speaker, track.channel))
+            span = Span(to_milliseconds(turn.start), to_milliseconds(turn.end))
+            pieces.setdefault(turn.speaker, []).append(span)
+        for speaker, spans in pieces.items():
+            for span in merge_spans(spans) if canonical else spans:
+                rows.append((uri, span.start, span.duration, speaker, track.channel))
     rows.sort()
     return "".join(
         f"SPEAKER {uri} {channel} {format_milliseconds(start)} "
@@ -260,7 +277,9 @@ def format_rttm(tracks: Mapping[str, Track] | Iterable[Track]) -> str:
     )
 
 
-def write_rttm(path: str | Path, tracks: Mapping[str, Track] | Iterable[Track]) -> None:
+def write_rttm(
+    path: str | Path, tracks: Mapping[str, Track] | Iterable[Track], canonical: bool = False
+) -> None:
     """Write tracks to an RTTM file atomically (temporary file, then rename).
 
     Parameters
@@ -270,8 +289,11 @@ def write_rttm(path: str | Path, tracks: Mapping[str, Track] | Iterable[Track]) 
     tracks
         ``{file id: track}`` (a key ``<file-id>:<channel>`` from :func:`read_rttm` is written
         as the file id and channel), or tracks that carry their own ``uri``.
+    canonical
+        One line for each speaker's turns that overlap or touch (see :func:`format_rttm`):
+        how reviewer exports a corrected track.
     """
-    write_text_atomic(path, format_rttm(tracks))
+    write_text_atomic(path, format_rttm(tracks, canonical))
 
 
 def _named(tracks: Mapping[str, Track] | Iterable[Track]) -> list[tuple[str, Track]]:

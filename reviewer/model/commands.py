@@ -4,16 +4,20 @@ Every edit of a track is an :class:`EditTurns`: some turns out, some turns in; a
 the transcript is an :class:`EditText`. Both satisfy :class:`~reviewer.model.history.Command`.
 The functions below build the edits a reviewer makes (move a boundary, split, merge,
 delete, insert, relabel, rename a speaker); they are plain functions of the current track,
-testable without Qt.
+testable without Qt. Every edit keeps a track well-formed (no overlapping turns of one
+speaker, no turn shorter than 1 ms): the rule is :mod:`reviewer.model.wellformed`, applied
+when an edit is done (:meth:`EditTurns.bound`), whichever way it was made.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reviewer.model.annotation import Span, Track, Turn
 from reviewer.model.document import Change, Document
+from reviewer.model.time import format_seconds
 from reviewer.model.transcript import Utterance, utterance_from_json, utterance_to_json
+from reviewer.model.wellformed import MIN_TURN, settle
 
 
 class EditError(ValueError):
@@ -33,8 +37,9 @@ class EditTurns:
     removed, added
         The turns taken out and put in.
     merge_key
-        Consecutive commands with the same key, each editing what the previous one added,
-        merge into one undo step (repeated nudges, the moves of one drag).
+        Consecutive commands with the same key, each editing a turn the previous one added,
+        merge into one undo step (repeated nudges, the moves of one drag), also when one
+        of them pushed or took in a neighbour (:mod:`reviewer.model.wellformed`).
     """
 
     name: str
@@ -48,8 +53,31 @@ class EditTurns:
         """The time range the edit changes (None for an edit that changes nothing)."""
         return Change(self.track, self.removed, self.added).span
 
+    def bound(self, document: Document) -> EditTurns:
+        """The edit as it applies to ``document`` now: settled by the well-formedness rule.
+
+        A moved boundary pushes the next turn of its speaker along and a turn put over turns
+        of its speaker absorbs them (:func:`reviewer.model.wellformed.settle`); the result
+        removes and adds exactly the turns that change, so its undo restores the track.
+
+        Raises
+        ------
+        EditError
+            If the edit inserts a turn shorter than 1 ms (a move or a split that would leave
+            one is refused when it is made: :func:`split`, :func:`nudge`).
+        KeyError
+            If a removed turn is not in the track.
+        """
+        track = document[self.track]
+        if not self.removed and len(self.added) == 1 and self.added[0].duration < MIN_TURN:
+            raise EditError(_too_short(self.added[0].duration))  # an insert: rule 3
+        removed, added = settle(track, self.removed, self.added)
+        if (removed, added) == (self.removed, self.added):
+            return self
+        return replace(self, removed=removed, added=added)
+
     def do(self, document: Document) -> Change:
-        """Apply the edit."""
+        """Apply the edit (as :meth:`bound` settled it)."""
         return document.apply(self.track, self.removed, self.added)
 
     def undo(self, document: Document) -> Change:
@@ -63,11 +91,13 @@ class EditTurns:
             or self.merge_key is None
             or following.merge_key != self.merge_key
             or following.track != self.track
-            or not set(following.removed) <= set(self.added)
+            or set(following.removed).isdisjoint(self.added)
         ):
             return None
-        kept = [turn for turn in self.added if turn not in set(following.removed)]
-        removed, added = _cancel(self.removed, (*kept, *following.added))
+        later = set(following.removed)
+        kept = [turn for turn in self.added if turn not in later]
+        also = tuple(turn for turn in following.removed if turn not in set(self.added))
+        removed, added = _cancel(self.removed + also, (*kept, *following.added))
         return EditTurns(self.name, self.track, removed, added, self.merge_key)
 
     def to_json(self) -> dict:
@@ -106,6 +136,10 @@ class EditText:
     def span(self) -> Span | None:
         """The time range of the utterance edited."""
         return Span(min(self.old.start, self.new.start), max(self.old.end, self.new.end))
+
+    def bound(self, document: Document) -> EditText:
+        """The edit itself: a text edit needs no settling."""
+        return self
 
     def do(self, document: Document) -> Change:
         """Apply the edit."""
@@ -156,11 +190,21 @@ def _cancel(removed: tuple[Turn, ...], added: tuple[Turn, ...]):
 
 
 def _turn(start: int, end: int, speaker: str) -> Turn:
-    if end < start:
-        raise EditError("a turn cannot end before it starts")
+    """A turn an edit makes: it starts at 0 or later and lasts at least 1 ms (``MIN_TURN``)."""
     if start < 0:
         raise EditError("a turn cannot start before 0")
+    if end - start < MIN_TURN:
+        raise EditError(_too_short(end - start))
     return Turn(start, end, speaker)
+
+
+def _too_short(duration: int) -> str:
+    if duration < 0:
+        return "a turn cannot end before it starts"
+    return (
+        f"a turn must last at least 1 ms; this one would last {format_seconds(duration)} s "
+        "(Delete removes a turn)"
+    )
 
 
 def set_start(track_name: str, turn: Turn, start: int, merge_key: str | None = None):
@@ -171,6 +215,11 @@ def set_start(track_name: str, turn: Turn, start: int, merge_key: str | None = N
 def set_end(track_name: str, turn: Turn, end: int, merge_key: str | None = None):
     """Move a turn's end to ``end`` (ticks)."""
     return _move("Move end", track_name, turn, turn.start, end, merge_key)
+
+
+def move(track_name: str, turn: Turn, start: int, end: int, name: str = "Move boundaries"):
+    """Move both boundaries of a turn (to ``start`` and ``end``, ticks)."""
+    return _move(name, track_name, turn, start, end, None)
 
 
 def nudge(track_name: str, turn: Turn, edge: str, delta: int) -> EditTurns:
@@ -186,9 +235,15 @@ def _move(name: str, track_name: str, turn: Turn, start: int, end: int, merge_ke
 
 
 def split(track_name: str, turn: Turn, at: int) -> EditTurns:
-    """Split a turn in two at ``at``."""
+    """Split a turn in two at ``at``; each piece must last at least 1 ms (``MIN_TURN``)."""
     if not turn.start < at < turn.end:
         raise EditError("the split point must fall inside the turn")
+    if min(at - turn.start, turn.end - at) < MIN_TURN:
+        edge = "start" if at - turn.start < MIN_TURN else "end"
+        raise EditError(
+            f"the cursor is less than 1 ms from the turn's {edge}: splitting there would "
+            "leave a piece shorter than 1 ms"
+        )
     left = Turn(turn.start, at, turn.speaker)
     right = Turn(at, turn.end, turn.speaker)
     return EditTurns("Split turn", track_name, (turn,), (left, right))
@@ -210,8 +265,10 @@ def delete(track_name: str, turns: tuple[Turn, ...]) -> EditTurns:
 
 
 def insert(track_name: str, turn: Turn) -> EditTurns:
-    """Insert a new turn."""
-    return EditTurns("Insert turn", track_name, (), (_turn(turn.start, turn.end, turn.speaker),))
+    """Insert a new turn (one shorter than 1 ms is refused when it is done: ``bound``)."""
+    if turn.start < 0:
+        raise EditError("a turn cannot start before 0")
+    return EditTurns("Insert turn", track_name, (), (turn,))
 
 
 def _check_name(speaker: str) -> None:

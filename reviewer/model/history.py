@@ -38,6 +38,15 @@ class Command(Protocol):
         """The time range it changes, or None if it changes no time range."""
         ...
 
+    def bound(self, document: Document) -> Command:
+        """It as it applies to ``document`` now (what :meth:`History.push` does and records).
+
+        An ``EditTurns`` comes back settled by the well-formedness rule
+        (:mod:`reviewer.model.wellformed`); a command with nothing to settle returns itself.
+        Raises ``EditError`` (a ``ValueError``) for an edit the rule refuses.
+        """
+        ...
+
     def do(self, document: Document) -> Change:
         """Apply it; returns what changed."""
         ...
@@ -68,7 +77,8 @@ class HistoryStep:
     kind
         ``"do"`` (a new command), ``"undo"`` or ``"redo"``.
     command
-        The command applied or reverted (for ``"do"``, the new one, before any merge).
+        The command applied or reverted (for ``"do"``, the new one as bound to the document
+        by :meth:`Command.bound`, before any merge).
     change
         What it did to the document.
     recorded
@@ -113,11 +123,17 @@ class History:
     def push(self, command: Command) -> Change:
         """Apply ``command`` and record it (merged into the previous one when it can be).
 
+        What is applied, recorded, reported in :attr:`stepped` (and so journaled) and undone
+        is ``command.bound(document)``: the edit as the well-formedness rule settles it.
+
         Raises
         ------
         KeyError
             If the command does not apply (a removed turn is not there); nothing changes.
+        reviewer.model.commands.EditError
+            If the well-formedness rule refuses it; nothing changes.
         """
+        command = command.bound(self.document)
         change = command.do(self.document)
         if self._saved is not None and self._saved > len(self._done):
             self._saved = None  # the saved state was on the redo branch this push discards
