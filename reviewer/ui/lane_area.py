@@ -64,6 +64,7 @@ class LaneArea(QScrollArea):
         self.lanes: dict[str, tuple[pg.PlotItem, TurnsItem]] = {}
         self.folded: set[str] = set()
         self._shown: dict[str, tuple[Track, Turn | None, bool]] = {}
+        self._layouts: dict[str, tuple] = {}  # what each group's names and height show
 
     def _range_changed(self, low: int, high: int) -> None:
         self.scroll_bar.setRange(low, high)
@@ -83,25 +84,35 @@ class LaneArea(QScrollArea):
         return plot, item
 
     def show_track(self, name: str, track: Track, selected: Turn | None, editable: bool) -> None:
-        """Draw ``track`` in its group (made if needed), ``selected`` outlined."""
+        """Draw ``track`` in its group (made if needed), ``selected`` outlined.
+
+        The speaker names, the group's height and its title are redone only when the
+        speakers, the folding or the edited track changed: a nudge redraws the turns alone.
+        """
         if name not in self.lanes:
             self.add(name)
         self._shown[name] = (track, selected, editable)
         plot, item = self.lanes[name]
-        axis: SpeakerAxis = plot.getAxis("left")
         folded = name in self.folded
         labels = track.labels
+        layout = (labels, folded, editable)
         if folded:
             rows = dict.fromkeys(labels, 0)
-            axis.set_rows(rows, f"{len(labels)} speaker{'s' if len(labels) != 1 else ''}")
         else:
             rows = {label: i for i, label in enumerate(labels)}
-            axis.set_rows(rows)
         item.set_track(track, rows, selected, editable)
+        if self._layouts.get(name) == layout:
+            return
+        self._layouts[name] = layout
+        axis: SpeakerAxis = plot.getAxis("left")
         n = 1 if folded else max(len(labels), 1)
+        axis.set_rows(
+            rows, f"{len(labels)} speaker{'s' if len(labels) != 1 else ''}" if folded else None
+        )
         plot.setYRange(0, n, padding=0)
         row = list(self.lanes).index(name)
         self.strip.set_row_height(row, n * ROW_PIXELS + 6)
+        self.setMaximumHeight(self.strip.height())  # no taller than its lanes: no gap below
         self.strip.titles[row].show_text(
             f"{FOLDED if folded else UNFOLDED} {name}",
             color="#FFFFFF" if editable else "#AAAAAA",

@@ -63,8 +63,14 @@ class ScoringShade(_MapItem):
         self.setZValue(5)  # above turns and waveform, below the cursor and the selection
 
     def boundingRect(self) -> QRectF:  # noqa: N802
-        """Everything the item may draw: its stretches, at any height."""
-        return QRectF(0.0, -1e9, self._end(), 2e9)
+        """Everything the item may draw: its stretches, over the view's height."""
+        view = self.getViewBox()
+        y0, y1 = view.viewRange()[1] if view is not None else (0.0, 1.0)
+        return QRectF(0.0, y0, self._end(), y1 - y0)
+
+    def viewRangeChanged(self) -> None:  # noqa: N802
+        """The view's height is the item's: say its bounds changed."""
+        self.prepareGeometryChange()
 
     def paint(self, painter: QPainter, *args) -> None:
         """Draw the visible stretches, patterns in screen pixels."""

@@ -30,12 +30,12 @@ from reviewer.ui.lane_area import ROW_PIXELS, LaneArea
 from reviewer.ui.lanes import ErrorsItem, TurnsItem
 from reviewer.ui.legend import SpeakerLegend
 from reviewer.ui.scoring_items import EMPTY_MAP, ScoringLaneItem, ScoringShade
-from reviewer.ui.strip import TimeStrip
+from reviewer.ui.strip import BACKGROUND, TimeStrip
 from reviewer.ui.time_axis import FrequencyAxis
 from reviewer.ui.view_range import ViewRange
 
 if TYPE_CHECKING:
-    from reviewer.ui.waveform import PyramidBuilder
+    from reviewer.ui.waveform import PyramidBuilder, SpectrogramItem, WaveformItem
 
 WAVEFORM_REDRAW_MS = 200
 """How often the waveform is redrawn at most while its pyramid is being built."""
@@ -67,6 +67,8 @@ class TimelineView(QWidget):
         self.editor = editor
         self.audio = audio
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setStyleSheet(f"TimelineView {{ background: {BACKGROUND}; }}")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.colors = palette.SpeakerColors()
         rate = audio.sample_rate if audio is not None else 16000
         self.view = ViewRange(self.duration, 16 / rate, self)
@@ -78,8 +80,8 @@ class TimelineView(QWidget):
         self._selections: list[pg.LinearRegionItem] = []
         self._shades: list[ScoringShade] = []
         self.scoring_map: ScoringMap = EMPTY_MAP
-        self.waveform = None
-        self.spectrogram = None
+        self.waveform: WaveformItem | None = None
+        self.spectrogram: SpectrogramItem | None = None
 
         self.top = TimeStrip(self.view)
         self._build_top(audio, pyramid)
@@ -96,7 +98,8 @@ class TimelineView(QWidget):
         grid.addWidget(self.lane_area.scroll_bar, 1, 1)
         grid.addWidget(self.bottom, 2, 0)
         grid.addWidget(self.legend, 3, 0, 1, 2)
-        grid.setRowStretch(1, 1)
+        grid.setRowStretch(1, 1000)
+        grid.setRowStretch(4, 1)  # short lanes: the rest follows them, the room stays below
 
         self._lanes_deferred = Deferred(self._redraw_lanes, self)
         self._score_deferred = Deferred(self._refresh_score, self)
