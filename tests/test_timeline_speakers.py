@@ -188,3 +188,30 @@ def test_visible_turns_are_found_by_bisection():
     for lo, hi in [(0, 10), (5_000, 5_050), (9_990, 20_000), (-5, 0), (3_000, 2_000)]:
         expected = np.flatnonzero((ends >= lo) & (starts <= hi))
         np.testing.assert_array_equal(visible_turns(starts, ends, reach, lo, hi), expected)
+
+
+def test_the_wheel_over_the_names_scrolls_the_lanes_and_keeps_the_time(timeline, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    strip = timeline.lane_area.strip
+    plot, _ = timeline._lanes[REFERENCE]
+    axis = plot.getAxis("left")
+    view = timeline.view_range()
+    y = plot.vb.mapViewToScene(pg.Point(0, 3.5)).y()  # the fourth name: on screen
+    point = strip.mapFromScene(axis.sceneBoundingRect().center().x(), y)
+    viewport = strip.viewport()
+    event = QWheelEvent(
+        QPointF(point),
+        QPointF(viewport.mapToGlobal(point)),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(viewport, event)
+    qtbot.waitUntil(lambda: timeline.lane_area.scroll_bar.value() > 0)
+    assert timeline.view_range() == view

@@ -71,10 +71,17 @@ class LaneArea(QScrollArea):
         self.scroll_bar.setPageStep(self.verticalScrollBar().pageStep())
         self.scroll_bar.setVisible(high > low)
 
+    def scroll_by(self, delta: int) -> None:
+        """Scroll for a wheel's ``delta`` (120 a notch, positive up): three rows a notch."""
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() - round(delta / 120 * 3 * ROW_PIXELS))
+
     def add(self, name: str) -> tuple[pg.PlotItem, TurnsItem]:
         """Make the group of track ``name`` (below the others)."""
         row = len(self.lanes)
-        plot = self.strip.add_plot(row, name, left=SpeakerAxis())
+        axis = SpeakerAxis()
+        axis.scrolled.connect(self.scroll_by)
+        plot = self.strip.add_plot(row, name, left=axis)
         item = TurnsItem(self.colors)
         plot.addItem(item)
         plot.invertY(True)

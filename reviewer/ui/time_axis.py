@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 
 LABEL_PIXELS = 110
@@ -59,7 +59,16 @@ class FrequencyAxis(pg.AxisItem):
 
 
 class SpeakerAxis(pg.AxisItem):
-    """A lane's speaker names, one per row, elided to the axis; the whole name on hover."""
+    """A lane's speaker names, one per row, elided to the axis; the whole name on hover.
+
+    Signals
+    -------
+    scrolled(int)
+        A wheel turned over the names: its vertical delta (120 a notch, positive away from
+        the user), for the lane area to scroll by.
+    """
+
+    scrolled = Signal(int)
 
     def __init__(self) -> None:
         super().__init__("left")
@@ -94,8 +103,9 @@ class SpeakerAxis(pg.AxisItem):
         self.setToolTip(self.name_at(view.mapSceneToView(event.scenePos()).y()))
 
     def wheelEvent(self, event) -> None:  # noqa: N802
-        """Leave the wheel to the lane area (it scrolls the lanes)."""
-        event.ignore()
+        """Scroll the lanes (not the time): say so on :attr:`scrolled`."""
+        event.accept()
+        self.scrolled.emit(event.delta())
 
     def mouseDragEvent(self, event) -> None:  # noqa: N802
         """Names do not drag."""
