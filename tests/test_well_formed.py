@@ -288,7 +288,7 @@ def apply_step(editor: Editor, step) -> None:
         pass
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(well_formed_tracks(), well_formed_tracks(), edit_steps())
 def test_random_edits_keep_the_track_well_formed_and_undo_restores_it(start, reference, steps):
     document = Document("rec", {REFERENCE: reference, CORRECTED: start})
@@ -314,7 +314,7 @@ def test_random_edits_keep_the_track_well_formed_and_undo_restores_it(start, ref
     assert editor.track.turns == end.turns
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(well_formed_tracks(), well_formed_tracks(), edit_steps(), st.sampled_from([0.0, 0.25]))
 def test_the_export_is_canonical_and_rescores_identically(start, reference, steps, collar):
     import tempfile
