@@ -175,3 +175,27 @@ def _point(x: float, y: float):
     import pyqtgraph as pg
 
     return pg.Point(x, y)
+
+
+def test_the_overlap_lane_is_drawn_past_the_last_unscored_stretch(qtbot):
+    """Without a UEM nothing is unscored after the first turn; the overlap still shows."""
+    from reviewer.ui.app import application
+    from reviewer.ui.timeline import TimelineView
+
+    application()
+    document = Document("no-uem", {REFERENCE: REF, CORRECTED: SYS}, audio=None)
+    timeline = TimelineView(Editor(document))
+    qtbot.addWidget(timeline)
+    timeline.resize(1300, 600)
+    timeline.show()
+    qtbot.waitExposed(timeline)
+    assert timeline.scoring_map.spans() == spans((0, 2))
+    timeline.set_view(3.0, 9.5)
+    strip, plot = timeline.bottom, timeline.scoring_plot
+    image = strip.grab().toImage()
+
+    def lightness(x: float) -> int:
+        point = strip.mapFromScene(plot.vb.mapViewToScene(_point(x, 0.5)))
+        return image.pixelColor(point.x(), point.y()).lightness()
+
+    assert lightness(4.5) > lightness(3.5) + 100  # the overlap bar, on a dark lane

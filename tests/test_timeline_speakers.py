@@ -215,3 +215,14 @@ def test_the_wheel_over_the_names_scrolls_the_lanes_and_keeps_the_time(timeline,
     QApplication.sendEvent(viewport, event)
     qtbot.waitUntil(lambda: timeline.lane_area.scroll_bar.value() > 0)
     assert timeline.view_range() == view
+
+
+def test_the_edited_lane_is_marked_from_the_first_pick(timeline):
+    editor = timeline.editor
+    titles = timeline.lane_area.strip.titles
+    assert "editing" in titles[2].text and "editing" not in titles[1].text
+    editor.pick(SYSTEM, editor.document[SYSTEM].turns[0])  # a click on a system turn
+    timeline.flush()
+    assert "editing" in titles[1].text and "editing" not in titles[2].text
+    _, item = timeline._lanes[SYSTEM]
+    assert item._selected == editor.document[SYSTEM].turns[0] and item._editable

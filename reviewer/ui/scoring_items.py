@@ -50,9 +50,9 @@ class _MapItem(pg.GraphicsObject):
         self.update()
 
     def _end(self) -> float:
-        """Seconds: where the last stretch ends."""
-        ends = self.map.ends
-        return (int(ends[-1]) if len(ends) else TICKS_PER_SECOND) / TICKS_PER_SECOND
+        """Seconds: where the last stretch, unscored or overlapped, ends."""
+        last = [int(ends[-1]) for ends in (self.map.ends, self.map.overlap_ends) if len(ends)]
+        return max(last, default=TICKS_PER_SECOND) / TICKS_PER_SECOND
 
 
 class ScoringShade(_MapItem):

@@ -73,7 +73,7 @@ class TimelineView(QWidget):
         rate = audio.sample_rate if audio is not None else 16000
         self.view = ViewRange(self.duration, 16 / rate, self)
         self._drag_key: str | None = None
-        self._lane_state: tuple | None = None
+        self._lane_state = (editor.active_track, editor.selected)  # what the lanes show
         self._stale: set[str] = set()
         self._plots: list[pg.PlotItem] = []
         self._cursors: list[pg.InfiniteLine] = []
@@ -280,9 +280,7 @@ class TimelineView(QWidget):
     def _editor_changed(self) -> None:
         state = (self.editor.active_track, self.editor.selected)
         if state != self._lane_state:  # cursor moves alone (playback) leave the lanes be
-            if self._lane_state is not None:
-                self._stale.add(self._lane_state[0])
-            self._stale.add(state[0])
+            self._stale.update((self._lane_state[0], state[0]))
             self._lane_state = state
             self._lanes_deferred.request()
         seconds = self.editor.cursor / TICKS_PER_SECOND
