@@ -321,9 +321,10 @@ def test_transcript_lane_list_attribution_and_wder(transcript_window, tmp_path):
     attribution = window.attribution
     assert attribution.speakers == ["SPEAKER_00", "SPEAKER_01", "SPEAKER_00", "SPEAKER_00"]
     errors = attribution.errors
-    assert errors.words == 6 and errors.errors == 1  # the confused stretch
+    # words: 1 + 1 + 3 timed + 3 untimed; the confused stretch's 3 are wrong
+    assert errors.words == 8 and errors.errors == 3
     assert "WDER" not in window.metrics.wder_label.text()
-    assert window.metrics.wder_label.text().startswith(f"{100 / 6:.2f} %")
+    assert window.metrics.wder_label.text().startswith(f"{300 / 8:.2f} % of 8 words")
     # live: giving the confused stretch back to SPEAKER_01 fixes the word
     turn = next(t for t in editor.document[CORRECTED] if t.start == 24900 * MS)
     editor.select(turn)

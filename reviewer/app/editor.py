@@ -146,8 +146,7 @@ class Editor:
         KeyError
             If there is no such track.
         """
-        if track not in self.document:
-            raise KeyError(track)
+        self._check_track(track)
         self._active_track = track
         if clear_selection:
             self._selection = None
@@ -182,8 +181,7 @@ class Editor:
         KeyError
             If there is no such track.
         """
-        if name not in self.document:
-            raise KeyError(name)
+        self._check_track(name)
         self._active_track = name
         self._selected = None
         self.changed.emit()
@@ -200,8 +198,7 @@ class Editor:
         KeyError
             If there is no such track.
         """
-        if name not in self.document:
-            raise KeyError(name)
+        self._check_track(name)
         if name != CORRECTED and name not in self._unlocked:
             self._unlocked.add(name)
             self.changed.emit()
@@ -248,6 +245,10 @@ class Editor:
     def configure(self, setup: ScoringSetup) -> None:
         """Score other tracks, or with other settings (the live score rescores)."""
         self.live.configure(setup)
+
+    def _check_track(self, name: str) -> None:
+        if name not in self.document:
+            raise KeyError(name)
 
     # --- following edits ----------------------------------------------------------------
 

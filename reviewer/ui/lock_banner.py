@@ -1,11 +1,13 @@
-"""The bar over the lanes that says a track other than the corrected one is open for editing."""
+"""Unlocking a track other than the corrected one, and the bar that shows while it is open."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 from reviewer.app.editor import Editor
+from reviewer.model.commands import EditError
+from reviewer.model.document import CORRECTED
 
 BANNER_STYLE = (
     "QFrame#lock_banner { background: #B3261E; }"
@@ -58,3 +60,51 @@ class LockBanner(QFrame):
         text = banner_text(self.editor.unlocked)
         self.label.setText(text)
         self.setVisible(bool(text))
+
+
+class TrackLocks:
+    """The ``do_toggle_lock`` handler of the key table (Tracks > Unlock).
+
+    Parameters
+    ----------
+    window
+        The review window: its editor, and its status bar for what happened.
+    """
+
+    def __init__(self, window):
+        self.window = window
+
+    def do_toggle_lock(self) -> None:
+        """Unlock the edited track for editing, after a confirmation; or lock it again.
+
+        The corrected track is always editable; any other track (reference, system output)
+        is locked until the reviewer confirms here, and the banner shows while it is open.
+
+        Raises
+        ------
+        EditError
+            When the corrected track is edited and nothing is unlocked.
+        """
+        editor, name = self.window.editor, self.window.editor.active_track
+        if name == CORRECTED or not editor.is_locked(name):
+            if not editor.unlocked:
+                raise EditError(
+                    "the corrected track is always editable: pick another track (Tab, or a "
+                    "click on its lane) to unlock it"
+                )
+            editor.lock(None if name == CORRECTED else name)
+            self.window.status("locked: only the corrected track is edited")
+            return
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window,
+            f"Edit the {name}?",
+            f"The {name} track is what the corrected track is compared with or scored "
+            f"against. Editing it changes the ground truth of every score.\n\nUnlock the "
+            f"{name} for editing? A red banner shows until you lock it again.",
+            buttons.Yes | buttons.Cancel,
+            buttons.Cancel,
+        )
+        if answer == buttons.Yes:
+            editor.unlock(name)
+            self.window.status(f"the {name} is unlocked for editing")

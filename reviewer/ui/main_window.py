@@ -17,15 +17,16 @@ from PySide6.QtWidgets import (
 
 from reviewer.app import actions, saving
 from reviewer.app.editor import Editor
-from reviewer.app.in_view import out_of_view
 from reviewer.model.annotation import Span
 from reviewer.model.commands import EditError
-from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM
+from reviewer.model.document import REFERENCE, SYSTEM
 from reviewer.model.time import TICKS_PER_SECOND
+from reviewer.ui.corpus_steps import CorpusSteps
 from reviewer.ui.deferred import Deferred
 from reviewer.ui.field_keys import FieldKeys
-from reviewer.ui.keymap import BY_ACTION, KEYMAP
-from reviewer.ui.lock_banner import LockBanner
+from reviewer.ui.in_view_guard import InViewGuard, describe
+from reviewer.ui.keymap import KEYMAP
+from reviewer.ui.lock_banner import LockBanner, TrackLocks
 from reviewer.ui.playback_control import PlaybackControl
 from reviewer.ui.side_panels import DOCK_WIDTH, SidePanels
 from reviewer.ui.speaker_dialogs import SpeakerDialogs
@@ -71,7 +72,13 @@ class MainWindow(QMainWindow):
         self.controller = None
         self.audio = audio
         self.playback = PlaybackControl(editor, audio, player, self)
-        self._handlers = (self, self.playback, SpeakerDialogs(editor, self))
+        self._handlers = (
+            self,
+            self.playback,
+            SpeakerDialogs(editor, self),
+            TrackLocks(self),
+            CorpusSteps(self),
+        )
         self.confirm_close = True
         self.corpus = None  # the corpus window this recording was opened from, if any
         self.on_close = None  # called before closing; True when it kept every edit
@@ -82,6 +89,7 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineView(editor, audio, pyramid)
         self.timeline.errors_item.describe = self._cause_at
         self.timeline.message.connect(self.status)
+        self.in_view = InViewGuard(editor, self.timeline, self.status)
         self.lock_banner = LockBanner(editor)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -125,23 +133,13 @@ class MainWindow(QMainWindow):
     # --- actions --------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        groups = {
-            "Edit": "Edit",
-            "Navigate": "Navigate",
-            "View": "View",
-            "Playback": "Playback",
-            "File": "File",
-            "Corpus": "Corpus",
-            "Tracks": "Tracks",
-            "Help": "Help",
-        }
         for binding in KEYMAP:
             action = QAction(binding.label, self)
             action.setShortcuts([QKeySequence(key) for key in binding.keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _=False, b=binding.action: self.trigger(b))
             self.addAction(action)
-            self.menus[groups[binding.group]].addAction(action)
+            self.menus[binding.group].addAction(action)
             self.actions[binding.action] = action
         for source in (SYSTEM, REFERENCE):
             if source in self.editor.document:
@@ -168,12 +166,12 @@ class MainWindow(QMainWindow):
     def trigger(self, name: str) -> None:
         """Run an action by its id in the key table; errors go to the status bar.
 
-        An edit whose subject is out of view does not edit: see :meth:`_bring_into_view`.
+        An edit whose subject is out of view does not edit: see :class:`InViewGuard`.
         """
         handler = next(
             (h for h in (getattr(t, f"do_{name}", None) for t in self._handlers) if h), None
         )
-        if self._bring_into_view(name):
+        if self.in_view.intercepts(name):
             return
         try:
             if handler is not None:
@@ -192,34 +190,6 @@ class MainWindow(QMainWindow):
             name = f"{error.filename}: " if error.filename else ""
             self.status(f"could not write {name}{error.strerror or error}")
             QMessageBox.warning(self, "Could not write", f"{name}{error.strerror or error}")
-
-    def _bring_into_view(self, name: str) -> bool:
-        """Show the subject of edit ``name`` if it is out of view; True when it was.
-
-        The rule (:mod:`reviewer.app.in_view`): an edit key never acts on a turn, boundary,
-        cursor or selection the reviewer cannot see. The first press brings it into view
-        and says so in the status bar; the next press edits.
-        """
-        x0, x1 = self.timeline.view_range()
-        view = Span(max(0, round(x0 * TICKS_PER_SECOND)), max(0, round(x1 * TICKS_PER_SECOND)))
-        span = out_of_view(self.editor, name, view)
-        if span is None:
-            return False
-        width = view.end - view.start
-        if span.end - span.start < 0.8 * width:  # fits: pan, keeping the zoom
-            start = max(0, (span.start + span.end - width) // 2)
-            self.timeline.set_view(start / TICKS_PER_SECOND, (start + width) / TICKS_PER_SECOND)
-        else:
-            self.timeline.zoom_to(span)
-        turn = self.editor.selected
-        what = "the selection" if name == "create" else "the cursor" if name == "split" else ""
-        if not what and turn is not None:
-            what = f"the selected turn ({self._describe(turn)})"
-        label = BY_ACTION[name].label if name in BY_ACTION else name
-        self.status(
-            f"{what} was out of view and is now shown: press again to {label[0].lower()}{label[1:]}"
-        )
-        return True
 
     def _edit_action(self, name: str) -> None:
         if name in actions.NUDGES:
@@ -285,36 +255,6 @@ class MainWindow(QMainWindow):
         name = actions.next_track(self.editor)
         locked = " (locked: Tracks > Unlock to edit it)" if self.editor.is_locked(name) else ""
         self.status(f"editing {name}{locked}")
-
-    def do_toggle_lock(self) -> None:
-        """Unlock the edited track for editing, after a confirmation; or lock it again.
-
-        The corrected track is always editable; any other track (reference, system output)
-        is locked until the reviewer confirms here, and a red banner shows while it is open.
-        """
-        editor, name = self.editor, self.editor.active_track
-        if name == CORRECTED or not editor.is_locked(name):
-            if not editor.unlocked:
-                raise EditError(
-                    "the corrected track is always editable: pick another track (Tab, or a "
-                    "click on its lane) to unlock it"
-                )
-            editor.lock(None if name == CORRECTED else name)
-            self.status("locked: only the corrected track is edited")
-            return
-        buttons = QMessageBox.StandardButton
-        answer = QMessageBox.question(
-            self,
-            f"Edit the {name}?",
-            f"The {name} track is what the corrected track is compared with or scored "
-            f"against. Editing it changes the ground truth of every score.\n\nUnlock the "
-            f"{name} for editing? A red banner shows until you lock it again.",
-            buttons.Yes | buttons.Cancel,
-            buttons.Cancel,
-        )
-        if answer == buttons.Yes:
-            editor.unlock(name)
-            self.status(f"the {name} is unlocked for editing")
 
     def do_zoom_in(self) -> None:
         """Zoom in around the cursor."""
@@ -393,31 +333,6 @@ class MainWindow(QMainWindow):
         from reviewer.ui.shortcuts import ShortcutSheet
 
         ShortcutSheet(self).exec()
-
-    def do_next_recording(self) -> None:
-        """Open the next recording of the corpus in place of this one."""
-        self._corpus_step(1)
-
-    def do_previous_recording(self) -> None:
-        """Open the previous recording of the corpus in place of this one."""
-        self._corpus_step(-1)
-
-    def do_done_next(self) -> None:
-        """Mark this recording done and open the next one."""
-        self._corpus_step(1, status="done")
-
-    def do_show_corpus(self) -> None:
-        """Bring the corpus table forward, on this recording."""
-        if self.corpus is None:
-            self.status("not opened from a corpus: `reviewer corpus FOLDER` opens one")
-            return
-        self.corpus.show_recording(self)
-
-    def _corpus_step(self, delta: int, status: str | None = None) -> None:
-        if self.corpus is None:
-            self.status("not opened from a corpus: `reviewer corpus FOLDER` opens one")
-            return
-        self.corpus.advance(self, delta, status)
 
     def do_quit(self) -> None:
         """Close the window (asking about unsaved changes)."""
@@ -508,13 +423,6 @@ class MainWindow(QMainWindow):
         """Whether every edit is in a saved session or an exported RTTM."""
         return self.save_state.is_saved
 
-    @staticmethod
-    def _describe(turn) -> str:
-        from reviewer.ui.time_axis import clock
-
-        start, end = clock(turn.start / TICKS_PER_SECOND), clock(turn.end / TICKS_PER_SECOND)
-        return f"{turn.speaker} {start}\u2013{end}"
-
     def _show_position(self) -> None:
         """The permanent status: cursor, edited track (and its lock), the selected turn now."""
         from reviewer.ui.time_axis import clock
@@ -526,7 +434,7 @@ class MainWindow(QMainWindow):
             text += " (locked)"
         turn = editor.selected
         if turn is not None:
-            text += f"   {self._describe(turn)}"
+            text += f"   {describe(turn)}"
         text += f"   {self.playback.speed:g}x"
         self.position_label.setText(text)
 

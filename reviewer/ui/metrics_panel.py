@@ -109,6 +109,7 @@ class MetricsPanel(QWidget):
         self.numbers_refresh = Deferred(self.refresh, self)
         self.edit_log.changed.connect(self.history_refresh.request)
         editor.live.updated.connect(self.numbers_refresh.request)
+        editor.live.configured.connect(self._show_setup)  # at once: settings change rarely
         editor.document.track_added.connect(self.tracks_changed)
         self.refresh()
         self._show_history()
