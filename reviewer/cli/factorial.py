@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+
+from reviewer.cli.options import add_scoring_options, scoring_settings
 
 
 def register(commands) -> None:
@@ -49,6 +52,33 @@ def register(commands) -> None:
         help="every speaker's integrated loudness (default -23, EBU R128)",
     )  # fmt: skip
     remix.set_defaults(run=run_remix)
+    run = steps.add_parser(
+        "run",
+        help="remix every voices x structure cell, run a system on it and score it",
+        description="Cross the voices of the corpus's recordings with their structures (their "
+        "references), remix every cell, run SYSTEM on each remix and score it with md-eval's "
+        "rules. Results go to EXP/cells.csv as they arrive, with the remixes, the system "
+        "outputs and the design kept in EXP/. A cell already computed with the same inputs "
+        "and settings is not computed again: rerun the same command to resume. Cells run as "
+        "tasks on dask.distributed: a local cluster, or the one at --scheduler.",
+    )
+    run.add_argument("corpus", metavar="CORPUS", help="a corpus folder or list, as `corpus` reads")
+    run.add_argument(
+        "--system", required=True,
+        help="a pyannote pipeline (local folder or Hugging Face id), or a command template "
+        "holding {audio} and {rttm}, e.g. \"my-sys {audio} {rttm}\"",
+    )  # fmt: skip
+    run.add_argument("--out", required=True, metavar="EXP", help="the experiment folder")
+    run.add_argument("--voices", metavar="URI,...", help="voice sources (default: every recording)")
+    run.add_argument(
+        "--structures", metavar="URI,...", help="structures (default: every recording)"
+    )
+    add_scoring_options(run)
+    run.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler (tcp://host:8786)")
+    run.add_argument("--workers", type=int, metavar="N", help="local worker processes")
+    run.add_argument("--seed", type=int, help="remix seed (another take of every cell)")
+    run.set_defaults(run=run_experiment)
+
     analyze = steps.add_parser(
         "analyze",
         help="variance of DER attributed to voices, structure and residual, with intervals",
@@ -135,3 +165,75 @@ def _mapping(text: str) -> dict[str, str]:
             raise ValueError(f"--map: structure speaker {structure.strip()!r} appears twice")
         mapping[structure.strip()] = voice.strip()
     return mapping
+
+
+def run_experiment(args: argparse.Namespace) -> int:
+    """``reviewer factorial run``: a progress bar on stderr, the summary on stdout."""
+    from tqdm import tqdm
+
+    from reviewer.services.experiment import Experiment
+
+    design = _design(args)
+    experiment = Experiment(args.out, design, args.system, scoring_settings(args))
+    for cell, reason in design.skipped():
+        print(f"reviewer: note: cell {cell.name} skipped: {reason}", file=sys.stderr)
+    bar = tqdm(total=len(experiment.tasks), unit="cell", file=sys.stderr, dynamic_ncols=True)
+
+    def progress(state) -> None:
+        bar.n = state.done
+        if state.last is not None:
+            bar.set_postfix_str(f"{state.last.voices} x {state.last.structure}", refresh=False)
+        bar.refresh()
+
+    try:
+        rows = experiment.run(args.scheduler, args.workers, on_progress=progress)
+    except KeyboardInterrupt:
+        bar.close()
+        done = len(experiment.finished())
+        print(
+            f"reviewer: stopped: {done} of {len(experiment.tasks)} cells kept in {args.out}; "
+            "run the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
+    bar.close()
+    print(f"{len(rows)} cells in {args.out}/cells.csv; `reviewer factorial analyze {args.out}`")
+    return 0
+
+
+def _design(args: argparse.Namespace):
+    """The design of ``factorial run``: the corpus's recordings as voices and structures."""
+    from reviewer.cli.corpus import open_project
+    from reviewer.factorial.design import FactorialDesign, Structure, VoiceSource
+    from reviewer.factorial.synthesis import RemixSettings
+    from reviewer.io import read_rttm
+
+    project, _ = open_project(_corpus_args(args.corpus))
+    voices, structures = [], []
+    wanted_voices = _names(args.voices)
+    wanted_structures = _names(args.structures)
+    known = {entry.uri for entry in project.entries}
+    for wanted in (wanted_voices, wanted_structures):
+        unknown = sorted((wanted or set()) - known)
+        if unknown:
+            raise ValueError(f"{args.corpus}: no recording {', '.join(unknown)} in the corpus")
+    for entry in project.entries:
+        if entry.reference is None:
+            continue
+        tracks = read_rttm(entry.reference)
+        track = next((t for t in tracks.values() if t.uri == entry.uri), None)
+        if track is None:
+            continue
+        if entry.audio is not None and (wanted_voices is None or entry.uri in wanted_voices):
+            voices.append(VoiceSource(entry.uri, entry.audio, track))
+        if wanted_structures is None or entry.uri in wanted_structures:
+            structures.append(Structure(entry.uri, track))
+    return FactorialDesign(tuple(voices), tuple(structures), RemixSettings(seed=args.seed))
+
+
+def _corpus_args(source: str) -> argparse.Namespace:
+    return argparse.Namespace(protocol=None, source=source, project=None, sys=None)
+
+
+def _names(text: str | None) -> set[str] | None:
+    return None if not text else {name.strip() for name in text.split(",") if name.strip()}

@@ -1,0 +1,319 @@
+"""Running a factorial experiment: every cell remixed, diarized and scored, on Dask.
+
+Each cell is one independent task on ``dask.distributed``: with no scheduler address an
+in-process ``LocalCluster`` (worker processes on this machine, one thread each), otherwise the
+user's own cluster (``dask scheduler`` / ``dask worker``). A task makes the remix in a
+temporary folder on its worker, runs the system on it, scores it with reviewer's md-eval
+engine and sends everything back, so workers need no shared file system; the client writes
+each result into the experiment folder the moment it arrives::
+
+    EXP/design.json             the design (sources, settings, system)
+    EXP/cells.csv               one row per finished cell (rewritten atomically on each)
+    EXP/cells/<cell>.json       the cell's row and the key of its inputs
+    EXP/remixes/<cell>.wav      the remix, .rttm its reference, .json where every piece came from
+    EXP/systems/<cell>.rttm     the system's output
+
+A cell whose ``cells/<cell>.json`` holds the same key (same audio bytes, references, remix,
+system and scoring settings) is never computed again, so killing a run loses at most the
+cells in flight, and changing one input recomputes exactly the cells it affects.
+
+The remix is scored over its whole length (a UEM from 0 to its end), so false alarms in its
+pauses count.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from reviewer.factorial.cells_file import CellRow, write_cells
+from reviewer.factorial.design import DesignCell, FactorialDesign, cell_key, file_digest
+from reviewer.factorial.synthesis import RemixSettings, make_remix
+from reviewer.io.files import write_bytes_atomic, write_text_atomic
+from reviewer.io.rttm import format_rttm
+from reviewer.model.annotation import Span, Track
+from reviewer.model.scoring import ScoringSettings
+from reviewer.model.time import frames_to_ticks
+
+
+@dataclass(frozen=True)
+class CellTask:
+    """Everything a worker needs to compute one cell (picklable)."""
+
+    cell: DesignCell
+    voice_audio: Path
+    voices: Track
+    structure: Track
+    remix: RemixSettings
+    system: str
+    scoring: ScoringSettings
+    key: str
+
+
+@dataclass(frozen=True)
+class CellResult:
+    """What a worker sends back: the row, and the files the client keeps."""
+
+    row: CellRow
+    key: str
+    remix_wav: bytes
+    remix_rttm: str
+    provenance: dict
+    system_rttm: str
+    seconds: float
+
+
+def compute_cell(task: CellTask) -> CellResult:
+    """Remix, diarize and score one cell (runs on a Dask worker, or anywhere).
+
+    Raises
+    ------
+    ValueError, AudioError
+        If the remix cannot be made.
+    SystemFailed
+        If the system fails on the remix.
+    """
+    import soundfile as sf
+
+    from reviewer.metrics import score
+    from reviewer.services.systems import system_from_spec
+
+    started = time.perf_counter()
+    name = task.cell.name
+    remix = make_remix(task.voice_audio, task.voices, task.structure, None, task.remix, uri=name)
+    with tempfile.TemporaryDirectory(prefix="reviewer-cell-") as folder:
+        audio = Path(folder) / f"{name}.wav"
+        sf.write(audio, remix.samples, remix.sample_rate, subtype="PCM_16")
+        wav = audio.read_bytes()
+        hypothesis = system_from_spec(task.system).diarize(audio, name, Path(folder))
+    extent = Span(0, frames_to_ticks(len(remix.samples), remix.sample_rate))
+    result = score(remix.reference, hypothesis, uem=[extent], settings=task.scoring)
+    row = CellRow(
+        voices=task.cell.voices,
+        structure=task.cell.structure,
+        scored=result.scored,
+        missed=result.missed,
+        false_alarm=result.false_alarm,
+        confusion=result.confusion,
+        der=result.der if result.der is not None else 0.0,
+        extra={"diagonal": "1" if task.cell.diagonal else "0"},
+    )
+    return CellResult(
+        row=row,
+        key=task.key,
+        remix_wav=wav,
+        remix_rttm=format_rttm([remix.reference]),
+        provenance=remix.provenance,
+        system_rttm=format_rttm([hypothesis]),
+        seconds=time.perf_counter() - started,
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a run is: cells done (this run and before), in all, and time left (s)."""
+
+    done: int
+    total: int
+    reused: int
+    seconds_left: float | None
+    last: CellRow | None
+
+
+class Experiment:
+    """A factorial experiment kept in a folder: its design, system and results.
+
+    Parameters
+    ----------
+    folder
+        The experiment folder (created if needed).
+    design
+        The voices, structures and remix settings.
+    system
+        The ``--system`` string (:func:`~reviewer.services.systems.system_from_spec`).
+    scoring
+        md-eval's collar (seconds each side) and skip-overlap.
+    """
+
+    def __init__(
+        self,
+        folder: str | Path,
+        design: FactorialDesign,
+        system: str,
+        scoring: ScoringSettings | None = None,
+    ):
+        self.folder = Path(folder)
+        self.design = design
+        self.system = system
+        self.scoring = scoring or ScoringSettings()
+        digests = {v.name: file_digest(v.audio) for v in design.voices}
+        from reviewer.services.systems import system_from_spec
+
+        identity = system_from_spec(system).identity
+        self.tasks = [
+            CellTask(
+                cell,
+                design.voice(cell.voices).audio,
+                design.voice(cell.voices).reference,
+                design.structure(cell.structure).reference,
+                design.remix,
+                system,
+                self.scoring,
+                cell_key(
+                    digests[cell.voices],
+                    design.voice(cell.voices).reference,
+                    design.structure(cell.structure).reference,
+                    design.remix,
+                    identity,
+                    self.scoring.collar,
+                    self.scoring.skip_overlap,
+                ),
+            )
+            for cell in design.cells()
+        ]
+
+    def finished(self) -> dict[str, CellRow]:
+        """The cells already computed with the current inputs, ``{cell name: row}``."""
+        rows = {}
+        for task in self.tasks:
+            path = self.folder / "cells" / f"{task.cell.name}.json"
+            try:
+                data = json.loads(path.read_text())
+            except (FileNotFoundError, ValueError):
+                continue
+            if data.get("key") == task.key:
+                rows[task.cell.name] = CellRow(**data["row"])
+        return rows
+
+    def pending(self) -> list[CellTask]:
+        """The cells still to compute."""
+        done = self.finished()
+        return [task for task in self.tasks if task.cell.name not in done]
+
+    def run(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> list[CellRow]:
+        """Compute every pending cell on Dask; results are written as they arrive.
+
+        Parameters
+        ----------
+        scheduler
+            A Dask scheduler's address (``tcp://host:8786``); None starts a ``LocalCluster``.
+        workers
+            Worker processes of the local cluster (default: Dask's choice for this machine).
+        on_progress
+            Called after each finished cell (and once at the start).
+        stop
+            When set, no further cell is started; the cells in flight are abandoned.
+
+        Returns
+        -------
+        list of CellRow
+            Every finished cell, in design order.
+
+        Raises
+        ------
+        Exception
+            The first cell's failure (the cells finished before it are kept).
+        """
+        from distributed import Client, LocalCluster, as_completed
+
+        self._write_design()
+        finished = self.finished()
+        pending = [task for task in self.tasks if task.cell.name not in finished]
+        total, reused = len(self.tasks), len(finished)
+        report = on_progress or (lambda progress: None)
+        report(Progress(reused, total, reused, None, None))
+        self._write_table(finished)
+        if not pending:
+            return self._rows(finished)
+        cluster = None
+        if scheduler is None:  # its workers' shutdown chatter is not the user's business
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                dashboard_address=None,
+                processes=True,
+                silence_logs=logging.CRITICAL,
+            )
+        client = Client(cluster if cluster is not None else scheduler)
+        started = time.monotonic()
+        try:
+            futures = [
+                client.submit(compute_cell, task, key=f"cell-{task.key}", pure=False)
+                for task in pending
+            ]
+            computed = 0
+            for future in as_completed(futures):
+                if stop is not None and stop.is_set():
+                    client.cancel(futures)
+                    break
+                result = future.result()
+                self._keep(result)
+                finished[result.row.voices + "__" + result.row.structure] = result.row
+                computed += 1
+                self._write_table(finished)
+                rate = (time.monotonic() - started) / computed
+                left = rate * (len(pending) - computed)
+                report(Progress(reused + computed, total, reused, left, result.row))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+        return self._rows(finished)
+
+    def _keep(self, result: CellResult) -> None:
+        name = f"{result.row.voices}__{result.row.structure}"
+        for sub in ("cells", "remixes", "systems"):
+            (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(self.folder / "remixes" / f"{name}.wav", result.remix_wav)
+        write_text_atomic(self.folder / "remixes" / f"{name}.rttm", result.remix_rttm)
+        write_text_atomic(
+            self.folder / "remixes" / f"{name}.json", json.dumps(result.provenance, indent=1)
+        )
+        write_text_atomic(self.folder / "systems" / f"{name}.rttm", result.system_rttm)
+        record = {"key": result.key, "seconds": result.seconds, "row": asdict(result.row)}
+        write_text_atomic(self.folder / "cells" / f"{name}.json", json.dumps(record, indent=1))
+
+    def _rows(self, finished: dict[str, CellRow]) -> list[CellRow]:
+        return [finished[t.cell.name] for t in self.tasks if t.cell.name in finished]
+
+    def _write_table(self, finished: dict[str, CellRow]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        rows = self._rows(finished)
+        if rows:
+            write_cells(self.folder / "cells.csv", rows)
+
+    def _write_design(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        design = {
+            "system": self.system,
+            "scoring": {
+                "collar": float(self.scoring.collar),
+                "skip_overlap": self.scoring.skip_overlap,
+            },
+            "remix": asdict(self.design.remix),
+            "voices": [
+                {"name": v.name, "audio": str(v.audio), "speakers": list(v.reference.labels)}
+                for v in self.design.voices
+            ],
+            "structures": [
+                {"name": s.name, "turns": len(s.reference), "speakers": list(s.reference.labels)}
+                for s in self.design.structures
+            ],
+            "cells": [task.cell.name for task in self.tasks],
+            "skipped": [
+                {"cell": cell.name, "reason": reason} for cell, reason in self.design.skipped()
+            ],
+        }
+        write_text_atomic(self.folder / "design.json", json.dumps(design, indent=1) + "\n")

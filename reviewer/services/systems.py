@@ -1,0 +1,140 @@
+"""Diarization systems an experiment can run: pyannote pipelines and any command.
+
+A system is named by one string, as ``--system`` takes it:
+
+- a **command template** (any string holding ``{audio}`` and ``{rttm}``): the program is run
+  with the audio file and the RTTM file it must write, e.g. ``"my-sys {audio} {rttm}"``
+  (``{uri}`` is the recording's id). The template is split as a shell would split it, but no
+  shell runs it; each placeholder fills one argument, so paths with spaces are safe;
+- anything else is a **pyannote.audio pipeline**, as ``reviewer diarize --pipeline`` takes it
+  (a local folder holding ``config.yaml``, or a Hugging Face id).
+
+Every system has an :attr:`identity` that changes when what it computes may change (the
+template, the pipeline's config file), so that an experiment recomputes exactly the cells a
+new system version affects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+import subprocess
+from pathlib import Path
+from typing import Protocol
+
+from reviewer.model.annotation import Track
+
+
+class SystemFailed(RuntimeError):
+    """A system failed on one recording; the message says which and why."""
+
+
+class DiarizationSystem(Protocol):
+    """What the experiment runner needs of a system."""
+
+    @property
+    def identity(self) -> str:
+        """A string that changes whenever the system's output may change."""
+        ...
+
+    def diarize(self, audio: Path, uri: str, folder: Path) -> Track:
+        """Who speaks when in ``audio``; ``folder`` may hold its files (the output RTTM)."""
+        ...
+
+
+class CommandSystem:
+    """A program run as ``template`` with ``{audio}``, ``{rttm}`` and ``{uri}`` filled in.
+
+    Raises
+    ------
+    ValueError
+        If the template lacks ``{audio}`` or ``{rttm}``.
+    """
+
+    def __init__(self, template: str):
+        if "{audio}" not in template or "{rttm}" not in template:
+            raise ValueError(
+                f"system command {template!r} must hold {{audio}} and {{rttm}}: where the "
+                "audio is and where to write the RTTM"
+            )
+        self.template = template
+
+    @property
+    def identity(self) -> str:
+        """``command:<template>``."""
+        return f"command:{self.template}"
+
+    def diarize(self, audio: Path, uri: str, folder: Path) -> Track:
+        """Run the program and read the RTTM it wrote.
+
+        Raises
+        ------
+        SystemFailed
+            If it exits with an error or writes no (or a malformed) RTTM; the message has
+            the end of its stderr.
+        """
+        from reviewer.io import FormatError, read_rttm
+
+        rttm = folder / f"{uri}.rttm"
+        rttm.unlink(missing_ok=True)
+        fill = {"audio": str(audio), "rttm": str(rttm), "uri": uri}
+        command = [part.format(**fill) for part in shlex.split(self.template)]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            tail = "\n".join(result.stderr.strip().splitlines()[-5:])
+            raise SystemFailed(
+                f"{command[0]} failed on {audio.name} (exit {result.returncode}): {tail}"
+            )
+        if not rttm.exists():
+            raise SystemFailed(f"{command[0]} wrote no {rttm.name} for {audio.name}")
+        try:
+            tracks = read_rttm(rttm)
+        except FormatError as error:
+            raise SystemFailed(f"{command[0]} wrote a malformed RTTM: {error}") from None
+        return _the_recording(tracks, uri)
+
+
+class PyannoteSystem:
+    """A pyannote.audio speaker-diarization pipeline (see :mod:`reviewer.services.diarization`).
+
+    As ``reviewer diarize`` runs it: loaded for each recording, on the in-memory waveform.
+    """
+
+    def __init__(self, pipeline: str):
+        self.pipeline = pipeline
+
+    @property
+    def identity(self) -> str:
+        """``pyannote:<pipeline>``, with the digest of a local pipeline's config file."""
+        config = Path(self.pipeline).expanduser()
+        if config.is_dir():
+            config = config / "config.yaml"
+        digest = ""
+        if config.is_file():
+            digest = ":" + hashlib.sha256(config.read_bytes()).hexdigest()[:12]
+        return f"pyannote:{self.pipeline}{digest}"
+
+    def diarize(self, audio: Path, uri: str, folder: Path) -> Track:
+        """Run the pipeline on ``audio``."""
+        from reviewer.services.diarization import DiarizationRequest, diarize
+
+        result = diarize(DiarizationRequest(audio=audio, pipeline=self.pipeline))
+        return result.diarization.with_uri(uri)
+
+
+def system_from_spec(spec: str) -> DiarizationSystem:
+    """The system a ``--system`` string names (see the module's documentation)."""
+    if "{" in spec:
+        return CommandSystem(spec)
+    return PyannoteSystem(spec)
+
+
+def _the_recording(tracks: dict[str, Track], uri: str) -> Track:
+    if not tracks:
+        return Track(uri=uri)  # the system found no speech
+    for key, track in tracks.items():
+        if track.uri == uri or key == uri:
+            return track.with_uri(uri)
+    if len(tracks) == 1:
+        return next(iter(tracks.values())).with_uri(uri)
+    raise SystemFailed(f"the system's RTTM holds {len(tracks)} recordings and none is {uri!r}")
