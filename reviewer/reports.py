@@ -344,7 +344,25 @@ def factorial_table(analysis: FactorialAnalysis) -> str:
                     f"[{100 * share.low:.1f}, {100 * share.high:.1f}] %",
                 )
             )
-    return "\n".join([*lines, "", text_table(header, rows, "llrrrr")])
+    text = "\n".join([*lines, "", text_table(header, rows, "llrrrr")])
+    if not analysis.effects:
+        return text
+    effect_rows = [
+        (
+            effect.side,
+            effect.name
+            if effect.level is None
+            else f"{effect.name}: {effect.level} vs {effect.baseline}",
+            format_points(effect.estimate, signed=True),
+            f"[{effect.interval.low:+.2f}, {effect.interval.high:+.2f}]",
+            "points" if effect.level is not None else "points per unit",
+        )
+        for effect in analysis.effects
+    ]
+    effects = text_table(
+        ("Side", "Effect on DER", "Points", f"{level} CI", "Unit"), effect_rows, "llrrl"
+    )
+    return f"{text}\n\n{effects}"
 
 
 def factorial_csv(analysis: FactorialAnalysis) -> str:

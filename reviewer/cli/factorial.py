@@ -99,16 +99,32 @@ def register(commands) -> None:
         "--level", type=float, default=0.95, metavar="P", help="interval coverage (0.95)"
     )
     analyze.add_argument("--seed", type=int, default=0, help="bootstrap seed (0)")
+    analyze.add_argument(
+        "--attributes",
+        metavar="attrs.csv",
+        help="per recording attributes (recording,gender,language,...): their effects on DER "
+        "as voices and as structure",
+    )
     analyze.set_defaults(run=run_analyze)
 
 
 def run_analyze(args: argparse.Namespace) -> int:
     """``reviewer factorial analyze``: a table, JSON or CSV on stdout."""
+    from pathlib import Path
+
     from reviewer.factorial.analysis import analyze
-    from reviewer.factorial.cells_file import read_cells
+    from reviewer.factorial.cells_file import read_attributes, read_cells
+    from reviewer.io import read_rttm
     from reviewer.reports import factorial_csv, factorial_table
 
-    result = analyze(read_cells(args.cells), args.replicates, args.level, args.seed)
+    attributes = read_attributes(args.attributes) if args.attributes else None
+    folder = Path(args.cells) if Path(args.cells).is_dir() else Path(args.cells).parent
+    structures = None
+    if (folder / "structures").is_dir():  # an experiment folder keeps its structures
+        structures = {t.uri or k: t for k, t in read_rttm(folder / "structures").items()}
+    result = analyze(
+        read_cells(args.cells), args.replicates, args.level, args.seed, attributes, structures
+    )
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     elif args.csv:

@@ -11,7 +11,9 @@ from reviewer.factorial.cells_file import (
     factorial_cells,
     unscored_cells,
 )
+from reviewer.factorial.effects import Effect, attribute_effects, covariate_effects
 from reviewer.factorial.variance import COMPONENTS, VarianceComponents, variance_components
+from reviewer.model.annotation import Track
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ class FactorialAnalysis:
         ``{measure: MeasureAnalysis}`` in :data:`~reviewer.factorial.cells_file.MEASURES` order.
     level, replicates, seed
         The bootstrap's coverage, replicates and seed.
+    effects
+        The attributes' effects on DER (:func:`~reviewer.factorial.effects.attribute_effects`)
+        and the structure covariates' slopes, when attributes or structures were given.
+    covariates
+        ``{structure: {covariate: value}}`` when the structures' references were given.
     """
 
     cells: int
@@ -73,6 +80,8 @@ class FactorialAnalysis:
     level: float
     replicates: int
     seed: int
+    effects: tuple[Effect, ...] = ()
+    covariates: dict[str, dict[str, float]] | None = None
 
     @property
     def der(self) -> MeasureAnalysis:
@@ -97,11 +106,18 @@ class FactorialAnalysis:
             "ci": der["ci"],
             "bootstrap": {"level": self.level, "replicates": self.replicates, "seed": self.seed},
             "measures": {name: m.as_dict() for name, m in self.measures.items()},
+            "effects": [effect.as_dict() for effect in self.effects],
+            "covariates": self.covariates,
         }
 
 
 def analyze(
-    rows: list[CellRow], replicates: int = 1000, level: float = 0.95, seed: int = 0
+    rows: list[CellRow],
+    replicates: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+    attributes: dict[str, dict[str, str]] | None = None,
+    structures: dict[str, Track] | None = None,
 ) -> FactorialAnalysis:
     """Variance components of every measure of the cells, with crossed-bootstrap intervals.
 
@@ -112,11 +128,16 @@ def analyze(
     replicates, level, seed
         The bootstrap's replicates, coverage and seed
         (:func:`~reviewer.factorial.bootstrap.component_intervals`).
+    attributes
+        ``{recording: {attribute: value}}``: their effects on DER, on each side.
+    structures
+        ``{structure name: reference}``: the structure covariates and their slopes.
 
     Raises
     ------
     ValueError
-        With fewer than 2 voice sources or 2 structures among the scored cells.
+        With fewer than 2 voice sources or 2 structures among the scored cells; for effects,
+        an incomplete grid or a recording without an attribute's value.
     """
     measures = {}
     for measure in MEASURES:
@@ -127,6 +148,13 @@ def analyze(
             component_intervals(cells, replicates=replicates, level=level, seed=seed),
         )
     cells = factorial_cells(rows)
+    effects: list[Effect] = []
+    values = None
+    if attributes:
+        effects += attribute_effects(cells, attributes, replicates, level, seed)
+    if structures:
+        values, slopes = covariate_effects(cells, structures, replicates, level, seed)
+        effects += slopes
     return FactorialAnalysis(
         cells=len(cells),
         voices=len(cells.voice_levels),
@@ -136,4 +164,6 @@ def analyze(
         level=level,
         replicates=replicates,
         seed=seed,
+        effects=tuple(effects),
+        covariates=values,
     )

@@ -178,3 +178,43 @@ def factorial_cells(rows: list[CellRow], measure: str = "der") -> FactorialCells
 def unscored_cells(rows: list[CellRow]) -> list[tuple[str, str]]:
     """The (voices, structure) of the cells with no scored time (left out of the analysis)."""
     return [(row.voices, row.structure) for row in rows if row.scored <= 0]
+
+
+def read_attributes(path: str | Path) -> dict[str, dict[str, str]]:
+    """Read ``attrs.csv``: one row per recording, its first column the recording's id.
+
+    The header names the columns (the first ``recording`` or ``uri``, then one per
+    attribute: ``gender``, ``language``, ...); values are kept as text.
+
+    Raises
+    ------
+    FormatError
+        Naming the file and line: no attribute column, a row of another length, a
+        recording twice, an empty recording id.
+    """
+    path = Path(path)
+    with path.open(newline="", encoding="utf-8-sig") as stream:
+        reader = csv.reader(stream)
+        header = [name.strip() for name in next(reader, [])]
+        if len(header) < 2 or header[0] not in ("recording", "uri"):
+            raise FormatError(
+                path, 1, "the header must be recording (or uri) and one column per attribute"
+            )
+        result: dict[str, dict[str, str]] = {}
+        lines: dict[str, int] = {}
+        for values in reader:
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(header):
+                raise FormatError(
+                    path, line, f"{len(values)} fields where the header has {len(header)}"
+                )
+            recording = values[0].strip()
+            if not recording:
+                raise FormatError(path, line, "no recording id")
+            if recording in result:
+                raise FormatError(path, line, f"{recording} was already on line {lines[recording]}")
+            lines[recording] = line
+            result[recording] = {k: v.strip() for k, v in zip(header[1:], values[1:], strict=True)}
+    return result

@@ -12,6 +12,7 @@ each result into the experiment folder the moment it arrives::
     EXP/cells/<cell>.json       the cell's row and the key of its inputs
     EXP/remixes/<cell>.wav      the remix, .rttm its reference, .json where every piece came from
     EXP/systems/<cell>.rttm     the system's output
+    EXP/structures/<name>.rttm  every structure (the analysis computes their covariates)
 
 A cell whose ``cells/<cell>.json`` holds the same key (same audio bytes, references, remix,
 system and scoring settings) is never computed again, so killing a run loses at most the
@@ -36,7 +37,7 @@ from reviewer.factorial.cells_file import CellRow, write_cells
 from reviewer.factorial.design import DesignCell, FactorialDesign, cell_key, file_digest
 from reviewer.factorial.synthesis import RemixSettings, make_remix
 from reviewer.io.files import write_bytes_atomic, write_text_atomic
-from reviewer.io.rttm import format_rttm
+from reviewer.io.rttm import format_rttm, write_rttm
 from reviewer.model.annotation import Span, Track
 from reviewer.model.scoring import ScoringSettings
 from reviewer.model.time import frames_to_ticks
@@ -317,3 +318,9 @@ class Experiment:
             ],
         }
         write_text_atomic(self.folder / "design.json", json.dumps(design, indent=1) + "\n")
+        (self.folder / "structures").mkdir(exist_ok=True)
+        for structure in self.design.structures:  # the analysis computes their covariates
+            write_rttm(
+                self.folder / "structures" / f"{structure.name}.rttm",
+                [structure.reference.with_uri(structure.name)],
+            )
