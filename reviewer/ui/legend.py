@@ -6,7 +6,7 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from reviewer.app import actions
 from reviewer.app.editor import Editor
@@ -14,8 +14,9 @@ from reviewer.model.commands import EditError
 from reviewer.ui.colors import SpeakerColors
 from reviewer.ui.deferred import Deferred
 
-NAME_PIXELS = 120
-"""Width a speaker name may take in the legend before it is elided."""
+NAME_PIXELS = 140
+"""The most a speaker name may take in the legend; less when the chips share less room."""
+_CHIP_EXTRA = 34  # pixels of a chip besides its name: the digit, the swatch, the spacing
 
 
 class SpeakerLegend(QWidget):
@@ -37,6 +38,9 @@ class SpeakerLegend(QWidget):
         super().__init__(parent)
         self.editor = editor
         self.colors = colors
+        self.setStyleSheet("QLabel { color: #DDDDDD; }")  # on the timeline's dark ground
+        # the chips take what room there is: a long legend never widens the window
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         layout.setSpacing(10)
@@ -52,6 +56,11 @@ class SpeakerLegend(QWidget):
         editor.document.changed.connect(self.deferred.request)
         editor.live.updated.connect(self.deferred.request)
         self.refresh()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        """Elide the names anew to the room there is."""
+        super().resizeEvent(event)
+        self.deferred.request()
 
     def entries(self) -> list[tuple[int, str, bool]]:
         """``(digit, speaker, new)`` for each digit that does something now."""
@@ -70,12 +79,14 @@ class SpeakerLegend(QWidget):
         self.title.setText(f"Keys on {self.editor.active_track}:")
         metrics = QFontMetrics(self.font())
         entries = self.entries()
+        room = self.width() - self.title.sizeHint().width() - 20
+        width = min(NAME_PIXELS, room // max(len(entries), 1) - _CHIP_EXTRA)
         for i, chip in enumerate(self.chips):
             if i >= len(entries):
                 chip.hide()
                 continue
             digit, speaker, new = entries[i]
-            short = metrics.elidedText(speaker, Qt.TextElideMode.ElideMiddle, NAME_PIXELS)
+            short = metrics.elidedText(speaker, Qt.TextElideMode.ElideMiddle, max(width, 24))
             if new:
                 swatch, name = "+", f"new: {html.escape(short)}"
             else:
