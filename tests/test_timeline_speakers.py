@@ -226,3 +226,13 @@ def test_the_edited_lane_is_marked_from_the_first_pick(timeline):
     assert "editing" in titles[1].text and "editing" not in titles[2].text
     _, item = timeline._lanes[SYSTEM]
     assert item._selected == editor.document[SYSTEM].turns[0] and item._editable
+
+
+def test_a_legend_of_long_names_never_widens_the_timeline(timeline):
+    timeline.editor.set_active_track(REFERENCE)  # nine names of 30 characters and more
+    timeline.flush()
+    assert timeline.minimumSizeHint().width() < 700
+    shown = [chip for chip in timeline.legend.chips if not chip.isHidden()]
+    assert len(shown) == 9 and all("\u2026" in chip.text() for chip in shown)
+    labels = timeline.editor.document[REFERENCE].labels
+    assert [chip.toolTip() for chip in shown] == [f"{i}: {labels[i - 1]}" for i in range(1, 10)]
