@@ -1,0 +1,125 @@
+"""Factorial experiment benchmark (JSON lines), anchors measured in the same run.
+
+- ``remix_speed``: seconds of remix made per second of work (x real time) for a 10-minute,
+  4-speaker schedule filled from a 10-minute voice source, after a first small remix has
+  paid the one-time imports (reported as ``remix_first_call_imports``); anchor: reading the
+  voice source and writing a WAV of the remix's length (the I/O any remix needs).
+- ``runner_overhead``: per cell, a run on a one-worker LocalCluster against calling the same
+  cell function directly in this process (cluster start-up excluded), in percent.
+- ``workers_speedup``: wall time of a 4 x 4 design on 1 and on 2 local workers.
+- ``analysis_30x30``: ``analyze`` of a 30 x 30 grid with 1000 bootstrap replicates; anchor:
+  the closed-form ANOVA estimate alone.
+
+The system is the pitch-tracking one of ``tests/factorial_material.py`` (a real program,
+started per cell, as a user's command template would be).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+import numpy as np  # noqa: E402
+import soundfile as sf  # noqa: E402
+from common import emit, timed  # noqa: E402
+from factorial_material import command, schedule, tone_source  # noqa: E402
+
+from reviewer.factorial.analysis import analyze  # noqa: E402
+from reviewer.factorial.cells_file import CellRow  # noqa: E402
+from reviewer.factorial.design import FactorialDesign, Structure, VoiceSource  # noqa: E402
+from reviewer.factorial.synthesis import make_remix  # noqa: E402
+from reviewer.factorial.variance import anova_components  # noqa: E402
+from reviewer.services.experiment import Experiment, compute_cell  # noqa: E402
+
+
+def remix_speed(folder: Path) -> None:
+    audio, voices = tone_source(folder, "bank", [140, 260, 480, 900], seconds=600, seed=1)
+    structure = schedule("talk", 2.0, speakers=4, seconds=600, seed=2)
+    started = time.perf_counter()
+    make_remix(audio, voices, schedule("warm", 2.0, speakers=4, seconds=10, seed=2))
+    emit("remix_first_call_imports", (time.perf_counter() - started) * 1000, "ms",
+         note="pyloudnorm imports scipy.signal once per process")  # fmt: skip
+    started = time.perf_counter()
+    remix = make_remix(audio, voices, structure)
+    seconds = time.perf_counter() - started
+    length = len(remix.samples) / remix.sample_rate
+
+    def io_only(_):
+        samples, rate = sf.read(audio, dtype="float32")
+        buffer = io.BytesIO()
+        sf.write(
+            buffer, np.zeros(len(remix.samples), np.float32), rate, format="WAV", subtype="PCM_16"
+        )
+
+    anchor = timed(io_only, 3) / 1000
+    emit("remix_speed", length / seconds, "x real time", remix_seconds=round(length, 1),
+         anchor="read source + write WAV", anchor_value=round(length / anchor, 1),
+         anchor_unit="x real time")  # fmt: skip
+
+
+def small_design(folder: Path, n: int) -> FactorialDesign:
+    voices = tuple(
+        VoiceSource(
+            f"v{k}", *tone_source(folder, f"v{k}", [150 + 40 * k, 500 + 90 * k], seconds=40, seed=k)
+        )  # fmt: skip
+        for k in range(n)
+    )
+    structures = tuple(
+        Structure(f"s{k}", schedule(f"s{k}", 0.8 + 0.7 * k, seconds=30, seed=k)) for k in range(n)
+    )
+    return FactorialDesign(voices, structures)
+
+
+def runner(folder: Path) -> None:
+    design = small_design(folder, 4)
+    direct_experiment = Experiment(folder / "direct", design, command(shortest=1.0))
+    started = time.perf_counter()
+    for task in direct_experiment.tasks:
+        compute_cell(task)
+    direct = (time.perf_counter() - started) / len(direct_experiment.tasks)
+    walls = {}
+    for workers in (1, 2):
+        experiment = Experiment(folder / f"w{workers}", design, command(shortest=1.0))
+        first: list[float] = []
+
+        def progress(state, first=first):
+            if state.done == 0:
+                first.append(time.perf_counter())
+
+        experiment.run(workers=workers, on_progress=progress)
+        walls[workers] = time.perf_counter() - first[0]  # from the first submit
+    per_cell = walls[1] / len(direct_experiment.tasks)
+    emit("runner_overhead", 100 * (per_cell - direct) / direct, "%",
+         per_cell_ms=round(per_cell * 1000, 1), anchor="the cell called directly",
+         anchor_value=round(direct * 1000, 1), anchor_unit="ms")  # fmt: skip
+    emit("workers_speedup", walls[1] / walls[2], "x", design="4 x 4",
+         one_worker_s=round(walls[1], 2), two_workers_s=round(walls[2], 2),
+         cores=os.cpu_count())  # fmt: skip
+
+
+def analysis() -> None:
+    rng = np.random.default_rng(0)
+    grid = 30 + rng.normal(0, 3, (30, 1)) + rng.normal(0, 2, (1, 30)) + rng.normal(0, 1, (30, 30))
+    rows = [
+        CellRow(f"v{i}", f"s{j}", 100.0, 3.0, 2.0, grid[i, j] - 5.0, grid[i, j] / 100)
+        for i in range(30)
+        for j in range(30)
+    ]
+    value = timed(lambda _: analyze(rows, replicates=1000), 3)
+    anchor = timed(lambda _: anova_components(grid), 20)
+    emit("analysis_30x30", value, "ms", replicates=1000, measures=4,
+         anchor="ANOVA estimate alone", anchor_value=round(anchor, 3))  # fmt: skip
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory(prefix="reviewer-bench-factorial-") as folder:
+        remix_speed(Path(folder))
+        analysis()
+        runner(Path(folder))
