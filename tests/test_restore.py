@@ -117,3 +117,44 @@ def test_replayed_edits_score_each_step_without_touching_the_document():
     assert [(e.name, e.der_before, e.der_after) for e in undone] == [
         (history.undone[0].name, pytest.approx(der(states[2])), pytest.approx(der(states[3])))
     ]
+
+
+def test_journaled_settings_come_back_and_older_journals_keep_the_header_settings(qtbot, crashed):
+    import json
+
+    from reviewer.io.journal import pending_journals, recover
+    from reviewer.model.scoring import ScoringSettings, ScoringSetup
+    from reviewer.ui.app import prepare_recovered
+
+    directory, shown, _done, tracks = crashed
+    (info,) = pending_journals(directory)
+    _session, _document, _history = recover(info.path)
+    assert _session.settings is None or _session.settings.collar == 0  # as it started
+    chosen = ScoringSetup(settings=ScoringSettings(0.25, True))
+    with open(info.path, "a", encoding="utf-8") as journal:
+        journal.write(json.dumps({"kind": "settings", "time": 1.0, "setup": chosen.to_json()}))
+        journal.write("\n")
+    (info,) = pending_journals(directory)
+    assert info.restored == len(shown)  # settings are no edit
+    review = prepare_recovered(info.path)
+    assert review.editor.live.setup == chosen
+    window = open_window(qtbot, review)
+    assert window.metrics.collar_box.text() == "0.250 s each side"
+    assert window.metrics.skip_box.isChecked()
+    assert history_rows(window)[0].startswith("Nudge end")  # scored with the settings now
+    review.journal.close()
+
+
+def test_a_malformed_settings_record_names_its_field(crashed):
+    import json
+
+    from reviewer.io.journal import pending_journals, recover
+    from reviewer.model.errors import FormatError
+
+    directory, *_ = crashed
+    (info,) = pending_journals(directory)
+    setup = {"reference": "reference", "hypothesis": "corrected", "collar": -1}
+    with open(info.path, "a", encoding="utf-8") as journal:
+        journal.write(json.dumps({"kind": "settings", "time": 1.0, "setup": setup}) + "\n")
+    with pytest.raises(FormatError, match="settings record: setup"):
+        recover(info.path)

@@ -217,6 +217,19 @@ def test_tab_in_the_collar_box_moves_the_focus_and_escape_returns_to_the_timelin
     assert window.editor.active_track != CORRECTED
 
 
+def test_tab_from_the_collar_box_then_delete_edits_nothing(window, qtbot):
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)
+    tracks = editor.document.tracks
+    focus(qtbot, window.metrics.collar_box)
+    QTest.keyClick(window.metrics.collar_box, Qt.Key.Key_Tab)
+    landed = QApplication.focusWidget()
+    assert landed is window.metrics.skip_box  # the next field of the form
+    for k in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_1, Qt.Key.Key_Down):
+        QTest.keyClick(landed, k)
+    assert editor.document.tracks == tracks and editor.history.undo_name is None
+
+
 def test_keys_in_the_track_chooser_and_a_line_edit_stay_there(window, qtbot):
     from PySide6.QtWidgets import QLineEdit
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
+    QCheckBox,
     QComboBox,
     QLineEdit,
     QPlainTextEdit,
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-FIELDS = (QLineEdit, QAbstractSpinBox, QComboBox, QTextEdit, QPlainTextEdit)
-"""The widgets whose keys are their own while they have the focus."""
+FIELDS = (QLineEdit, QAbstractSpinBox, QComboBox, QTextEdit, QPlainTextEdit, QCheckBox)
+"""The widgets whose keys are their own while they have the focus: the form fields (Tab
+from the collar box lands on the skip-overlap box, where Delete must not delete a turn).
+Lists and tables are not: after a click in the Why? tab, a digit relabels the turn there."""
 
 
 def is_field(widget: QWidget | None) -> bool:

@@ -20,12 +20,12 @@ def banner_text(unlocked: tuple[str, ...]) -> str:
     """What the banner says for the unlocked tracks (empty when there is none).
 
     >>> banner_text(("reference",))
-    'Editing the REFERENCE: every edit changes what the scores are measured against.'
+    'Editing the REFERENCE, not the corrected track: every edit changes what is scored.'
     """
     if not unlocked:
         return ""
     names = " and ".join(name.upper() for name in unlocked)
-    return f"Editing the {names}: every edit changes what the scores are measured against."
+    return f"Editing the {names}, not the corrected track: every edit changes what is scored."
 
 
 class LockBanner(QFrame):

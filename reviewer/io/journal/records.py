@@ -14,6 +14,7 @@ from typing import Any
 from reviewer.io import validation as check
 from reviewer.io.files import read_bytes
 from reviewer.io.session import (
+    SETTINGS,
     Session,
     session_from_dict,
     track_from_dict,
@@ -22,6 +23,7 @@ from reviewer.io.session import (
 )
 from reviewer.model.commands import EditText, EditTurns
 from reviewer.model.errors import FormatError
+from reviewer.model.scoring import ScoringSetup
 
 JOURNAL_FORMAT = "reviewer-journal"
 
@@ -41,7 +43,7 @@ class _Record:
 
     ``value`` is the command of a ``do``, the name (or None) of an ``undo`` or ``redo``,
     ``(name, track)`` of a ``track``, the session path of a ``save``, the pid of a
-    ``resume``, None for a ``close``.
+    ``resume``, the :class:`ScoringSetup` of a ``settings``, None for a ``close``.
     """
 
     kind: str
@@ -84,6 +86,7 @@ _RECORD_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "track": (("kind", "time", "name", "track"), ()),
     "save": (("kind", "time", "session_path"), ()),
     "resume": (("kind", "time", "pid", "host"), ()),
+    "settings": (("kind", "time", "setup"), ()),
     "close": (("kind", "time"), ()),
 }
 
@@ -214,7 +217,29 @@ def _record(record: Any, uri: str) -> _Record:
     elif kind == "resume":
         value = check.whole(record["pid"], "pid", minimum=1, maximum=_MAX_PID)
         check.text(record["host"], "host")
+    elif kind == "settings":
+        value = _setup(record["setup"], "setup")
     return _Record(kind, when, value)
+
+
+def _setup(data: Any, where: str) -> ScoringSetup:
+    """The scoring of a ``settings`` record: every field of a session's ``settings``.
+
+    ``{"reference", "hypothesis", "collar", "skip_overlap"}`` (:meth:`ScoringSetup.to_json`),
+    each checked as in a session file.
+
+    Raises
+    ------
+    ValueError
+        A :class:`~reviewer.io.validation.FieldError` naming the field at fault.
+    """
+    check.obj(data, where, tuple(SETTINGS))
+    for name, checker in SETTINGS.items():
+        checker(data[name], check.field(where, name))
+    try:
+        return ScoringSetup.from_json(data)
+    except (TypeError, ValueError) as error:  # beyond the field checks: an absurd collar
+        raise check.FieldError(check.field(where, "collar"), str(error)) from None
 
 
 def _command(data: Any, where: str) -> EditTurns | EditText:

@@ -21,15 +21,17 @@ def recover(path: str | Path) -> tuple[Session, Document, History]:
     """Rebuild a journal's document and undo history.
 
     The document starts from the header's state; every do, undo, redo, track and save
-    record is replayed through a fresh :class:`History`, so merges happen as they did.
+    record is replayed through a fresh :class:`History`, so merges happen as they did. A
+    ``settings`` record (the scoring chosen since) replaces the header's settings; a
+    journal without one (an older reviewer's) keeps them.
     A torn last line (cut by the crash) is ignored. A journal is type-checked, line by
     line, before anything is replayed.
 
     Returns
     -------
     tuple
-        The session (its tracks the recovered ones, settings and view as the journal
-        started), the document and its history.
+        The session (its tracks the recovered ones, its settings the last journaled, its
+        view as the journal started), the document and its history.
 
     Raises
     ------
@@ -76,7 +78,7 @@ def _replay(path: Path, scan: _Scan | None = None) -> _Replay:
         if line.record is None:  # torn last line
             break
         try:
-            session_path = _apply(line.record, document, history, session_path)
+            session_path = _apply(line.record, session, history, session_path)
         except (KeyError, TypeError, ValueError) as error:
             problem = f"{line.record.kind} record: {_problem(error)}"
             raise FormatError(path, line.number, problem) from None
@@ -91,10 +93,10 @@ def _replay(path: Path, scan: _Scan | None = None) -> _Replay:
 
 
 def _apply(
-    record: _Record, document: Document, history: History, session_path: Path | None
+    record: _Record, session: Session, history: History, session_path: Path | None
 ) -> Path | None:
     """Replay one (type-checked) record; return the session path after it."""
-    kind = record.kind
+    kind, document = record.kind, history.document
     if kind == "do":
         command = record.value
         try:
@@ -118,4 +120,6 @@ def _apply(
     elif kind == "save":
         history.mark_saved()
         return record.value
+    elif kind == "settings":
+        session.settings = record.value
     return session_path
