@@ -46,8 +46,9 @@ def show_why(window, qtbot):
 
 
 def listed(panel):
-    items = [panel.fix_list.item(i) for i in range(panel.fix_list.count())]
-    return [(item, item.data(Qt.ItemDataRole.UserRole)) for item in items]
+    items = panel.fix_list.items
+    rows = [items.item(i) for i in range(items.count())]
+    return [(item, item.data(Qt.ItemDataRole.UserRole)) for item in rows]
 
 
 def regions(panel):
@@ -63,7 +64,7 @@ def shows(window, qtbot, expected):
 
 
 def double_click(panel, item):
-    view = panel.fix_list
+    view = panel.fix_list.items
     view.scrollToItem(item)
     centre = view.visualItemRect(item).center()
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
@@ -114,8 +115,8 @@ def test_fix_gives_the_promised_der_and_undo_restores_it(window, qtbot, settings
 
     # the merge: applied from the button, it too lands on its promise
     (merge,) = [f for _, f in listed(panel) if f.kind == "merge"]
-    panel.fix_list.setCurrentRow([f for _, f in listed(panel)].index(merge))
-    QTest.mouseClick(panel.apply_button, Qt.MouseButton.LeftButton)
+    panel.fix_list.items.setCurrentRow([f for _, f in listed(panel)].index(merge))
+    QTest.mouseClick(panel.fix_list.apply_button, Qt.MouseButton.LeftButton)
     assert editor.live.score == merge.after
     assert merge.target in document[CORRECTED].labels
     assert len(editor.history.commands) == 1
@@ -168,9 +169,9 @@ def test_fixes_never_edit_another_track(window, qtbot):
     panel = show_why(window, qtbot)
     rows = listed(panel)
     assert rows and all(fix is not None for _, fix in rows)
-    assert not panel.apply_button.isEnabled()
+    assert not panel.fix_list.apply_button.isEnabled()
     system = editor.document["system"]
-    panel.apply(rows[0][1])
+    panel.fix_list.apply(rows[0][1])
     assert editor.document["system"] == system
     assert len(editor.history.commands) == 0
-    assert "corrected" in panel.fix_note.text()
+    assert "corrected" in panel.fix_list.note.text()

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,13 +30,13 @@ from PySide6.QtWidgets import (
 from reviewer.app.editor import Editor
 from reviewer.app.fixes import Fixes
 from reviewer.metrics.breakdown import CLASSES, ErrorBreakdown
-from reviewer.metrics.diagnosis import MIN_POINTS, MIN_SHARE, Diagnosis, Fix
+from reviewer.metrics.diagnosis import Diagnosis
 from reviewer.metrics.live import LiveBreakdown
-from reviewer.metrics.numbers import format_percent, format_points, format_share
+from reviewer.metrics.numbers import format_percent, format_share
 from reviewer.model.annotation import Span
-from reviewer.model.commands import EditError
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui.deferred import Deferred
+from reviewer.ui.fix_list import FixList
 from reviewer.ui.time_axis import clock
 
 CLASS_COLOURS = ("#7B2CBF", "#D62728", "#FF9F1C", "#0072B2", "#999999")
@@ -104,24 +103,8 @@ class BreakdownPanel(QWidget):
         self.tau_box.valueChanged.connect(self._configure)
         self.short_box.valueChanged.connect(self._configure)
 
-        layout.addWidget(QLabel("Fixes: speaker splits and merges, by DER recovered"))
-        self.fix_note = QLabel()
-        self.fix_note.setWordWrap(True)
-        self.fix_note.setStyleSheet("color: #999999;")
-        layout.addWidget(self.fix_note)
-        self.fix_list = QListWidget()
-        self.fix_list.setWordWrap(True)
-        self.fix_list.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.fix_list.setMaximumHeight(150)
-        self.fix_list.setSpacing(2)
-        self.fix_list.setAlternatingRowColors(True)
-        self.fix_list.itemClicked.connect(self._fix_clicked)
-        self.fix_list.itemDoubleClicked.connect(self._fix_applied)
+        self.fix_list = FixList(self.fixes, self._go)
         layout.addWidget(self.fix_list)
-        self.apply_button = QPushButton("Apply the selected fix")
-        self.apply_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.apply_button.clicked.connect(self.apply_selected)
-        layout.addWidget(self.apply_button)
 
         self.classes = _table(
             ["class", "exposure s", "missed", "false al.", "confusion", "rate %", "DER pts"]
@@ -203,7 +186,7 @@ class BreakdownPanel(QWidget):
         """Show the current state (only while visible: everything is computed on demand)."""
         if not self.isVisible():
             return
-        self._show_fixes()
+        self.fix_list.refresh()
         result = self.result
         if result is None:
             self.headline.setText("Choose a reference and a scored track.")
@@ -217,66 +200,6 @@ class BreakdownPanel(QWidget):
         self._show_matrix(result)
         if self._listing is not None:
             self._listing()
-
-    # --- fixes ----------------------------------------------------------------------------
-
-    def _show_fixes(self) -> None:
-        diagnosis = self.diagnosis
-        editable = self.fixes.editable
-        rule = (
-            f"A second speaker holding at least {100 * MIN_SHARE:.0f} % of a speaker's time; "
-            f"listed when the fix recovers {MIN_POINTS:g} DER points or more."
-        )
-        self.fix_note.setText(
-            rule
-            + (
-                " Double-click a fix to apply it (one undoable edit)."
-                if editable
-                else " Fixes edit the corrected track: score it to apply them."
-            )
-        )
-        self.fix_list.clear()
-        fixes = diagnosis.fixes if diagnosis is not None else ()
-        for fix in fixes:
-            item = QListWidgetItem(
-                f"{fix.describe()}.\n    DER {format_percent(fix.before.der)} \u2192 "
-                f"{format_percent(fix.after.der)}  (recovers {format_points(fix.recovered)} pt)"
-            )
-            item.setData(Qt.ItemDataRole.UserRole, fix)
-            self.fix_list.addItem(item)
-        if not fixes:
-            item = QListWidgetItem("No speaker split or merge to fix.")
-            item.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.fix_list.addItem(item)
-        self.apply_button.setEnabled(editable and bool(fixes))
-
-    def _fix_of(self, item: QListWidgetItem | None) -> Fix | None:
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
-
-    def _fix_clicked(self, item: QListWidgetItem) -> None:
-        fix = self._fix_of(item)
-        if fix is not None and fix.turns:
-            first = fix.turns[0]
-            self._go(Span(first.start, first.end))
-
-    def _fix_applied(self, item: QListWidgetItem) -> None:
-        fix = self._fix_of(item)
-        if fix is not None:
-            self.apply(fix)
-
-    def apply_selected(self) -> None:
-        """Apply the fix selected in the list (the first one when none is)."""
-        item = self.fix_list.currentItem() or self.fix_list.item(0)
-        fix = self._fix_of(item)
-        if fix is not None:
-            self.apply(fix)
-
-    def apply(self, fix: Fix) -> None:
-        """Apply ``fix`` as one undoable edit; say why not when it cannot be."""
-        try:
-            self.fixes.apply(fix)
-        except EditError as error:
-            self.fix_note.setText(f"Not applied: {error}.")
 
     # --- tables ---------------------------------------------------------------------------
 
