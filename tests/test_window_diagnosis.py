@@ -175,3 +175,20 @@ def test_fixes_never_edit_another_track(window, qtbot):
     assert editor.document["system"] == system
     assert len(editor.history.commands) == 0
     assert "corrected" in panel.fix_list.note.text()
+
+
+def test_a_fix_listed_before_an_edit_is_refused_after_it(window, qtbot):
+    from reviewer.model import commands
+
+    editor = window.editor
+    panel = show_why(window, qtbot)
+    (split,) = [f for _, f in listed(panel) if f.kind == "split"]
+    turn = next(t for t in editor.document[CORRECTED] if t.speaker == split.system)
+    editor.push(commands.nudge(CORRECTED, turn, "end", -S // 10))
+    panel.fix_list.apply(split)  # before the list caught up: its promise no longer holds
+    assert len(editor.history.commands) == 1
+    assert "changed since" in panel.fix_list.note.text()
+    qtbot.waitUntil(lambda: not panel.deferred.pending)
+    (split,) = [f for _, f in listed(panel) if f.kind == "split"]
+    panel.fix_list.apply(split)  # the fix listed again applies, to its new figure
+    assert editor.live.score == split.after

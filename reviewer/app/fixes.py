@@ -33,8 +33,11 @@ def fix_command(editor: Editor, fix: Fix) -> EditTurns:
     if setup.hypothesis != CORRECTED:
         raise EditError(f"fixes edit the corrected track, and {setup.hypothesis} is the one scored")
     track = editor.document[CORRECTED]
-    present = set(track.turns)
-    if not all(turn in present for turn in fix.turns):
+    if fix.kind == "split":
+        current = {turn for turn in track.turns if turn.speaker == fix.system}
+    else:
+        current = set(track.turns) & set(fix.turns)
+    if current != set(fix.turns) or editor.live.score != fix.before:
         raise EditError("the track changed since this fix was computed")
     if fix.kind == "split":
         return commands.rename_speaker(track, CORRECTED, fix.system, fix.target)
