@@ -106,22 +106,24 @@ def register(commands) -> None:
         "as voices and as structure",
     )
     analyze.set_defaults(run=run_analyze)
+    show = steps.add_parser(
+        "open",
+        help="open an experiment in its window: the grid, variance shares and effects",
+        description="The grid of cells as a heatmap (Enter opens a cell's remix in a review "
+        "window), the variance shares with intervals, and the effects.",
+    )
+    show.add_argument("cells", metavar="EXP", help="the experiment folder")
+    show.set_defaults(run=run_open)
 
 
 def run_analyze(args: argparse.Namespace) -> int:
     """``reviewer factorial analyze``: a table, JSON or CSV on stdout."""
-    from pathlib import Path
-
     from reviewer.factorial.analysis import analyze
-    from reviewer.factorial.cells_file import read_attributes, read_cells
-    from reviewer.io import read_rttm
+    from reviewer.factorial.cells_file import experiment_structures, read_attributes, read_cells
     from reviewer.reports import factorial_csv, factorial_table
 
     attributes = read_attributes(args.attributes) if args.attributes else None
-    folder = Path(args.cells) if Path(args.cells).is_dir() else Path(args.cells).parent
-    structures = None
-    if (folder / "structures").is_dir():  # an experiment folder keeps its structures
-        structures = {t.uri or k: t for k, t in read_rttm(folder / "structures").items()}
+    structures = experiment_structures(args.cells)
     result = analyze(
         read_cells(args.cells), args.replicates, args.level, args.seed, attributes, structures
     )
@@ -253,3 +255,10 @@ def _corpus_args(source: str) -> argparse.Namespace:
 
 def _names(text: str | None) -> set[str] | None:
     return None if not text else {name.strip() for name in text.split(",") if name.strip()}
+
+
+def run_open(args: argparse.Namespace) -> int:
+    """``reviewer factorial open``: the Experiment window."""
+    from reviewer.ui.experiment_window import run
+
+    return run(args.cells)

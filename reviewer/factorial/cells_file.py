@@ -24,6 +24,7 @@ import numpy as np
 from reviewer.factorial.variance import FactorialCells
 from reviewer.io.files import write_text_atomic
 from reviewer.metrics.numbers import percent, points
+from reviewer.model.annotation import Track
 from reviewer.model.errors import FormatError
 
 CELL_COLUMNS = ("voices", "structure", "scored", "missed", "false_alarm", "confusion", "der")
@@ -218,3 +219,21 @@ def read_attributes(path: str | Path) -> dict[str, dict[str, str]]:
             lines[recording] = line
             result[recording] = {k: v.strip() for k, v in zip(header[1:], values[1:], strict=True)}
     return result
+
+
+def experiment_structures(folder: str | Path) -> dict[str, Track] | None:
+    """The structures an experiment folder keeps (``structures/*.rttm``), or None.
+
+    Raises
+    ------
+    FormatError
+        For a malformed structure file.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        folder = folder.parent
+    if not (folder / "structures").is_dir():
+        return None
+    from reviewer.io import read_rttm
+
+    return {track.uri or key: track for key, track in read_rttm(folder / "structures").items()}

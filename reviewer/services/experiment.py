@@ -10,7 +10,8 @@ each result into the experiment folder the moment it arrives::
     EXP/design.json             the design (sources, settings, system)
     EXP/cells.csv               one row per finished cell (rewritten atomically on each)
     EXP/cells/<cell>.json       the cell's row and the key of its inputs
-    EXP/remixes/<cell>.wav      the remix, .rttm its reference, .json where every piece came from
+    EXP/remixes/<cell>.wav      the remix, .rttm its reference, .uem its scored extent (all of
+                                it), .json where every piece came from
     EXP/systems/<cell>.rttm     the system's output
     EXP/structures/<name>.rttm  every structure (the analysis computes their covariates)
 
@@ -29,6 +30,7 @@ import logging
 import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -38,6 +40,7 @@ from reviewer.factorial.design import DesignCell, FactorialDesign, cell_key, fil
 from reviewer.factorial.synthesis import RemixSettings, make_remix
 from reviewer.io.files import write_bytes_atomic, write_text_atomic
 from reviewer.io.rttm import format_rttm, write_rttm
+from reviewer.io.uem import format_uem
 from reviewer.model.annotation import Span, Track
 from reviewer.model.scoring import ScoringSettings
 from reviewer.model.time import frames_to_ticks
@@ -65,6 +68,7 @@ class CellResult:
     key: str
     remix_wav: bytes
     remix_rttm: str
+    remix_uem: str
     provenance: dict
     system_rttm: str
     seconds: float
@@ -110,6 +114,7 @@ def compute_cell(task: CellTask) -> CellResult:
         key=task.key,
         remix_wav=wav,
         remix_rttm=format_rttm([remix.reference]),
+        remix_uem=format_uem({name: (extent,)}),
         provenance=remix.provenance,
         system_rttm=format_rttm([hypothesis]),
         seconds=time.perf_counter() - started,
@@ -240,6 +245,7 @@ class Experiment:
             return self._rows(finished)
         cluster = None
         if scheduler is None:  # its workers' shutdown chatter is not the user's business
+            warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
             cluster = LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,
@@ -279,6 +285,7 @@ class Experiment:
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(self.folder / "remixes" / f"{name}.wav", result.remix_wav)
         write_text_atomic(self.folder / "remixes" / f"{name}.rttm", result.remix_rttm)
+        write_text_atomic(self.folder / "remixes" / f"{name}.uem", result.remix_uem)
         write_text_atomic(
             self.folder / "remixes" / f"{name}.json", json.dumps(result.provenance, indent=1)
         )

@@ -1,0 +1,53 @@
+"""The Experiment window: the grid shows every cell, Enter opens it with the same DER."""
+
+from __future__ import annotations
+
+import pytest
+from factorial_material import command
+from PySide6.QtCore import Qt
+from test_factorial_run import design
+
+from reviewer.factorial.cells_file import read_cells
+from reviewer.metrics.numbers import format_points, percent
+from reviewer.services.experiment import Experiment
+
+
+@pytest.fixture
+def experiment(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".asoundrc").write_text("pcm.!default { type null }\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    folder = tmp_path / "exp"
+    Experiment(folder, design(tmp_path), command(shortest=1.0)).run(workers=1)
+    return folder
+
+
+def test_the_grid_shows_every_cell_and_enter_opens_it_scored_alike(qtbot, experiment):
+    from reviewer.ui.app import Controller
+    from reviewer.ui.experiment_window import ExperimentWindow
+
+    controller = Controller()
+    window = ExperimentWindow(experiment, controller, replicates=100)
+    qtbot.addWidget(window)
+    window.show()
+    rows = {(r.voices, r.structure): r for r in read_cells(experiment)}
+    assert window.grid.rowCount() == 2 and window.grid.columnCount() == 2
+    for i, voices in enumerate(window.voices):
+        for j, structure in enumerate(window.structures):
+            expected = format_points(percent(rows[(voices, structure)].der))
+            assert window.grid.item(i, j).text() == expected
+    window.measure.setCurrentIndex(window.measure.findData("missed"))
+    row = rows[(window.voices[1], window.structures[0])]
+    assert window.grid.item(1, 0).text() == format_points(100 * row.missed / row.scored)
+    assert "Missed speech: mean" in window.summary.text()
+    assert window.effects_table.rowCount() == 7  # the structure covariates
+    window.grid.setFocus()
+    window.grid.setCurrentCell(1, 0)
+    qtbot.keyClick(window.grid, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(controller.windows) == 1)
+    opened = controller.windows[0]
+    score = opened.editor.live.score
+    assert score is not None and score.der == pytest.approx(row.der, abs=1e-12)
+    controller.release()
