@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from reviewer.metrics.inputs import columns, uem_spans
 from reviewer.model.annotation import Track, TrackArrays, merge_spans
@@ -333,6 +332,8 @@ def _score(
     # the assignment; such a pair shares nothing, so its cost is 1.
     ratio = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
     cost = 1 - ratio
+    from scipy.optimize import linear_sum_assignment  # 0.4 s to import: only when scoring
+
     rows, cols = linear_sum_assignment(cost)
     jers = np.ones(len(ref_names), dtype=np.float64)
     jers[rows] = cost[rows, cols]

@@ -1,9 +1,17 @@
-"""Start the window: load files, build the waveform in the background, open playback."""
+"""Start the window: load files, build the waveform in the background, open playback.
+
+The window is shown first: the waveform's pyramid starts building, and the startup objects
+are moved out of the garbage collector's way, once it has been painted
+(:func:`after_first_paint`). With ``REVIEWER_EXIT_AT_FIRST_PAINT=1`` in the environment the
+app prints ``first paint`` on stdout and quits at that moment
+(``benchmarks/bench_launch.py`` measures launch to first paint so).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from reviewer.app.review import (
@@ -20,38 +28,85 @@ DEMO_NOTE = (
 )
 
 
-def prepare(*files, **options) -> Review:
+EXIT_AT_FIRST_PAINT = "REVIEWER_EXIT_AT_FIRST_PAINT"
+"""Environment variable: print ``first paint`` and quit when the window is first painted."""
+
+
+def prepare(*files, start: bool = True, **options) -> Review:
     """Load a recording from its files and start building its waveform (no window yet).
 
-    Arguments as :func:`reviewer.app.review.review_files`.
+    Arguments as :func:`reviewer.app.review.review_files`; ``start=False`` leaves the
+    build to :func:`start_building` (the app starts it once the window is painted).
     """
-    return _building(review_files(*files, **options))
+    return _building(review_files(*files, **options), start)
 
 
-def prepare_session(path: Path) -> Review:
+def prepare_session(path: Path, start: bool = True) -> Review:
     """Load a saved session and start building its waveform."""
-    return _building(review_session(path))
+    return _building(review_session(path), start)
 
 
-def prepare_recovered(path: Path) -> Review:
+def prepare_recovered(path: Path, start: bool = True) -> Review:
     """Reopen the edits a crashed session journaled (and keep journaling them)."""
-    return _building(review_recovered(path))
+    return _building(review_recovered(path), start)
 
 
-def _building(review: Review) -> Review:
-    """Start the waveform pyramid's background build (Qt signals report it)."""
+def _building(review: Review, start: bool) -> Review:
+    """Give the review its waveform pyramid's background builder, started or not."""
     if review.audio is not None and review.pyramid is not None:
         from reviewer.ui.waveform import PyramidBuilder
 
         review.builder = PyramidBuilder(review.audio, review.pyramid)
-        review.builder.start()
+        if start:
+            review.builder.start()
     return review
+
+
+def start_building(window, review: Review) -> None:
+    """Start the pyramid's build (unless started) with the window's timeline following it."""
+    builder = review.builder
+    if builder is None or _started(builder):
+        return
+    builder.start()
+    window.timeline.follow_build(builder)
+
+
+def _started(builder) -> bool:
+    """Whether the build is under way or over (then it filled the pyramid or failed)."""
+    return builder.running or builder.pyramid.ready_frames > 0 or builder.error is not None
+
+
+def after_first_paint(window, then: Callable[[], object]) -> None:
+    """Run ``then`` once, at the event loop's next turn after ``window`` is first painted."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint and _inside(watched, window):
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, then)
+                self.deleteLater()
+            return False
+
+    app.installEventFilter(FirstPaint(window))
+
+
+def _inside(widget, window) -> bool:
+    """Whether ``widget`` is ``window`` or one of its descendants."""
+    while widget is not None:
+        if widget is window:
+            return True
+        widget = widget.parent() if callable(getattr(widget, "parent", None)) else None
+    return False
 
 
 def application():
     """The QApplication (created once), with pyqtgraph's settings."""
     os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "0")
-    import pyqtgraph as pg
+    pg = import_pyqtgraph()
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
@@ -59,9 +114,36 @@ def application():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("reviewer")
     app.setOrganizationName("reviewer")
-    _dark(app)
+    if not app.property("reviewer_theme"):  # once: follow the desktop, now and when it changes
+        app.setProperty("reviewer_theme", True)
+        follow_desktop(app)
+        app.styleHints().colorSchemeChanged.connect(lambda scheme: follow_desktop(app, scheme))
+    # the timeline's canvas stays dark whatever the theme (the waveform and speaker colours
+    # are made for it), so plots draw on dark with light axes
     pg.setConfigOptions(antialias=False, background="#1E1E1E", foreground="#DDDDDD")
     return app
+
+
+def import_pyqtgraph():
+    """pyqtgraph, imported without the CUDA runtime bindings it looks for.
+
+    ``import pyqtgraph`` imports every widget; its ``RawImageWidget`` tries
+    ``cuda.bindings.runtime`` (installed with PyTorch's CUDA wheels), 0.15 to 0.3 s of
+    startup for GPU image upload reviewer never uses. Hidden during that import only,
+    ``RawImageWidget`` falls back as on a machine without CUDA Python; the bindings stay
+    importable for anything that needs them later (PyTorch).
+    """
+    if "pyqtgraph" in sys.modules:
+        return sys.modules["pyqtgraph"]
+    hide = "cuda" not in sys.modules
+    if hide:
+        sys.modules["cuda"] = None  # type: ignore[assignment]  # "import cuda" fails at once
+    try:
+        import pyqtgraph
+    finally:
+        if hide and sys.modules.get("cuda", 0) is None:
+            del sys.modules["cuda"]
+    return pyqtgraph
 
 
 _NOISE = ("propagateSizeHints",)
@@ -73,11 +155,42 @@ def _quiet_qt_messages(mode, context, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def _dark(app) -> None:
-    """A dark Fusion palette, so panels match the timeline."""
-    from PySide6.QtGui import QColor, QPalette
+def follow_desktop(app, scheme=None) -> bool:
+    """Light or dark panels as the desktop's colour scheme says; returns whether dark.
+
+    The Fusion style with the desktop's own palette, or a dark palette when the desktop
+    asks for dark (Qt's :meth:`QStyleHints.colorScheme`). When the desktop does not say
+    (``Unknown``: plain X11, Xvfb), its palette decides: a dark window colour means dark.
+    Fonts are never set here: the desktop's font, ``QT_FONT_DPI`` and ``QT_SCALE_FACTOR``
+    reach every widget through Qt.
+
+    Parameters
+    ----------
+    app
+        The QApplication.
+    scheme
+        A ``Qt.ColorScheme``; by default the desktop's (``app.styleHints().colorScheme()``).
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QPalette
 
     app.setStyle("Fusion")
+    app.setPalette(QPalette())  # the desktop's palette (an empty one resets to it)
+    if scheme is None:
+        scheme = app.styleHints().colorScheme()
+    if scheme == Qt.ColorScheme.Unknown:
+        dark = app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    else:
+        dark = scheme == Qt.ColorScheme.Dark
+    if dark:
+        app.setPalette(dark_palette())
+    return dark
+
+
+def dark_palette():
+    """The dark palette, matching the timeline's canvas."""
+    from PySide6.QtGui import QColor, QPalette
+
     palette = QPalette()
     roles = {
         QPalette.ColorRole.Window: "#2B2B2B",
@@ -95,7 +208,7 @@ def _dark(app) -> None:
     }
     for role, color in roles.items():
         palette.setColor(role, QColor(color))
-    app.setPalette(palette)
+    return palette
 
 
 def open_player(source):
@@ -124,7 +237,8 @@ def build_window(review: Review, note: str = "", with_player: bool = True):
         session_path=review.session_path,
     )
     if review.builder is not None:
-        window.timeline.follow_build(review.builder)
+        if _started(review.builder):
+            window.timeline.follow_build(review.builder)
         window.destroyed.connect(review.builder.stop)
     for text in review.notes:
         window.status(text)
@@ -160,11 +274,15 @@ class Controller:
 
                 files = demo()
                 review = prepare(
-                    files.audio, files.reference, files.system, transcript=files.transcript
+                    files.audio,
+                    files.reference,
+                    files.system,
+                    transcript=files.transcript,
+                    start=False,
                 )
                 note = DEMO_NOTE
             elif request.session:
-                review = prepare_session(Path(request.session))
+                review = prepare_session(Path(request.session), start=False)
             else:
                 review = prepare(
                     request.audio,
@@ -175,6 +293,7 @@ class Controller:
                     request.uri,
                     request.correct,
                     request.speaker_prefix,
+                    start=False,
                 )
         except (FormatError, AudioError, ValueError, OSError) as error:
             QMessageBox.critical(parent, "Cannot open", str(error))
@@ -188,6 +307,7 @@ class Controller:
         start_journal(review, project=project)
         window = build_window(review, note)
         window.controller = self
+        after_first_paint(window, lambda: start_building(window, review))
         window.show()
         self.windows.append(window)
         self.reviews.append(review)
@@ -216,13 +336,15 @@ def require_display() -> None:
         )
 
 
-def run(request=None) -> int:
+def run(request=None, review: Review | None = None) -> int:
     """Open the app and run the event loop; returns the exit status.
 
     A journal left by a crashed session is offered for restoring first; without a request
-    the start dialog (demo, recent recordings, Open...) comes up.
+    the start dialog (demo, recent recordings, Open...) comes up. ``review``: the request
+    already loaded (``prepare(..., start=False)``), so that a caller that loaded it to check
+    the input does not have it loaded twice.
     """
-    from reviewer.ui.opening import StartDialog
+    from reviewer.ui.opening import StartDialog, remember
 
     require_display()
     app = application()
@@ -230,6 +352,10 @@ def run(request=None) -> int:
     recovered = offer_recovery()
     if recovered is not None:
         controller.show(recovered)
+    elif review is not None:
+        if request is not None:
+            remember(request)
+        controller.show(review)
     elif request is not None:
         controller.open(request)
     else:
@@ -238,10 +364,19 @@ def run(request=None) -> int:
             controller.open(start.chosen)
     if not controller.windows:
         return 0
-    freeze_startup_objects()
+    after_first_paint(controller.windows[0], lambda: _first_painted(app))
     status = app.exec()
     controller.release()
     return status
+
+
+def _first_painted(app) -> None:
+    """The window is on screen: tidy the startup heap, or quit when measuring the launch."""
+    if os.environ.get(EXIT_AT_FIRST_PAINT):
+        print("first paint", flush=True)
+        app.exit(0)
+        return
+    freeze_startup_objects()
 
 
 def release(window, review: Review | None = None) -> None:
@@ -360,7 +495,7 @@ def offer_recovery(directory: Path | None = None) -> Review | None:
         )
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                return prepare_recovered(info.path)
+                return prepare_recovered(info.path, start=False)
             except (FormatError, AudioError, JournalBusy, OSError) as error:
                 QMessageBox.warning(
                     None, "Unsaved edits not restored", f"{error}\n\nThe journal is kept as it is."
