@@ -65,13 +65,13 @@ def export_corrections(
             skipped.append(entry.uri)
     written: tuple[Path, ...]
     if one_file:
-        write_rttm(target, tracks)
+        write_rttm(target, tracks, canonical=True)
         written = (target,)
     else:
         target.mkdir(parents=True, exist_ok=True)
         written = tuple(target / f"{file_name(uri)}.rttm" for uri in tracks)
         for path, (uri, track) in zip(written, tracks.items(), strict=True):
-            write_rttm(path, {uri: track})
+            write_rttm(path, {uri: track}, canonical=True)
     return ExportSummary(written, corrected, from_system, tuple(skipped))
 
 
