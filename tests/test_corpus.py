@@ -178,6 +178,22 @@ def test_compare_two_systems(voxconverse, tmp_path):
         score_entries(entries, system=tmp_path / "missing")
 
 
+def test_export_writes_corrections_canonically_and_system_outputs_as_they_are(tmp_path):
+    (tmp_path / "ref").mkdir()
+    (tmp_path / "sys").mkdir()
+    line = "SPEAKER {} 1 {} 1.000 <NA> <NA> A <NA> <NA>\n"
+    for uri in ("r1", "r2"):
+        text = line.format(uri, "0.000") + line.format(uri, "1.000")  # touching pieces of A
+        (tmp_path / "ref" / f"{uri}.rttm").write_text(text)
+        (tmp_path / "sys" / f"{uri}.rttm").write_text(text)
+    project = Project(discover(tmp_path))
+    project.entry("r1").corrected = Track([Turn(0, 1 * S, "A"), Turn(1 * S, 2 * S, "A")], uri="r1")
+    export_corrections(project, tmp_path / "all.rttm", one_file=True)
+    exported = read_rttm(tmp_path / "all.rttm")
+    assert exported["r1"].turns == (Turn(0, 2 * S, "A"),)  # one line per stretch
+    assert len(exported["r2"].turns) == 2  # the system output, line for line
+
+
 def test_export_corrections_to_a_folder_or_one_rttm(voxconverse, tmp_path):
     entries = discover(voxconverse)[:5]
     project = Project(entries)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from reviewer.corpus.project import Project, ProjectEntry
 from reviewer.corpus.scoring import TrackCache
-from reviewer.io import write_rttm
+from reviewer.io.files import write_text_atomic
+from reviewer.io.rttm import format_rttm
 from reviewer.model.annotation import Track
 
 
@@ -31,6 +32,10 @@ def export_corrections(
 ) -> ExportSummary:
     """Write every recording's corrected track as RTTM, atomically.
 
+    Corrected tracks are written canonically (one line per stretch of a speaker, as the
+    review window exports them); system outputs used as the fallback are written turn by
+    turn, as they are.
+
     Parameters
     ----------
     target
@@ -49,6 +54,7 @@ def export_corrections(
     target = Path(target)
     cache = TrackCache()
     tracks: dict[str, Track] = {}
+    corrections: set[str] = set()
     corrected = from_system = 0
     skipped = []
     for entry in project.entries:
@@ -57,21 +63,28 @@ def export_corrections(
             skipped.append(entry.uri)
         elif record.corrected is not None:
             tracks[entry.uri] = record.corrected
+            corrections.add(entry.uri)
             corrected += 1
         elif fallback and entry.system is not None:
             tracks[entry.uri] = cache.track(entry.system, entry.uri) or Track(uri=entry.uri)
             from_system += 1
         else:
             skipped.append(entry.uri)
+
+    def text(uris) -> str:  # corrections canonical as the window exports them; system as is
+        return "".join(
+            format_rttm({uri: tracks[uri]}, canonical=uri in corrections) for uri in sorted(uris)
+        )
+
     written: tuple[Path, ...]
     if one_file:
-        write_rttm(target, tracks, canonical=True)
+        write_text_atomic(target, text(tracks))
         written = (target,)
     else:
         target.mkdir(parents=True, exist_ok=True)
         written = tuple(target / f"{file_name(uri)}.rttm" for uri in tracks)
-        for path, (uri, track) in zip(written, tracks.items(), strict=True):
-            write_rttm(path, {uri: track}, canonical=True)
+        for path, uri in zip(written, tracks, strict=True):
+            write_text_atomic(path, text([uri]))
     return ExportSummary(written, corrected, from_system, tuple(skipped))
 
 
