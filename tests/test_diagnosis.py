@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from reviewer.metrics.der import score
-from reviewer.metrics.diagnosis import MIN_POINTS, MIN_SHARE, diagnose, new_label
+from reviewer.metrics.diagnosis import MIN_POINTS, MIN_SHARE, diagnose
 from reviewer.model.annotation import Span, Track, Turn
 from reviewer.model.scoring import ScoringSettings
+from reviewer.model.speakers import new_speaker_name
 from reviewer.model.synthetic import meeting, system_output
 from reviewer.model.time import TICKS_PER_SECOND as S
 
@@ -130,11 +131,11 @@ def test_false_alarm_by_system_speaker_adds_up_to_md_evals():
 
 
 def test_new_label_follows_the_track_style():
-    assert new_label(["sys00", "sys01", "sys03"], "sys01") == "sys04"
-    assert new_label(["SPEAKER_00", "SPEAKER_01"], "SPEAKER_00") == "SPEAKER_02"
-    assert new_label(["alice", "bob"], "alice") == "alice_2"
-    assert new_label(["alice", "alice_2"], "alice") == "alice_3"
-    assert new_label(["7"], "7") == "8"
+    assert new_speaker_name(["sys00", "sys01", "sys03"], like="sys01") == "sys04"
+    assert new_speaker_name(["SPEAKER_00", "SPEAKER_01"], like="SPEAKER_00") == "SPEAKER_02"
+    assert new_speaker_name(["alice", "bob"], like="alice") == "alice_2"
+    assert new_speaker_name(["alice", "alice_2"], like="alice") == "alice_3"
+    assert new_speaker_name(["7"], like="7") == "8"
 
 
 def test_nothing_to_diagnose():

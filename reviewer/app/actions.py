@@ -8,9 +8,6 @@ directly, without Qt.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
 import numpy as np
 
 from reviewer.app.editor import Editor
@@ -18,6 +15,7 @@ from reviewer.model import commands
 from reviewer.model.annotation import Span, Track, Turn
 from reviewer.model.commands import EditError
 from reviewer.model.document import CORRECTED
+from reviewer.model.speakers import new_speaker_name
 from reviewer.model.time import TICKS_PER_SECOND, frames_to_ticks, ticks_to_frames
 
 MS = TICKS_PER_SECOND // 1000
@@ -112,42 +110,6 @@ def create_from_selection(editor: Editor, speaker: str | None = None) -> None:
 
 def _new_speaker_name(editor: Editor) -> str:
     return new_speaker_name(editor.track.labels)
-
-
-_NUMBERED = re.compile(r"(.*?)(\d+)")
-
-
-def new_speaker_name(labels: Iterable[str]) -> str:
-    """A name for a new speaker, in the style of a track's speaker ``labels``.
-
-    The style most labels follow is continued:
-
-    - a prefix and a number: after the prefix's highest number, zero-padded as it is:
-      ``SPEAKER_00, SPEAKER_01`` (pyannote.audio) give ``SPEAKER_02``, ``spk3`` gives
-      ``spk4``, ``spk00`` ... ``spk09`` (VoxConverse) give ``spk10``;
-    - single letters: the next letter, ``A, B`` give ``C`` (``a, b`` give ``c``);
-    - no labels, or names only: ``speaker1`` (the first ``speakerN`` not taken).
-
-    The name returned is never one of ``labels``.
-    """
-    taken = set(labels)
-    numbers: dict[str, list[str]] = {}
-    for label in taken:
-        match = _NUMBERED.fullmatch(label)
-        if match is not None:
-            numbers.setdefault(match[1], []).append(match[2])
-    letters = sorted(label for label in taken if len(label) == 1 and label.isalpha())
-    candidates = []
-    if numbers:
-        prefix, digits = max(numbers.items(), key=lambda item: (len(item[1]), item[0]))
-        padded = [len(d) for d in digits if d.startswith("0") and len(d) > 1]
-        width = max(padded, default=1)
-        candidates.append(f"{prefix}{max(map(int, digits)) + 1:0{width}d}")
-    following = chr(ord(letters[-1]) + 1) if letters else ""
-    if following.isalpha() and len(letters) > max(map(len, numbers.values()), default=0):
-        candidates.insert(0, following)
-    candidates += (f"speaker{n}" for n in range(1, len(taken) + 2))
-    return next(name for name in candidates if name not in taken)
 
 
 def speaker_for_digit(editor: Editor, digit: int) -> str:

@@ -23,7 +23,8 @@ The rules (constants below):
   shares the most scored time with it (strictly more than any other). This is md-eval's own
   criterion for pairing speakers (most co-occurrence, md-eval-22.pl's
   ``weighted_bipartite_graph_match``) applied turn by turn; a turn split between speakers
-  stays where it is. The new speaker is named in the track's style (:func:`new_label`).
+  stays where it is. The new speaker is named in the style of the one it leaves
+  (:func:`reviewer.model.speakers.new_speaker_name`).
 - **Listed.** Only fixes that lower DER by at least :data:`MIN_POINTS` DER points,
   largest first.
 - **False alarm by system speaker.** md-eval counts ``max(Nh - Nr, 0)`` false-alarm speakers
@@ -34,7 +35,6 @@ The rules (constants below):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -55,6 +55,7 @@ from reviewer.metrics.numbers import points
 from reviewer.metrics.regions import ScoringRegions, scoring_regions
 from reviewer.metrics.replay import mdeval_cooccurrence
 from reviewer.model.annotation import Track, TrackArrays, Turn
+from reviewer.model.speakers import new_speaker_name
 from reviewer.model.time import TICKS_PER_SECOND
 
 if TYPE_CHECKING:
@@ -69,7 +70,6 @@ __all__ = [
     "FalseAlarm",
     "Fix",
     "diagnose",
-    "new_label",
 ]
 
 MIN_SHARE = 0.10
@@ -185,31 +185,6 @@ class Diagnosis:
     def merges(self) -> tuple[Fix, ...]:
         """The fixes of merges."""
         return tuple(f for f in self.fixes if f.kind == "merge")
-
-
-def new_label(labels: Iterable[str], like: str) -> str:
-    """A speaker name not in ``labels``, in the style of ``like``.
-
-    ``sys02`` among ``sys00``-``sys03`` gives ``sys04`` (the prefix's next number, same
-    width); ``SPEAKER_01`` gives ``SPEAKER_02`` or the next free; a name without a number
-    gives ``name_2``, ``name_3``, ...
-    """
-    taken = set(labels)
-    found = re.fullmatch(r"(.*?)(\d+)", like)
-    if found is None:
-        prefix, width, n = f"{like}_", 1, 2
-    else:
-        prefix, digits = found.groups()
-        width = len(digits)
-        numbers = [
-            int(m.group(1))
-            for name in taken
-            if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", name)) is not None
-        ]
-        n = max(numbers, default=int(digits)) + 1
-    while f"{prefix}{n:0{width}d}" in taken:
-        n += 1
-    return f"{prefix}{n:0{width}d}"
 
 
 @dataclass(frozen=True)
@@ -346,7 +321,7 @@ def _candidates(
             chosen = (hyp.speakers == h) & _belongs(turn_overlap, r)
             if not chosen.any():
                 continue
-            target = new_label(hyp.labels, name)
+            target = new_speaker_name(hyp.labels, like=name)
             after, _ = base.score(base.relabel(chosen, target), (h, len(hyp.labels)))
             yield Fix(
                 "merge",
