@@ -66,3 +66,37 @@ def test_time_helpers():
     assert to_seconds(from_seconds(0.1)) == 0.1
     assert format_clock(from_seconds(3723.5)) == "1:02:03.500"
     assert from_seconds(12345 / 44100) * 44100 == 12345 * TICKS_PER_SECOND
+
+
+def test_an_edited_track_patches_its_arrays_exactly_as_a_rebuild_would():
+    """Small edits patch the parent's arrays; the result equals arrays built from scratch."""
+    import numpy as np
+
+    from reviewer.model.annotation import _to_arrays
+
+    rng = np.random.default_rng(4)
+    track = Track(
+        Turn(int(s), int(s) + int(d), f"s{k}")
+        for s, d, k in zip(rng.integers(0, 10**6, 300), rng.integers(1, 10**4, 300),
+                           rng.integers(0, 5, 300), strict=True)
+    )  # fmt: skip
+    for step in range(400):
+        assert track.arrays is not None  # the parent's arrays exist: the child's are patched
+        turns = track.turns
+        removed = [turns[i] for i in rng.choice(len(turns), rng.integers(0, 4), replace=False)]
+        if step % 7 == 0 and turns:  # every turn of one speaker goes: a label disappears
+            gone = turns[int(rng.integers(len(turns)))].speaker
+            removed = [t for t in turns if t.speaker == gone][:50] if step % 14 else removed
+        names = ["s0", "s1", "s2", "s3", "s4", f"new{step % 3}"]
+        added = [
+            Turn(int(s), int(s) + 5, names[int(rng.integers(len(names)))])
+            for s in rng.integers(0, 10**6, rng.integers(0, 4))
+        ]
+        if step % 5 == 0 and removed:
+            added.append(removed[0])  # a turn equal to one taken out comes back
+        track = track.edited(removed, added)
+        assert track._arrays is not None  # patched at once, not rebuilt when first read
+        patched, rebuilt = track.arrays, _to_arrays(track.turns)
+        assert patched.labels == rebuilt.labels
+        for column in ("starts", "ends", "speakers"):
+            assert np.array_equal(getattr(patched, column), getattr(rebuilt, column)), step

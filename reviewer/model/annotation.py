@@ -165,6 +165,7 @@ class Track:
         KeyError
             If a removed turn is not in the track.
         """
+        removed, added = tuple(removed), tuple(added)
         turns = list(self.turns)
         for turn in removed:
             index = bisect_left(turns, turn)
@@ -180,6 +181,8 @@ class Track:
             self.channel,
             None,
         )
+        if self._arrays is not None and len(removed) + len(added) <= _PATCH_ABOVE:
+            track._arrays = _patched(self.turns, self._arrays, removed, track.turns, added)
         return track
 
     def index(self, turn: Turn) -> int:
@@ -241,6 +244,58 @@ def _to_arrays(turns: tuple[Turn, ...]) -> TrackArrays:
     ends = np.fromiter(map(_END, turns), dtype=np.int64, count=n)
     speakers = np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=n)
     return TrackArrays(starts, ends, speakers, labels)
+
+
+_PATCH_ABOVE = 256
+"""An edit of more turns than this rebuilds the new track's arrays instead of patching."""
+
+
+def _positions(turns: tuple[Turn, ...], wanted: tuple[Turn, ...]) -> np.ndarray:
+    """Indices of ``wanted`` in the sorted ``turns`` (equal turns take distinct indices)."""
+    taken: set[int] = set()
+    for turn in wanted:
+        index = bisect_left(turns, turn)
+        while index in taken:
+            index += 1
+        taken.add(index)
+    return np.fromiter(sorted(taken), dtype=np.int64, count=len(taken))
+
+
+def _patched(
+    old_turns: tuple[Turn, ...],
+    old: TrackArrays,
+    removed: tuple[Turn, ...],
+    new_turns: tuple[Turn, ...],
+    added: tuple[Turn, ...],
+) -> TrackArrays:
+    """The arrays of ``new_turns`` made from those of ``old_turns`` by a small edit.
+
+    Equal to ``_to_arrays(new_turns)``: both orders are the turns' sorted order, so the kept
+    turns keep their relative order and the added ones go where ``new_turns`` has them. A
+    speaker who appears or disappears re-codes every turn (codes index sorted labels).
+    """
+    keep = np.ones(len(old_turns), dtype=bool)
+    keep[_positions(old_turns, removed)] = False
+    fresh = np.zeros(len(new_turns), dtype=bool)
+    fresh[_positions(new_turns, added)] = True
+    names = set(old.labels)
+    counts = np.bincount(old.speakers[keep], minlength=len(old.labels))
+    labels = old.labels
+    if any(turn.speaker not in names for turn in added) or not counts.all():
+        present = {old.labels[code] for code in np.flatnonzero(counts)}
+        labels = tuple(sorted(present | {turn.speaker for turn in added}))
+    index = {label: i for i, label in enumerate(labels)}
+    recode = np.array([index.get(label, -1) for label in old.labels], dtype=np.int64)
+    columns = []
+    for column, take in ((old.starts, _START), (old.ends, _END)):
+        values = np.empty(len(new_turns), dtype=np.int64)
+        values[~fresh] = column[keep]
+        values[fresh] = [take(new_turns[i]) for i in np.flatnonzero(fresh)]
+        columns.append(values)
+    speakers = np.empty(len(new_turns), dtype=np.int64)
+    speakers[~fresh] = recode[old.speakers[keep]]
+    speakers[fresh] = [index[new_turns[i].speaker] for i in np.flatnonzero(fresh)]
+    return TrackArrays(columns[0], columns[1], speakers, labels)
 
 
 _START = attrgetter("start")
