@@ -151,7 +151,8 @@ class TimelineView(QWidget):
             plot.addItem(self.transcript_item)
             plot.setYRange(0, 1, padding=0)
             plot.getAxis("left").setTicks([[]])
-            self.bottom.set_row_height(0, 2 * ROW_PIXELS)
+            rows = max(2, min(self.transcript_item.row_count, 3))  # a line per stacked row
+            self.bottom.set_row_height(0, rows * ROW_PIXELS)
         self.scoring_plot = self._add_plot(self.bottom, 1, "Scoring", shade=False)
         self.scoring_item = ScoringLaneItem()
         self._rows_plot(self.scoring_plot, self.scoring_item, ScoringLaneItem.ROWS)
