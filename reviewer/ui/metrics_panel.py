@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +22,9 @@ from reviewer.metrics.der import DiarizationScore
 from reviewer.metrics.numbers import format_percent, format_points, format_share
 from reviewer.model.scoring import ScoringSettings, ScoringSetup
 from reviewer.ui.deferred import Deferred
+
+DER_SCALE = 2.0
+"""The DER's size, in multiples of the panel's font: it grows with the desktop's font."""
 
 COLLAR_DECIMALS = 3
 """The collar box's precision: milliseconds, as md-eval's ``-c`` is usually given."""
@@ -77,8 +81,8 @@ class MetricsPanel(QWidget):
         numbers = QGroupBox("Diarization error")
         grid = QFormLayout(numbers)
         self.der_label = QLabel()
-        self.der_label.setStyleSheet("font-size: 22pt; font-weight: bold;")
         self.der_label.setObjectName("der")
+        self._size_der()
         self.missed_label, self.false_alarm_label = QLabel(), QLabel()
         self.confusion_label, self.scored_label = QLabel(), QLabel()
         grid.addRow("DER", self.der_label)
@@ -118,6 +122,21 @@ class MetricsPanel(QWidget):
         """Show the latest numbers and history now, if a refresh is pending."""
         self.numbers_refresh.flush()
         self.history_refresh.flush()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        """Follow the desktop's font: the DER stays :data:`DER_SCALE` times the text."""
+        if event.type() == QEvent.Type.FontChange:
+            self._size_der()
+        super().changeEvent(event)
+
+    def _size_der(self) -> None:
+        font = QFont(self.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(DER_SCALE * font.pointSizeF())
+        else:  # a font sized in pixels
+            font.setPixelSize(round(DER_SCALE * font.pixelSize()))
+        font.setBold(True)
+        self.der_label.setFont(font)
 
     def tracks_changed(self) -> None:
         """Offer tracks added since (a diarization's output) in the track choosers."""
