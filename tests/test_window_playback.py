@@ -63,6 +63,23 @@ CHILD = textwrap.dedent(
     out["status"] = window.statusBar().currentMessage()
     QTest.keyClick(window.timeline, Qt.Key.Key_Space)
     out["stopped"] = not player.is_playing
+    turn = min(review.editor.track.turns[:12], key=lambda t: t.end - t.start)  # a short one
+    review.editor.select(turn)
+    QTest.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    before = (review.editor.cursor, window.timeline.view_range())
+    QTest.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    replayed = player.is_playing
+    if replayed:
+        wait_until(lambda: player.pending_frames == 0, "the device to take the preview")
+        clock.now += 1.5  # the whole second of preview is heard
+        wait_until(lambda: not player.is_playing, "the preview to end")
+    QTest.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    out["preview"] = {
+        "replayed": replayed,
+        "cursor_kept": review.editor.cursor == before[0],
+        "view_kept": window.timeline.view_range() == before[1],
+        "nudged_twice": review.editor.selected.end == turn.end + 2 * 35280000,
+    }
     print(json.dumps(out), flush=True)
     release(window, review)
     """
@@ -95,6 +112,9 @@ def test_space_plays_on_the_null_device_and_the_cursor_follows(tmp_path):
     assert cursors == sorted(cursors)
     assert cursors[-1] - cursors[0] > 0.5 * 3528000000  # about 1 s of sound went by
     assert out["stopped"]
+    assert out["preview"] == {  # Ctrl+E on a turn, Ctrl+Right twice: a preview each time
+        "replayed": True, "cursor_kept": True, "view_kept": True, "nudged_twice": True
+    }  # fmt: skip
 
 
 def test_no_output_device_keeps_the_app_working(tmp_path):

@@ -57,19 +57,29 @@ class PlaybackControl(QObject):
             return False
         return True
 
-    def play(self, start: int, end: int | None = None) -> None:
-        """Play from ``start`` to ``end`` (ticks; to the end of the recording when None)."""
+    def play(self, start: int, end: int | None = None, cursor_follows: bool = True) -> None:
+        """Play from ``start`` to ``end`` (ticks; to the end of the recording when None).
+
+        ``cursor_follows``: the cursor (and with it the view) follows what is heard.
+        """
         if not self.playable():
             return
         rate = self.audio.sample_rate
         last = None if end is None else ticks_to_frames(end, rate)
         self.player.play(ticks_to_frames(start, rate), last, self.speed)
-        self.timer.start()
+        if cursor_follows:
+            self.timer.start()
+        else:
+            self.timer.stop()
 
     def play_around(self, ticks: int) -> None:
-        """Play one second centred on ``ticks``."""
+        """Play one second centred on ``ticks``: a preview, so the cursor and view stay put.
+
+        A held nudge key replays after every step; if the cursor followed, the view would
+        scroll past the turn being edited and the next press would only bring it back.
+        """
         half = TICKS_PER_SECOND // 2
-        self.play(max(0, ticks - half), ticks + half)
+        self.play(max(0, ticks - half), ticks + half, cursor_follows=False)
 
     def nudged(self, boundary: int) -> None:
         """A boundary moved to ``boundary``: remember it, and replay around it if asked."""
