@@ -150,7 +150,7 @@ def child_ours(path: Path) -> dict:
     builder = PyramidBuilder(source, background)
     start = time.perf_counter()
     builder.start()
-    builder._thread.join()  # its wait, as ui/app.py's render calls it
+    builder.wait()  # as ui/app.py's render waits for it
     result["background_build_ms"] = (time.perf_counter() - start) * 1000
     result["background_complete"] = background.complete
 
