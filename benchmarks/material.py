@@ -46,7 +46,7 @@ def recording(hours: int, turns: int, speakers: int = 4) -> Material:
         base.with_suffix(".wav"), base.with_suffix(".ref.rttm"), base.with_suffix(".sys.rttm")
     )
     if not files.reference.exists() or not files.system.exists():
-        reference = meeting(hours=hours, turns=turns, speakers=speakers, seed=0, uri="meeting")
+        reference = meeting(hours=hours, turns=turns, speakers=speakers, seed=0, uri=base.name)
         write_rttm(files.system, [system_output(reference, seed=1)])
         write_rttm(files.reference, [reference])
     if not files.audio.exists():
