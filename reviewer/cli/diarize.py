@@ -13,9 +13,11 @@ def register(commands) -> None:
     """Add ``diarize`` to the subcommands."""
     diarize = commands.add_parser(
         "diarize",
-        help="run a pyannote.audio diarization pipeline on a recording",
+        help="run a pyannote.audio diarization pipeline (or the offline baseline) on a recording",
         description="Diarize AUDIO with a pyannote.audio pipeline: a Hugging Face id (the "
-        "token comes from HF_TOKEN or the app's settings) or a local directory / config.yaml. "
+        "token comes from HF_TOKEN or the app's settings) or a local directory / config.yaml; "
+        "or with the offline baseline (--pipeline baseline, or baseline:SUBSEGMENT seconds: "
+        "Silero VAD, Resemblyzer embeddings, clustering; no network, no token). "
         "Usage telemetry stays off unless --telemetry.",
     )
     diarize.add_argument("audio", metavar="AUDIO", help="audio file (read with soundfile)")
@@ -23,7 +25,8 @@ def register(commands) -> None:
         "--pipeline",
         default="pyannote/speaker-diarization-community-1",
         metavar="P",
-        help="Hugging Face pipeline id, local folder or config.yaml (default: %(default)s)",
+        help="Hugging Face pipeline id, local folder or config.yaml, or baseline[:SUBSEGMENT] "
+        "(default: %(default)s)",
     )
     diarize.add_argument("--out", metavar="RTTM", help="write the RTTM here (default: stdout)")
     diarize.add_argument(

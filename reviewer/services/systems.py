@@ -6,6 +6,9 @@ A system is named by one string, as ``--system`` takes it:
   with the audio file and the RTTM file it must write, e.g. ``"my-sys {audio} {rttm}"``
   (``{uri}`` is the recording's id). The template is split as a shell would split it, but no
   shell runs it; each placeholder fills one argument, so paths with spaces are safe;
+- ``baseline`` or ``baseline:SUBSEGMENT`` is the **offline baseline**
+  (:mod:`reviewer.services.baseline`: Silero VAD, Resemblyzer embeddings of subsegments,
+  agglomerative clustering), which needs no network;
 - anything else is a **pyannote.audio pipeline**, as ``reviewer diarize --pipeline`` takes it
   (a local folder holding ``config.yaml``, or a Hugging Face id).
 
@@ -122,10 +125,40 @@ class PyannoteSystem:
         return result.diarization.with_uri(uri)
 
 
+class BaselineSystem:
+    """The offline baseline (:mod:`reviewer.services.baseline`): ``baseline[:SUBSEGMENT]``."""
+
+    def __init__(self, spec: str):
+        from reviewer.services.baseline import parse
+
+        self.settings = parse(spec)
+
+    @property
+    def identity(self) -> str:
+        """The baseline's settings."""
+        return self.settings.identity
+
+    def diarize(self, audio: Path, uri: str, folder: Path) -> Track:
+        """Run the baseline on ``audio``."""
+        from reviewer.services.baseline import diarize_baseline
+
+        return diarize_baseline(audio, self.settings, uri=uri)
+
+
 def system_from_spec(spec: str) -> DiarizationSystem:
-    """The system a ``--system`` string names (see the module's documentation)."""
+    """The system a ``--system`` string names (see the module's documentation).
+
+    Raises
+    ------
+    ValueError
+        For a command template without its placeholders, or a malformed baseline.
+    """
+    from reviewer.services.baseline import is_baseline
+
     if "{" in spec:
         return CommandSystem(spec)
+    if is_baseline(spec):
+        return BaselineSystem(spec)
     return PyannoteSystem(spec)
 
 

@@ -57,6 +57,8 @@ class DiarizeDialog(QDialog):
         self.pipeline = QComboBox()
         self.pipeline.setEditable(True)
         self.pipeline.addItem(DEFAULT_PIPELINE)
+        self.pipeline.addItem("baseline")  # the offline baseline: no network, no token
+        self.pipeline.addItem("baseline:0.75")
         browse = QPushButton("Local pipeline...")
         browse.clicked.connect(self._browse)
         row = QWidget()

@@ -319,7 +319,10 @@ class MainWindow(QMainWindow):
         added = [
             self.editor.add_track(name, track, score=not i)
             for i, (name, track) in enumerate(
-                (("pyannote", result.diarization), ("pyannote-exclusive", result.exclusive))
+                (
+                    (result.system, result.diarization),
+                    (f"{result.system}-exclusive", result.exclusive),
+                )
             )
             if track is not None
         ]

@@ -18,6 +18,7 @@ from typing import Any
 
 from reviewer.io.audio import AudioError, AudioSource
 from reviewer.model.annotation import Track
+from reviewer.services.baseline import is_baseline
 from reviewer.services.diarization.failures import run_error
 from reviewer.services.diarization.hub import load_pipeline
 from reviewer.services.diarization.progress import ProgressTracker, check_stop
@@ -70,8 +71,10 @@ def diarize(
     _configure_telemetry(request.telemetry)
 
     audio = Path(request.audio).expanduser()
-    samples, sample_rate = _read_audio(audio)
     report = on_progress or (lambda progress: None)
+    if is_baseline(request.pipeline):  # the offline baseline: no pyannote, no hub
+        return _run_baseline(request, audio, report, started)
+    samples, sample_rate = _read_audio(audio)
     report(Progress("loading", 0.0, 0.0, 0.0, None))
 
     torch, pipeline_class = _import_pyannote(request.telemetry)
@@ -116,6 +119,33 @@ def diarize(
         exclusive=exclusive,
         device=device,
         seconds=time.monotonic() - started,
+    )
+
+
+def _run_baseline(
+    request: DiarizationRequest, audio: Path, report: ProgressCallback, started: float
+) -> DiarizationResult:
+    """The offline baseline (:mod:`reviewer.services.baseline`) in place of a pipeline."""
+    from dataclasses import replace
+
+    from reviewer.services.baseline import diarize_baseline, parse
+
+    try:
+        settings = replace(parse(request.pipeline), num_speakers=request.num_speakers)
+    except ValueError as error:
+        raise DiarizationError(str(error)) from None
+    report(Progress("loading", 0.0, 0.0, 0.0, None))
+    try:
+        track = diarize_baseline(audio, settings, uri=audio.stem)
+    except AudioError as error:
+        raise DiarizationError(str(error)) from None
+    report(Progress("done", 1.0, 1.0, time.monotonic() - started, None))
+    return DiarizationResult(  # no overlap: the exclusive output would be the same
+        diarization=track,
+        exclusive=None,
+        device="cpu",
+        seconds=time.monotonic() - started,
+        system="baseline",
     )
 
 

@@ -95,12 +95,16 @@ class DiarizationResult:
         Where it ran: ``"cpu"`` or ``"cuda"``.
     seconds
         Wall-clock time of the whole call: reading audio, loading the pipeline, running it.
+    system
+        What made it, and the name its track takes in a review: ``"pyannote"`` for a
+        pipeline, ``"baseline"`` for the offline baseline.
     """
 
     diarization: Track
     exclusive: Track | None
     device: str
     seconds: float
+    system: str = "pyannote"
 
 
 @dataclass(frozen=True)
