@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -315,15 +316,18 @@ _MEASURE_NAMES = {
 def factorial_table(analysis: FactorialAnalysis) -> str:
     """``reviewer factorial analyze``: each measure's variance shares with their intervals."""
     level = f"{100 * analysis.level:g} %"
+    used = analysis.der.intervals["variance"]["voices"].replicates
+    draws = f"{used} of {analysis.replicates}" if used != analysis.replicates else f"{used}"
     lines = [
         f"{analysis.cells} cells: {analysis.voices} voice sources x {analysis.structures} "
         f"structures; {_MEASURE_NAMES['der']} mean {analysis.der.components.mean:.2f} points "
         f"({analysis.der.components.method}; {level} intervals from "
-        f"{analysis.replicates} crossed-bootstrap replicates)",
+        f"{draws} crossed-bootstrap replicates)",
     ]
     if analysis.unscored:
         pairs = ", ".join(f"({v}, {s})" for v, s in analysis.unscored)
         lines.append(f"left out, no scored time: {pairs}")
+    lines += [f"note: {note}" for note in analysis.notes]
     header = ("Measure", "Component", "Variance (pt²)", f"{level} CI", "Share", f"{level} CI")
     rows: list[Sequence[str] | str] = []
     for name, measure in analysis.measures.items():
@@ -353,8 +357,10 @@ def factorial_table(analysis: FactorialAnalysis) -> str:
             effect.name
             if effect.level is None
             else f"{effect.name}: {effect.level} vs {effect.baseline}",
-            format_points(effect.estimate, signed=True),
-            f"[{effect.interval.low:+.2f}, {effect.interval.high:+.2f}]",
+            format_points(effect.estimate if math.isfinite(effect.estimate) else None, signed=True),
+            f"[{effect.interval.low:+.2f}, {effect.interval.high:+.2f}]"
+            if math.isfinite(effect.estimate)
+            else "(the same for every structure)",
             "points" if effect.level is not None else "points per unit",
         )
         for effect in analysis.effects

@@ -42,7 +42,8 @@ def test_the_grid_shows_every_cell_and_enter_opens_it_scored_alike(qtbot, experi
     row = rows[(window.voices[1], window.structures[0])]
     assert window.grid.item(1, 0).text() == format_points(100 * row.missed / row.scored)
     assert "Missed speech: mean" in window.summary.text()
-    assert window.effects_table.rowCount() == 7  # the structure covariates
+    assert window.effects_table.rowCount() == 0  # two structures: no covariate slopes
+    assert "covariate slopes need at least 4 structures" in window.summary.text()
     window.grid.setFocus()
     window.grid.setCurrentCell(1, 0)
     qtbot.keyClick(window.grid, Qt.Key.Key_Return)

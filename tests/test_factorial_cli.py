@@ -98,3 +98,24 @@ def test_bad_cells_files_are_named_with_line_and_problem(tmp_path, text, where, 
     assert str(caught.value).startswith(f"{path}{where}")
     result = reviewer("factorial", "analyze", str(path))
     assert result.returncode == 2 and f"{path}{where}" in result.stderr
+
+
+def test_an_incomplete_grid_of_exact_values_is_analysed_with_a_note(tmp_path):
+    """Cells of a deterministic system on a design with skipped cells (found by a tester)."""
+    text = HEADER + (
+        "recA,recA,57.014,2.483,0.619,0.003,0.05446030799452767\n"
+        "recA,recC,53.709,1.052,0.643,0.006,0.03167066972015863\n"
+        "recB,recA,57.014,2.483,0.619,0.009,0.05456554530466201\n"
+        "recB,recB,55.633,0.009,0.676,0.021,0.012690309708266677\n"
+        "recB,recC,53.709,1.052,0.643,0.006,0.03167066972015863\n"
+        "recC,recA,57.014,2.483,0.619,0.009,0.05456554530466201\n"
+        "recC,recC,53.709,1.062,0.603,0.006,0.031112104116628497\n"
+    )
+    (tmp_path / "cells.csv").write_text(text)
+    (tmp_path / "attrs.csv").write_text("recording,lang\nrecA,en\nrecB,fr\nrecC,en\n")
+    result = reviewer(
+        "factorial", "analyze", str(tmp_path), "--replicates", "100",
+        "--attributes", str(tmp_path / "attrs.csv"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "reml" in result.stdout and "need a complete grid (2 cells are missing)" in result.stdout

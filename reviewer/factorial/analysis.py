@@ -15,6 +15,10 @@ from reviewer.factorial.effects import Effect, attribute_effects, covariate_effe
 from reviewer.factorial.variance import COMPONENTS, VarianceComponents, variance_components
 from reviewer.model.annotation import Track
 
+MIN_STRUCTURES_FOR_SLOPES = 4
+"""Fewer structures than this give no covariate slopes (a line through 2 or 3 points, and
+a bootstrap of them, says nothing)."""
+
 
 @dataclass(frozen=True)
 class MeasureAnalysis:
@@ -70,6 +74,8 @@ class FactorialAnalysis:
         and the structure covariates' slopes, when attributes or structures were given.
     covariates
         ``{structure: {covariate: value}}`` when the structures' references were given.
+    notes
+        What was left out and why (effects of an incomplete grid).
     """
 
     cells: int
@@ -82,6 +88,7 @@ class FactorialAnalysis:
     seed: int
     effects: tuple[Effect, ...] = ()
     covariates: dict[str, dict[str, float]] | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def der(self) -> MeasureAnalysis:
@@ -108,6 +115,7 @@ class FactorialAnalysis:
             "measures": {name: m.as_dict() for name, m in self.measures.items()},
             "effects": [effect.as_dict() for effect in self.effects],
             "covariates": self.covariates,
+            "notes": list(self.notes),
         }
 
 
@@ -150,11 +158,25 @@ def analyze(
     cells = factorial_cells(rows)
     effects: list[Effect] = []
     values = None
-    if attributes:
+    notes = []
+    complete = cells.grid() is not None
+    if (attributes or structures) and not complete:
+        missing = len(cells.voice_levels) * len(cells.structure_levels) - len(cells)
+        notes.append(
+            f"attribute and covariate effects need a complete grid ({missing} cells are "
+            "missing): choose voices and structures that cross fully"
+        )
+    elif attributes:
         effects += attribute_effects(cells, attributes, replicates, level, seed)
-    if structures:
+    if structures and complete:
         values, slopes = covariate_effects(cells, structures, replicates, level, seed)
-        effects += slopes
+        if len(cells.structure_levels) >= MIN_STRUCTURES_FOR_SLOPES:
+            effects += slopes
+        else:
+            notes.append(
+                f"covariate slopes need at least {MIN_STRUCTURES_FOR_SLOPES} structures "
+                f"(there are {len(cells.structure_levels)}): their values are in the JSON"
+            )
     return FactorialAnalysis(
         cells=len(cells),
         voices=len(cells.voice_levels),
@@ -166,4 +188,5 @@ def analyze(
         seed=seed,
         effects=tuple(effects),
         covariates=values,
+        notes=tuple(notes),
     )

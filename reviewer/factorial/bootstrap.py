@@ -63,7 +63,9 @@ def component_intervals(
         The experiment's cells. A complete grid is resampled in one vectorised step; an
         incomplete design refits REML per replicate (slow: ask for fewer replicates).
     replicates
-        Number of bootstrap replicates (>= 10).
+        Number of bootstrap replicates (>= 10). For an incomplete design, a draw REML cannot
+        fit (a singular matrix, or one factor left with one level) is left out; the
+        intervals' ``replicates`` says how many draws they rest on.
     level
         Coverage, strictly between 0 and 1.
     seed
@@ -78,7 +80,8 @@ def component_intervals(
     Raises
     ------
     ValueError
-        For fewer than 10 replicates or a level outside (0, 1).
+        For fewer than 10 replicates or a level outside (0, 1), or when fewer than 10 draws
+        of an incomplete design can be fitted.
     """
     if replicates < 10:
         raise ValueError(f"{replicates} bootstrap replicates: ask for at least 10")
@@ -95,6 +98,12 @@ def component_intervals(
         draws = np.maximum(np.stack([voices, structure, residual], axis=1), 0.0)
     else:
         draws = np.array([_reml_draw(cells, rng) for _ in range(replicates)])
+    draws = draws[np.isfinite(draws).all(axis=1)]
+    if len(draws) < 10:
+        raise ValueError(
+            f"only {len(draws)} of {replicates} bootstrap draws of this incomplete design could "
+            "be fitted: analyse a complete grid (choose voices and structures that cross fully)"
+        )
     totals = draws.sum(axis=1, keepdims=True)
     shares = np.divide(draws, totals, out=np.zeros_like(draws), where=totals > 0)
     tail = (1 - level) / 2 * 100
@@ -102,7 +111,7 @@ def component_intervals(
     for key, values in (("variance", draws), ("share", shares)):
         low, high = np.percentile(values, [tail, 100 - tail], axis=0)
         for k, name in enumerate(COMPONENTS):
-            result[key][name] = Interval(float(low[k]), float(high[k]), level, replicates)
+            result[key][name] = Interval(float(low[k]), float(high[k]), level, len(draws))
     return result
 
 
@@ -125,6 +134,9 @@ def _reml_draw(cells: FactorialCells, rng: np.random.Generator) -> list[float]:
                 structures.append(f"{j}")
                 values.append(value)
     if len(set(voices)) < 2 or len(set(structures)) < 2:
-        return [0.0, 0.0, 0.0]
-    fit = reml_components(FactorialCells(tuple(voices), tuple(structures), np.array(values)))
+        return [np.nan, np.nan, np.nan]  # a draw that cannot separate the factors
+    try:
+        fit = reml_components(FactorialCells(tuple(voices), tuple(structures), np.array(values)))
+    except (np.linalg.LinAlgError, ValueError):
+        return [np.nan, np.nan, np.nan]  # a degenerate draw (REML's matrix is singular)
     return [fit.voices, fit.structure, fit.residual]

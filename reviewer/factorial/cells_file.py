@@ -5,8 +5,9 @@ The columns, in this order, then any others::
     voices,structure,scored,missed,false_alarm,confusion,der
 
 ``scored``, ``missed``, ``false_alarm`` and ``confusion`` are seconds and ``der`` a ratio, as
-``reviewer score --json`` prints them. Columns after these (the breakdown's classes, the
-voice and structure attributes) are kept as text. A file written anywhere else in this shape
+``reviewer score --json`` prints them. Columns after these are kept as text:
+``reviewer factorial run`` adds ``diagonal`` (1 for a recording's own voices in its own
+structure, the resynthesis control, else 0). A file written anywhere else in this shape
 can be analysed, so results computed on another cluster or by another tool are welcome.
 """
 

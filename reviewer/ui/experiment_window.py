@@ -8,6 +8,7 @@ its reference, the system's output), so the user hears where the system fails.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -173,7 +174,9 @@ class ExperimentWindow(QMainWindow):
         self.summary.setText(
             f"{MEASURE_TITLES[name]}: mean {measure.components.mean:.2f} points over "
             f"{self.analysis.cells} cells. Variance shares ({100 * self.analysis.level:g} % "
-            f"intervals): " + "; ".join(parts)
+            f"intervals): "
+            + "; ".join(parts)
+            + "".join(f"\nNote: {n}" for n in self.analysis.notes)
         )
 
     def _variance_table(self) -> QTableWidget:
@@ -201,8 +204,12 @@ class ExperimentWindow(QMainWindow):
                 effect.name
                 if effect.level is None
                 else f"{effect.name}: {effect.level} vs {effect.baseline}",
-                format_points(effect.estimate, signed=True),
-                f"[{effect.interval.low:+.2f}, {effect.interval.high:+.2f}]",
+                format_points(
+                    effect.estimate if math.isfinite(effect.estimate) else None, signed=True
+                ),
+                f"[{effect.interval.low:+.2f}, {effect.interval.high:+.2f}]"
+                if math.isfinite(effect.estimate)
+                else "the same for every structure",
             ]
             for effect in self.analysis.effects
         ]
