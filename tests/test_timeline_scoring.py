@@ -199,3 +199,32 @@ def test_the_overlap_lane_is_drawn_past_the_last_unscored_stretch(qtbot):
         return image.pixelColor(point.x(), point.y()).lightness()
 
     assert lightness(4.5) > lightness(3.5) + 100  # the overlap bar, on a dark lane
+
+
+def test_overlaps_narrower_than_a_pixel_still_show_at_a_coarse_zoom(qtbot):
+    """An hour's view: 20 ms overlaps are far under a pixel each (found by a tester)."""
+    from reviewer.ui.app import application
+    from reviewer.ui.timeline import TimelineView
+
+    application()
+    turns = []
+    for k in range(12):  # A then B, overlapping by 20 ms, every 5 minutes
+        at = 300.0 * k + 10
+        turns += [Turn.from_seconds(at, at + 2, "A"), Turn.from_seconds(at + 1.98, at + 4, "B")]
+    document = Document("hour", {REFERENCE: Track(turns), CORRECTED: Track(turns)}, audio=None)
+    timeline = TimelineView(Editor(document))
+    qtbot.addWidget(timeline)
+    timeline.resize(1300, 600)
+    timeline.show()
+    qtbot.waitExposed(timeline)
+    timeline.set_view(0.0, 3600.0)
+    timeline.flush()
+    strip, plot = timeline.bottom, timeline.scoring_plot
+    image = strip.grab().toImage()
+    lit = 0
+    for k in range(12):
+        point = strip.mapFromScene(plot.vb.mapViewToScene(_point(300.0 * k + 11.99, 0.5)))
+        lit += (
+            max(image.pixelColor(point.x() + dx, point.y()).lightness() for dx in (-1, 0, 1)) > 100
+        )
+    assert lit == 12

@@ -118,6 +118,9 @@ class ScoringLaneItem(_MapItem):
             color = QColor(palette.OVERLAP)
             color.setAlpha(min(255, 110 + 50 * int(scoring.overlap_counts[i])))
             painter.setBrush(QBrush(color))
+            pen = QPen(color)  # cosmetic: an overlap narrower than a pixel still shows
+            pen.setCosmetic(True)
+            painter.setPen(pen)
             start, end = scoring.overlap_starts[i] * scale, scoring.overlap_ends[i] * scale
             painter.drawRect(QRectF(start, 0.15, end - start, 0.7))
         for i in _visible(scoring.starts, scoring.ends, x0, x1):
