@@ -80,11 +80,6 @@ def test_the_panels_take_the_desktops_font_size(app, window, qtbot):
         assert widget.font().pointSizeF() == base * 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="metrics_panel.py sets the DER's size in points (22pt): it should be a multiple "
-    "of the application font's size, so it grows with the desktop's font",
-)
 def test_the_der_grows_with_the_desktops_font(app, window, qtbot):
     base = window.metrics.der_label.fontInfo().pointSizeF()
     bigger = QFont(app.font())
