@@ -72,6 +72,7 @@ def test_an_edit_key_first_brings_an_out_of_view_turn_into_view(window, name, ke
         key(window, k, modifiers)
     assert editor.track != track_before
     assert editor.history.undo_name is not None
+    assert "press again" not in window.statusBar().currentMessage()  # no stale advice
 
 
 def test_split_and_create_act_only_where_the_reviewer_looks(window):
@@ -343,6 +344,7 @@ def test_unlocking_asks_shows_a_banner_and_lock_closes_it(window, monkeypatch):
     assert not banner.isHidden()
     QTest.mouseClick(banner.lock_button, Qt.MouseButton.LeftButton)
     assert editor.unlocked == () and banner.isHidden()
+    assert "unlocked" not in window.statusBar().currentMessage()  # says it is locked now
     # a refused confirmation leaves it locked
     monkeypatch.setattr(QMessageBox, "question", lambda *_: QMessageBox.StandardButton.Cancel)
     while editor.active_track != SYSTEM:

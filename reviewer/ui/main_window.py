@@ -91,6 +91,9 @@ class MainWindow(QMainWindow):
         self.timeline.message.connect(self.status)
         self.in_view = InViewGuard(editor, self.timeline, self.status)
         self.lock_banner = LockBanner(editor)
+        self.lock_banner.lock_button.clicked.connect(
+            lambda: self.status("locked: only the corrected track is edited")
+        )
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -118,6 +121,7 @@ class MainWindow(QMainWindow):
             (k for b in KEYMAP if b.group in ("File", "Help") for k in b.keys if len(k) > 1),
         )
         editor.history.stepped.connect(self._history_changed)
+        editor.history.stepped.connect(self._edited)
         editor.history.saved.connect(self._history_changed)
         self.save_state.changed.connect(self._history_changed)
         self.position_refresh = Deferred(self._show_position, self)
@@ -411,6 +415,10 @@ class MainWindow(QMainWindow):
     def status(self, text: str) -> None:
         """Show a message in the status bar."""
         self.statusBar().showMessage(text, 8000)
+
+    def _edited(self, _step) -> None:
+        """An edit, undo or redo happened: what the status bar said before it is stale."""
+        self.statusBar().clearMessage()
 
     def _history_changed(self) -> None:
         history = self.editor.history
