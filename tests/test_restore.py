@@ -158,3 +158,76 @@ def test_a_malformed_settings_record_names_its_field(crashed):
         journal.write(json.dumps({"kind": "settings", "time": 1.0, "setup": setup}) + "\n")
     with pytest.raises(FormatError, match="settings record: setup"):
         recover(info.path)
+
+
+def test_a_collar_typed_in_the_window_is_journaled_and_comes_back(qtbot, tmp_path):
+    """Found by a tester: kill -9 after setting the collar restored collar 0."""
+    from reviewer.app.review import start_journal
+    from reviewer.io.journal import pending_journals
+    from reviewer.ui.app import application, prepare, prepare_recovered
+
+    application()
+    files = demo()
+    review = prepare(None, files.reference, files.system)
+    start_journal(review, directory=tmp_path / "live")
+    window = open_window(qtbot, review)
+    box = window.metrics.collar_box
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "0.25")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert window.editor.live.setup.settings.collar == 0.25
+    window.timeline.setFocus()
+    key(window, Qt.Key.Key_Right, ALT)
+    key(window, Qt.Key.Key_Delete)
+    review.journal.sync()
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    shutil.copy(review.journal.path, crashed / review.journal.path.name)
+    review.journal.close()
+    (info,) = pending_journals(crashed)
+    restored = prepare_recovered(info.path)
+    assert restored.editor.live.setup == window.editor.live.setup
+    assert restored.editor.live.score == window.editor.live.score
+    restored.journal.close()
+
+
+def test_the_prompt_says_what_restoring_brings_back(qtbot, crashed):
+    """Found by a tester: it said '6 edits' (journal records) where 3 came back."""
+    from PySide6.QtWidgets import QMessageBox
+    from test_saved_files import answer_message_boxes
+
+    from reviewer.io.journal import pending_journals
+    from reviewer.ui.app import offer_recovery
+
+    directory, shown, _done, _tracks = crashed
+    texts: list[str] = []
+    answer_message_boxes(QMessageBox.StandardButton.Ignore, texts, 1)
+    assert offer_recovery(directory) is None
+    assert f"({len(shown)} edits, the last at" in texts[0]
+    assert len(pending_journals(directory)) == 1  # Ignore keeps it
+
+
+def test_a_journal_whose_edits_were_all_saved_is_not_offered(qtbot, tmp_path):
+    """Found by a tester: after a save and a crash the prompt still offered every edit."""
+    from reviewer.app.review import start_journal
+    from reviewer.io.journal import pending_journals
+    from reviewer.ui.app import application, offer_recovery, prepare
+
+    application()
+    files = demo()
+    review = prepare(None, files.reference, files.system)
+    start_journal(review, directory=tmp_path / "live")
+    window = open_window(qtbot, review)
+    key(window, Qt.Key.Key_Right, ALT)
+    key(window, Qt.Key.Key_Delete)
+    window.do_save_session(str(tmp_path / "saved.reviewer.json"))
+    review.journal.sync()
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    shutil.copy(review.journal.path, crashed / review.journal.path.name)
+    review.journal.close()
+    (info,) = pending_journals(crashed)
+    assert info.unsaved_edits == 0 and info.edits == 1
+    assert offer_recovery(crashed) is None  # no question asked: nothing would be lost
+    assert pending_journals(crashed) == []

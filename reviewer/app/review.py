@@ -142,7 +142,14 @@ def _review(
     editor = Editor(document, audio=source, history=history)
     if settings is not None:
         editor.configure(settings)
+    if journal is not None:
+        journal_settings(editor, journal)
     return Review(editor, source, pyramid, notes, journal, session_path)
+
+
+def journal_settings(editor: Editor, journal: Journal) -> None:
+    """Journal the scoring each time it changes, so a restored session scores the same."""
+    editor.live.configured.connect(lambda: journal.record_settings(editor.live.setup))
 
 
 def start_journal(
@@ -167,4 +174,5 @@ def start_journal(
         review.notes.append(f"edits are NOT journaled ({error}): save often")
         return
     journal.attach(review.editor.history)
+    journal_settings(review.editor, journal)
     review.journal = journal

@@ -350,17 +350,19 @@ def run(request=None, review: Review | None = None) -> int:
     app = application()
     controller = Controller()
     recovered = offer_recovery()
-    if recovered is not None:
+    if recovered is not None:  # restored beside what was asked for, not instead of it
         controller.show(recovered)
-    elif review is not None:
+    if review is not None:
         if request is not None:
             remember(request)
         controller.show(review)
     elif request is not None:
         controller.open(request)
-    else:
-        start = StartDialog()
-        if start.exec() and start.chosen is not None:
+    elif recovered is None:
+        while not controller.windows:  # a recording that does not open: choose again
+            start = StartDialog()
+            if not start.exec() or start.chosen is None:
+                break
             controller.open(start.chosen)
     if not controller.windows:
         return 0
@@ -467,7 +469,9 @@ def offer_recovery(directory: Path | None = None) -> Review | None:
     for info in pending_journals(directory):
         if info.project is not None:
             continue  # restored into its project when the corpus opens
-        if info.disposable:
+        if info.disposable or (
+            info.problem is None and info.session_path is not None and info.unsaved_edits == 0
+        ):  # nothing to lose: no edit, or every edit is in the session file it was saved to
             discard_journal(info.path)
             continue
         if info.problem is not None:
@@ -484,11 +488,18 @@ def offer_recovery(directory: Path | None = None) -> Review | None:
                 discard_journal(info.path)
             continue
         when = (info.last_edit or info.created).astimezone().strftime("%Y-%m-%d %H:%M")
+        count = info.restored if info.restored is not None else info.edits
+        saved = (
+            f" It was last saved to {info.session_path.name}; the edits since are not in it."
+            if info.session_path is not None
+            else ""
+        )
         answer = QMessageBox.question(
             None,
             "Restore unsaved edits?",
             f"reviewer stopped unexpectedly while {info.uri} was being edited "
-            f"({info.edits} edits, the last at {when}).\n\nRestore those edits?",
+            f"({count} edit{'s' if count != 1 else ''}, the last at {when}).{saved}\n\n"
+            "Restore those edits?",
             QMessageBox.StandardButton.Yes
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Ignore,

@@ -34,6 +34,7 @@ from reviewer.model.annotation import Track
 from reviewer.model.commands import EditTurns
 from reviewer.model.document import Document
 from reviewer.model.history import History, HistoryStep
+from reviewer.model.scoring import ScoringSetup
 
 _FIRST = 10  # listener priority: the journal records an edit before anything else reacts
 
@@ -227,6 +228,16 @@ class Journal:
         """Record a whole track added or replaced with :meth:`Document.add_track`."""
         self._append(
             {"kind": "track", "time": self.clock(), "name": name, "track": track_to_dict(track)}
+        )
+
+    def record_settings(self, setup: ScoringSetup) -> None:
+        """Record the scoring chosen since the header (tracks, collar, skip-overlap).
+
+        Replay applies the last one, so a restored session scores as the crashed one did.
+        A failure stops recording (see :attr:`error`) but does not raise.
+        """
+        self._record_quietly(
+            self._append, {"kind": "settings", "time": self.clock(), "setup": setup.to_json()}
         )
 
     def mark_saved(self, session_path: str | Path) -> None:
