@@ -104,3 +104,27 @@ def test_deferred_runs_once_for_many_requests_and_flush_runs_it_now(qtbot):
     assert done == [1, 1] and not deferred.pending
     deferred.flush()  # nothing pending: nothing runs
     assert done == [1, 1]
+
+
+def test_a_quiet_deferred_waits_for_requests_to_pause_within_its_bound(qtbot):
+    """A costly view (the Why? tab) refreshes when a held key pauses, not once per repeat."""
+    from PySide6.QtCore import QObject
+
+    from reviewer.ui.breakdown_panel import QUIET_MS
+
+    owner = QObject()
+    done = []
+    deferred = Deferred(lambda: done.append(1), owner, quiet_ms=200, at_most_ms=100_000)
+    deferred.request()
+    qtbot.waitUntil(lambda: deferred._timer.remainingTime() < 150)
+    before = deferred._timer.remainingTime()
+    deferred.request()  # another key: the refresh waits for the pause again
+    assert deferred._timer.remainingTime() > before and done == []
+    qtbot.waitUntil(lambda: done == [1])
+    bounded = Deferred(lambda: done.append(2), owner, quiet_ms=200, at_most_ms=0)
+    bounded.request()
+    qtbot.waitUntil(lambda: bounded._timer.remainingTime() < 150)
+    before = bounded._timer.remainingTime()
+    bounded.request()  # past its bound: not postponed
+    assert bounded._timer.remainingTime() <= before
+    assert QUIET_MS > 40  # longer than the gap between two auto-repeated keys

@@ -39,6 +39,9 @@ from reviewer.ui.deferred import Deferred
 from reviewer.ui.fix_list import FixList
 from reviewer.ui.time_axis import clock
 
+QUIET_MS = 150
+"""The Why? tab refreshes once edits pause this long (a held key repeats every ~40 ms)."""
+
 CLASS_COLOURS = ("#7B2CBF", "#D62728", "#FF9F1C", "#0072B2", "#999999")
 
 
@@ -159,7 +162,8 @@ class BreakdownPanel(QWidget):
         self.regions.itemClicked.connect(self._region_clicked)
         layout.addWidget(self.regions, 1)
         self._listing: Callable[[], None] | None = None
-        self.deferred = Deferred(self.refresh, self)
+        # its refresh costs 60-160 ms at 10 h: it waits for a held key to pause (at most 1 s)
+        self.deferred = Deferred(self.refresh, self, quiet_ms=QUIET_MS)
         self.live.updated.connect(self.deferred.request)
         self.fixes.updated.connect(self.deferred.request)
         self.refresh()
