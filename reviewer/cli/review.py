@@ -91,24 +91,23 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_open(args: argparse.Namespace) -> int:
     """``reviewer open``: check the input, then open a review window."""
-    from reviewer.app.loading import load_document
-    from reviewer.io.audio import AudioSource
     from reviewer.io.session import load_session
-    from reviewer.ui.app import run
+    from reviewer.ui.app import prepare, run
     from reviewer.ui.opening import OpenRequest
 
     if args.audio.endswith(".reviewer.json"):
         load_session(args.audio)  # bad input fails here, with a clear message
         return run(OpenRequest(session=args.audio))
     prefix = speaker_prefix(args)
-    load_document(
-        args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript, speaker_prefix=prefix
-    )
-    AudioSource.open(args.audio).close()
     request = OpenRequest(
         args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript, speaker_prefix=prefix
     )
-    return run(request)
+    # loaded once: bad input fails here with a clear message, and the window reuses it
+    review = prepare(
+        args.audio, args.ref, args.hyp, args.uem, args.transcript,
+        speaker_prefix=prefix, start=False,
+    )  # fmt: skip
+    return run(request, review=review)
 
 
 def run_render(args: argparse.Namespace) -> int:

@@ -36,9 +36,9 @@ from reviewer.io import validation as check
 from reviewer.io.files import write_text_atomic
 from reviewer.io.session import track_from_dict, track_to_dict
 from reviewer.model.annotation import Track
+from reviewer.model.review_status import STATUSES  # re-exported: the corpus's statuses
 from reviewer.model.scoring import ScoringSettings
 
-STATUSES = ("to review", "in progress", "done", "skipped")
 PROJECT_FORMAT = "reviewer-project"
 PROJECT_VERSION = 1
 """The project version this reviewer writes, and the newest it reads."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reviewer.corpus import STATUSES
+from reviewer.model.review_status import STATUSES
 
 
 @dataclass(frozen=True)
