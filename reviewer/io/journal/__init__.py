@@ -5,7 +5,10 @@ header: ``{"format": "reviewer-journal", "version": 1, "kind": "start", "id", "p
 "host", "time", "session_path", "project", "session": {...}}`` where ``session`` is the
 full starting state in the session file's JSON form (audio path absolute) and ``project``
 the corpus project file the recording was opened from (or null). Each later line is one
-record, written, flushed and fsynced before :meth:`Journal.record` returns:
+record, written to the file before :meth:`Journal.record` returns (so it survives a crash
+of reviewer) and fsynced by a background thread that groups the records arriving meanwhile
+(an OS crash or power cut loses at most the last few milliseconds; :meth:`Journal.sync`
+waits for the disk):
 
 - ``{"kind": "do", "time": t, "command": {...}}``: a command pushed on the history
   (:meth:`EditTurns.to_json`, before any merge);
@@ -14,6 +17,8 @@ record, written, flushed and fsynced before :meth:`Journal.record` returns:
 - ``{"kind": "track", "time": t, "name": "...", "track": {...}}``: a whole track added or
   replaced outside the history (:meth:`Document.add_track`);
 - ``{"kind": "save", "time": t, "session_path": "..."}``: the session was saved;
+- ``{"kind": "settings", "time": t, "setup": {...}}``: the scoring chosen since (tracks,
+  collar, skip-overlap), as a session's ``settings``; replay applies the last one;
 - ``{"kind": "resume", "time": t, "pid": n, "host": "..."}``: another process took the
   journal over after recovering it;
 - ``{"kind": "close", "time": t}``: closed cleanly (the file is deleted right after).
