@@ -71,6 +71,12 @@ def register(commands) -> None:
     run.add_argument("--out", required=True, metavar="EXP", help="the experiment folder")
     run.add_argument("--voices", metavar="URI,...", help="voice sources (default: every recording)")
     run.add_argument(
+        "--voice-bank",
+        metavar="FOLDER",
+        help="voice sets from single-speaker files, FOLDER/<set>/<speaker>.wav, instead of the "
+        "corpus's recordings",
+    )
+    run.add_argument(
         "--structures", metavar="URI,...", help="structures (default: every recording)"
     )
     add_scoring_options(run)
@@ -78,6 +84,22 @@ def register(commands) -> None:
     run.add_argument("--workers", type=int, metavar="N", help="local worker processes")
     run.add_argument("--seed", type=int, help="remix seed (another take of every cell)")
     run.set_defaults(run=run_experiment)
+
+    demo = steps.add_parser(
+        "demo",
+        help="a small complete experiment with what the install brings, then its window",
+        description="Three voice sets synthesised with espeak-ng (resources/factorial/voices) "
+        "crossed with three real conversation structures (45 s windows of VoxConverse "
+        "references), diarized by the offline baseline on a local Dask cluster, analysed, and "
+        "shown in the Experiment window (--check prints the analysis instead). Results are "
+        "kept in --out, so a second run is instant.",
+    )
+    demo.add_argument("--check", action="store_true", help="print the analysis, open no window")
+    demo.add_argument(
+        "--out", metavar="EXP", help="the experiment folder (default: a cache folder)"
+    )
+    demo.add_argument("--workers", type=int, default=2, metavar="N", help="local workers (2)")
+    demo.set_defaults(run=run_demo)
 
     analyze = steps.add_parser(
         "analyze",
@@ -221,13 +243,16 @@ def run_experiment(args: argparse.Namespace) -> int:
 
 def _design(args: argparse.Namespace):
     """The design of ``factorial run``: the corpus's recordings as voices and structures."""
+    from pathlib import Path
+
     from reviewer.cli.corpus import open_project
     from reviewer.factorial.design import FactorialDesign, Structure, VoiceSource
     from reviewer.factorial.synthesis import RemixSettings
     from reviewer.io import read_rttm
 
     project, _ = open_project(_corpus_args(args.corpus))
-    voices, structures = [], []
+    voices: list = []
+    structures: list = []
     wanted_voices = _names(args.voices)
     wanted_structures = _names(args.structures)
     known = {entry.uri for entry in project.entries}
@@ -246,6 +271,10 @@ def _design(args: argparse.Namespace):
             voices.append(VoiceSource(entry.uri, entry.audio, track))
         if wanted_structures is None or entry.uri in wanted_structures:
             structures.append(Structure(entry.uri, track))
+    if args.voice_bank:
+        from reviewer.factorial.voice_bank import voice_sets
+
+        voices = voice_sets(args.voice_bank, Path(args.out) / "voices")
     return FactorialDesign(tuple(voices), tuple(structures), RemixSettings(seed=args.seed))
 
 
@@ -262,3 +291,39 @@ def run_open(args: argparse.Namespace) -> int:
     from reviewer.ui.experiment_window import run
 
     return run(args.cells)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """``reviewer factorial demo``: run (or reuse) the built-in experiment, then show it."""
+    from pathlib import Path
+
+    from platformdirs import user_cache_dir
+
+    from reviewer.factorial.analysis import analyze
+    from reviewer.factorial.cells_file import experiment_structures
+    from reviewer.factorial.design import FactorialDesign, Structure
+    from reviewer.factorial.voice_bank import voice_sets
+    from reviewer.io import read_rttm
+    from reviewer.reports import factorial_table
+    from reviewer.resources import RESOURCES
+    from reviewer.services.experiment import Experiment
+
+    out = Path(args.out) if args.out else Path(user_cache_dir("reviewer")) / "factorial-demo"
+    bank = RESOURCES / "factorial"
+    voices = voice_sets(bank / "voices", out / "voices")
+    structures = [
+        Structure(track.uri or key, track)
+        for key, track in sorted(read_rttm(bank / "structures").items())
+    ]
+    experiment = Experiment(out, FactorialDesign(tuple(voices), tuple(structures)), "baseline")
+    pending = len(experiment.pending())
+    if pending:
+        print(f"running {pending} cells with the offline baseline...", file=sys.stderr)
+    rows = experiment.run(workers=args.workers)
+    if args.check:
+        print(factorial_table(analyze(rows, structures=experiment_structures(out))))
+        print(f"\nthe experiment is in {out}")
+        return 0
+    from reviewer.ui.experiment_window import run
+
+    return run(out)
