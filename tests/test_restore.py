@@ -36,9 +36,8 @@ def history_rows(window) -> list[str]:
     return [rows.item(i).text() for i in range(rows.count())]
 
 
-@pytest.fixture
-def crashed(qtbot, tmp_path):
-    """A journal of keyboard edits as a crash leaves it, and the list the window showed."""
+def journaled_demo(qtbot, tmp_path):
+    """The demo in a window whose edits are journaled under ``tmp_path / "live"``."""
     from reviewer.app.review import start_journal
     from reviewer.ui.app import application, prepare
 
@@ -46,7 +45,23 @@ def crashed(qtbot, tmp_path):
     files = demo()
     review = prepare(None, files.reference, files.system)
     start_journal(review, directory=tmp_path / "live")
-    window = open_window(qtbot, review)
+    return review, open_window(qtbot, review)
+
+
+def crash(review, tmp_path):
+    """The folder a crash leaves: the review's journal, synced, unlocked and never closed."""
+    review.journal.sync()
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    shutil.copy(review.journal.path, crashed / review.journal.path.name)
+    review.journal.close()
+    return crashed
+
+
+@pytest.fixture
+def crashed(qtbot, tmp_path):
+    """A journal of keyboard edits as a crash leaves it, and the list the window showed."""
+    review, window = journaled_demo(qtbot, tmp_path)
     key(window, Qt.Key.Key_Right, ALT)  # the first turn
     for _ in range(3):  # a held nudge key: one undo step
         key(window, Qt.Key.Key_Right, CTRL)
@@ -58,12 +73,8 @@ def crashed(qtbot, tmp_path):
     shown = history_rows(window)
     assert len(shown) == 3 and shown[-1].startswith("(undone)")
     assert all(" pt" in row for row in shown[:-1])
-    crashed = tmp_path / "crashed"
-    crashed.mkdir()
     # the process "dies": its journal, unlocked and never closed, is what the next start finds
-    shutil.copy(review.journal.path, crashed / review.journal.path.name)
-    review.journal.close()
-    return crashed, shown, done, window.editor.document.tracks
+    return crash(review, tmp_path), shown, done, window.editor.document.tracks
 
 
 def test_the_prompt_counts_what_is_restored_and_the_history_keeps_its_der_changes(qtbot, crashed):
@@ -162,15 +173,10 @@ def test_a_malformed_settings_record_names_its_field(crashed):
 
 def test_a_collar_typed_in_the_window_is_journaled_and_comes_back(qtbot, tmp_path):
     """Found by a tester: kill -9 after setting the collar restored collar 0."""
-    from reviewer.app.review import start_journal
     from reviewer.io.journal import pending_journals
-    from reviewer.ui.app import application, prepare, prepare_recovered
+    from reviewer.ui.app import prepare_recovered
 
-    application()
-    files = demo()
-    review = prepare(None, files.reference, files.system)
-    start_journal(review, directory=tmp_path / "live")
-    window = open_window(qtbot, review)
+    review, window = journaled_demo(qtbot, tmp_path)
     box = window.metrics.collar_box
     box.setFocus()
     box.selectAll()
@@ -180,12 +186,7 @@ def test_a_collar_typed_in_the_window_is_journaled_and_comes_back(qtbot, tmp_pat
     window.timeline.setFocus()
     key(window, Qt.Key.Key_Right, ALT)
     key(window, Qt.Key.Key_Delete)
-    review.journal.sync()
-    crashed = tmp_path / "crashed"
-    crashed.mkdir()
-    shutil.copy(review.journal.path, crashed / review.journal.path.name)
-    review.journal.close()
-    (info,) = pending_journals(crashed)
+    (info,) = pending_journals(crash(review, tmp_path))
     restored = prepare_recovered(info.path)
     assert restored.editor.live.setup == window.editor.live.setup
     assert restored.editor.live.score == window.editor.live.score
@@ -210,23 +211,14 @@ def test_the_prompt_says_what_restoring_brings_back(qtbot, crashed):
 
 def test_a_journal_whose_edits_were_all_saved_is_not_offered(qtbot, tmp_path):
     """Found by a tester: after a save and a crash the prompt still offered every edit."""
-    from reviewer.app.review import start_journal
     from reviewer.io.journal import pending_journals
-    from reviewer.ui.app import application, offer_recovery, prepare
+    from reviewer.ui.app import offer_recovery
 
-    application()
-    files = demo()
-    review = prepare(None, files.reference, files.system)
-    start_journal(review, directory=tmp_path / "live")
-    window = open_window(qtbot, review)
+    review, window = journaled_demo(qtbot, tmp_path)
     key(window, Qt.Key.Key_Right, ALT)
     key(window, Qt.Key.Key_Delete)
     window.do_save_session(str(tmp_path / "saved.reviewer.json"))
-    review.journal.sync()
-    crashed = tmp_path / "crashed"
-    crashed.mkdir()
-    shutil.copy(review.journal.path, crashed / review.journal.path.name)
-    review.journal.close()
+    crashed = crash(review, tmp_path)
     (info,) = pending_journals(crashed)
     assert info.unsaved_edits == 0 and info.edits == 1
     assert offer_recovery(crashed) is None  # no question asked: nothing would be lost

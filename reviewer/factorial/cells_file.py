@@ -93,38 +93,28 @@ def read_cells(path: str | Path) -> list[CellRow]:
     path = Path(path)
     if path.is_dir():
         path = path / "cells.csv"
-    with path.open(newline="", encoding="utf-8-sig") as stream:
-        reader = csv.reader(stream)
-        header = next(reader, None)
-        if header is None:
-            raise FormatError(path, None, "the file is empty: no header, no cell")
-        header = [name.strip() for name in header]
-        if tuple(header[: len(CELL_COLUMNS)]) != CELL_COLUMNS:
+    header, records = _table(path)
+    if header is None:
+        raise FormatError(path, None, "the file is empty: no header, no cell")
+    if tuple(header[: len(CELL_COLUMNS)]) != CELL_COLUMNS:
+        raise FormatError(
+            path,
+            1,
+            f"the header must start with {','.join(CELL_COLUMNS)}, not {','.join(header)}",
+        )
+    rows: list[CellRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, fields in records:
+        row = _row(path, line, fields)
+        pair = (row.voices, row.structure)
+        if pair in seen:
             raise FormatError(
                 path,
-                1,
-                f"the header must start with {','.join(CELL_COLUMNS)}, not {','.join(header)}",
+                line,
+                f"cell ({row.voices}, {row.structure}) was already on line {seen[pair]}",
             )
-        rows: list[CellRow] = []
-        seen: dict[tuple[str, str], int] = {}
-        for values in reader:
-            line = reader.line_num
-            if not any(value.strip() for value in values):
-                continue
-            if len(values) != len(header):
-                raise FormatError(
-                    path, line, f"{len(values)} fields where the header has {len(header)}"
-                )
-            row = _row(path, line, dict(zip(header, values, strict=True)))
-            pair = (row.voices, row.structure)
-            if pair in seen:
-                raise FormatError(
-                    path,
-                    line,
-                    f"cell ({row.voices}, {row.structure}) was already on line {seen[pair]}",
-                )
-            seen[pair] = line
-            rows.append(row)
+        seen[pair] = line
+        rows.append(row)
     if not rows:
         raise FormatError(path, None, "no cell: the file has a header only")
     return rows
@@ -195,30 +185,21 @@ def read_attributes(path: str | Path) -> dict[str, dict[str, str]]:
         recording twice, an empty recording id.
     """
     path = Path(path)
-    with path.open(newline="", encoding="utf-8-sig") as stream:
-        reader = csv.reader(stream)
-        header = [name.strip() for name in next(reader, [])]
-        if len(header) < 2 or header[0] not in ("recording", "uri"):
-            raise FormatError(
-                path, 1, "the header must be recording (or uri) and one column per attribute"
-            )
-        result: dict[str, dict[str, str]] = {}
-        lines: dict[str, int] = {}
-        for values in reader:
-            line = reader.line_num
-            if not any(value.strip() for value in values):
-                continue
-            if len(values) != len(header):
-                raise FormatError(
-                    path, line, f"{len(values)} fields where the header has {len(header)}"
-                )
-            recording = values[0].strip()
-            if not recording:
-                raise FormatError(path, line, "no recording id")
-            if recording in result:
-                raise FormatError(path, line, f"{recording} was already on line {lines[recording]}")
-            lines[recording] = line
-            result[recording] = {k: v.strip() for k, v in zip(header[1:], values[1:], strict=True)}
+    header, records = _table(path)
+    if header is None or len(header) < 2 or header[0] not in ("recording", "uri"):
+        raise FormatError(
+            path, 1, "the header must be recording (or uri) and one column per attribute"
+        )
+    result: dict[str, dict[str, str]] = {}
+    lines: dict[str, int] = {}
+    for line, fields in records:
+        recording = fields.pop(header[0]).strip()
+        if not recording:
+            raise FormatError(path, line, "no recording id")
+        if recording in result:
+            raise FormatError(path, line, f"{recording} was already on line {lines[recording]}")
+        lines[recording] = line
+        result[recording] = {k: v.strip() for k, v in fields.items()}
     return result
 
 
@@ -238,3 +219,33 @@ def experiment_structures(folder: str | Path) -> dict[str, Track] | None:
     from reviewer.io import read_rttm
 
     return {track.uri or key: track for key, track in read_rttm(folder / "structures").items()}
+
+
+def _table(path: Path) -> tuple[list[str] | None, list[tuple[int, dict[str, str]]]]:
+    """A CSV file's header (names stripped; None when empty) and its rows with their lines.
+
+    Blank lines are skipped; a row with another number of fields than the header is refused.
+
+    Raises
+    ------
+    FormatError
+        Naming the file and line of a row of the wrong length.
+    """
+    with path.open(newline="", encoding="utf-8-sig") as stream:
+        reader = csv.reader(stream)
+        first = next(reader, None)
+        if first is None:
+            return None, []
+        header = [name.strip() for name in first]
+        records = []
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(header):
+                raise FormatError(
+                    path,
+                    reader.line_num,
+                    f"{len(values)} fields where the header has {len(header)}",
+                )
+            records.append((reader.line_num, dict(zip(header, values, strict=True))))
+    return header, records
