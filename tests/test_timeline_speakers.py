@@ -236,3 +236,22 @@ def test_a_legend_of_long_names_never_widens_the_timeline(timeline):
     assert len(shown) == 9 and all("\u2026" in chip.text() for chip in shown)
     labels = timeline.editor.document[REFERENCE].labels
     assert [chip.toolTip() for chip in shown] == [f"{i}: {labels[i - 1]}" for i in range(1, 10)]
+
+
+def test_turns_closer_than_a_pixel_are_drawn_as_one_and_wide_ones_keep_their_outline():
+    import numpy as np
+
+    from reviewer.ui.lanes import merged_spans
+
+    starts = np.array([0, 10, 20, 1000, 1001, 5000, 9000], dtype=np.int64)
+    ends = np.array([8, 18, 28, 1001, 1002, 9000, 12000], dtype=np.int64)
+    first, last = merged_spans(starts, ends, gap=5)
+    # 0-28: three narrow spans 2 apart; 1000-1002: touching narrow; 5000-9000 and
+    # 9000-12000 touch but are both wide: two rectangles, the boundary stays visible
+    assert first.tolist() == [0, 1000, 5000, 9000]
+    assert last.tolist() == [28, 1002, 9000, 12000]
+    assert merged_spans(starts, ends, gap=0)[0].tolist() == starts.tolist()  # all apart
+    covered = np.zeros(12001, dtype=bool)
+    for a, b in zip(*merged_spans(starts, ends, gap=5), strict=True):
+        covered[a:b] = True
+    assert all(covered[a:b].all() for a, b in zip(starts, ends, strict=True))  # none lost

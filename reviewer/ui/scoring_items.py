@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from reviewer.metrics.unscored import COLLAR, KIND_NAMES, MARKED, OUTSIDE, OVERLAP, ScoringMap
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui import colors as palette
+from reviewer.ui.lanes import merged_spans
 from reviewer.ui.time_axis import clock
 
 _EMPTY = np.empty(0, dtype=np.int64)
@@ -93,6 +94,18 @@ class ScoringShade(_MapItem):
         painter.restore()
 
 
+def _overlap(speakers: int) -> QColor:
+    """The overlap row's colour: darker with more reference speakers."""
+    color = QColor(palette.OVERLAP)
+    color.setAlpha(min(255, 110 + 50 * speakers))
+    return color
+
+
+def _unscored(kind: int) -> QColor:
+    """The unscored row's colour for one kind (outside the UEM, collar, skipped overlap)."""
+    return palette.UNSCORED[kind]
+
+
 class ScoringLaneItem(_MapItem):
     """The scoring lane: reference overlap (row 0) and what is not scored (row 1), explained."""
 
@@ -113,25 +126,27 @@ class ScoringLaneItem(_MapItem):
             return
         (x0, x1), _ = view.viewRange()
         scoring, scale = self.map, 1.0 / TICKS_PER_SECOND
-        painter.setPen(Qt.PenStyle.NoPen)
-        for i in _visible(scoring.overlap_starts, scoring.overlap_ends, x0, x1):
-            color = QColor(palette.OVERLAP)
-            color.setAlpha(min(255, 110 + 50 * int(scoring.overlap_counts[i])))
-            painter.setBrush(QBrush(color))
-            pen = QPen(color)  # cosmetic: an overlap narrower than a pixel still shows
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            start, end = scoring.overlap_starts[i] * scale, scoring.overlap_ends[i] * scale
-            painter.drawRect(QRectF(start, 0.15, end - start, 0.7))
-        for i in _visible(scoring.starts, scoring.ends, x0, x1):
-            kind = int(scoring.kinds[i])
-            color = palette.UNSCORED[kind]
-            painter.setBrush(QBrush(color))
-            pen = QPen(color)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
-            start, end = scoring.starts[i] * scale, scoring.ends[i] * scale
-            painter.drawRect(QRectF(start, 1.15, end - start, 0.7))
+        pixel = view.viewPixelSize()[0] * TICKS_PER_SECOND
+        rows = (
+            (0.15, scoring.overlap_starts, scoring.overlap_ends, scoring.overlap_counts, _overlap),
+            (1.15, scoring.starts, scoring.ends, scoring.kinds, _unscored),
+        )
+        for top, starts, ends, values, color_of in rows:
+            shown = _visible(starts, ends, x0, x1)
+            for value in np.unique(values[shown]):  # one colour each: merged, then drawn
+                same = shown[values[shown] == value]
+                color = color_of(int(value))
+                pen = QPen(color)  # cosmetic: a stretch narrower than a pixel still shows
+                pen.setCosmetic(True)
+                painter.setPen(pen)
+                painter.setBrush(QBrush(color))
+                first, last = merged_spans(starts[same], ends[same], pixel)
+                painter.drawRects(
+                    [
+                        QRectF(a * scale, top, (b - a) * scale, 0.7)
+                        for a, b in zip(first.tolist(), last.tolist(), strict=True)
+                    ]
+                )
 
     def tooltip_at(self, x: float, row: int) -> str:
         """What the tooltip says at ``x`` seconds on row ``row``."""
