@@ -49,6 +49,11 @@ def test_f1_lists_every_binding_of_the_key_table(window, monkeypatch):
         assert binding.label in rows, f"{binding.action} ({', '.join(binding.keys)}) is missing"
         assert rows[binding.label] == ", ".join(binding.keys)
     assert rows["Give the turn to a speaker by name..."] == "S"
+    from reviewer.ui.keymap import GESTURES
+
+    for gesture, does in GESTURES:  # the mouse too, the lanes' scroll and fold included
+        assert rows[does] == gesture
+    assert any("Scroll the lanes" in does for _, does in GESTURES)
 
 
 def open_recording_from_the_start_dialog(qtbot, answer):

@@ -104,6 +104,19 @@ KEYMAP: tuple[Binding, ...] = (
 
 BY_ACTION = {binding.action: binding for binding in KEYMAP}
 
+#: What the mouse does in the review window (and the keys of a form field), ``(gesture,
+#: what it does)``: listed on the F1 sheet beside the key table.
+GESTURES: tuple[tuple[str, str], ...] = (
+    ("Click", "Put the cursor; on a turn, select it"),
+    ("Drag", "Select a time range; on a boundary of the edited track, move it (one undo step)"),
+    ("Wheel", "Zoom in time (every plot shares one time axis)"),
+    ("Right or middle drag", "Pan, within the recording"),
+    ("Wheel over the speaker names, Shift+Wheel", "Scroll the lanes (many speakers)"),
+    ("Click a group's title", "Fold or unfold its lanes"),
+    ("Hover a speaker name", "Its full name, when shortened"),
+    ("Escape in a field", "Back to the timeline (keys typed in a field stay in it)"),
+)
+
 #: The keys of the corpus window (the recordings table).
 CORPUS_KEYMAP: tuple[Binding, ...] = (
     (

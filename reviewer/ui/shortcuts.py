@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
-from reviewer.ui.keymap import KEYMAP, Binding
+from reviewer.ui.keymap import GESTURES, KEYMAP, Binding
 
 DIGITS = tuple(f"speaker_{n}" for n in range(1, 10))
 """The digit keys' actions, listed as one row of the sheet (:data:`DIGITS_ROW`)."""
@@ -34,14 +34,8 @@ def shortcut_html(keymap: tuple[Binding, ...] = KEYMAP) -> str:
         parts.append(f"<h3>{group}</h3><table cellspacing=4>{''.join(rows)}</table>")
     if keymap is not KEYMAP:
         return "".join(parts)
-    parts.append(
-        "<h3>Mouse</h3><table cellspacing=4>"
-        "<tr><td><b>Click</b></td><td>Put the cursor; on a turn, select it</td></tr>"
-        "<tr><td><b>Drag</b></td><td>Select a time range; on a boundary of the edited "
-        "track, move it (one undo step)</td></tr>"
-        "<tr><td><b>Wheel</b></td><td>Zoom in time</td></tr>"
-        "<tr><td><b>Right or middle drag</b></td><td>Pan</td></tr></table>"
-    )
+    rows = "".join(f"<tr><td><b>{what}</b></td><td>{does}</td></tr>" for what, does in GESTURES)
+    parts.append(f"<h3>Mouse and fields</h3><table cellspacing=4>{rows}</table>")
     return "".join(parts)
 
 
