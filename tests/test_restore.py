@@ -11,19 +11,14 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from qt_helpers import shown_window
 from test_window import ALT, CTRL, SHIFT, key
 
 from reviewer.resources import demo
 
 
 def open_window(qtbot, review):
-    from reviewer.ui.app import build_window
-
-    window = build_window(review, with_player=False)
-    window.confirm_close = False
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = shown_window(qtbot, review)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.timeline.setFocus()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from qt_helpers import shown_window
 
 from reviewer.model.time import TICKS_PER_SECOND as S
 from reviewer.resources import demo
@@ -24,17 +25,13 @@ DEMO_SECONDS = 30.0  # the demo's audio
 
 @pytest.fixture
 def window(qtbot, monkeypatch):
-    from reviewer.ui.app import DEMO_NOTE, application, build_window, prepare
+    from reviewer.ui.app import DEMO_NOTE, application, prepare
 
     application()
     monkeypatch.setitem(pg.CONFIG_OPTIONS, "mouseRateLimit", 0)  # every move event counts
     files = demo()
     review = prepare(files.audio, files.reference, files.system)
-    win = build_window(review, DEMO_NOTE, with_player=False)
-    win.confirm_close = False
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_window(qtbot, review, DEMO_NOTE)
     review.builder.wait()
     yield win
     review.builder.stop()

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from qt_helpers import shown_timeline
 
 from reviewer.app.editor import Editor
 from reviewer.metrics.engine import elementary_intervals
@@ -50,16 +51,7 @@ def editor():
 
 @pytest.fixture
 def timeline(qtbot, editor):
-    from reviewer.ui.app import application
-    from reviewer.ui.timeline import TimelineView
-
-    application()
-    view = TimelineView(editor)
-    qtbot.addWidget(view)
-    view.resize(1300, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return shown_timeline(qtbot, editor)
 
 
 def engine_unscored(editor: Editor, end: int) -> list[Span]:
@@ -179,16 +171,8 @@ def _point(x: float, y: float):
 
 def test_the_overlap_lane_is_drawn_past_the_last_unscored_stretch(qtbot):
     """Without a UEM nothing is unscored after the first turn; the overlap still shows."""
-    from reviewer.ui.app import application
-    from reviewer.ui.timeline import TimelineView
-
-    application()
     document = Document("no-uem", {REFERENCE: REF, CORRECTED: SYS}, audio=None)
-    timeline = TimelineView(Editor(document))
-    qtbot.addWidget(timeline)
-    timeline.resize(1300, 600)
-    timeline.show()
-    qtbot.waitExposed(timeline)
+    timeline = shown_timeline(qtbot, Editor(document))
     assert timeline.scoring_map.spans() == spans((0, 2))
     timeline.set_view(3.0, 9.5)
     strip, plot = timeline.bottom, timeline.scoring_plot
@@ -203,20 +187,12 @@ def test_the_overlap_lane_is_drawn_past_the_last_unscored_stretch(qtbot):
 
 def test_overlaps_narrower_than_a_pixel_still_show_at_a_coarse_zoom(qtbot):
     """An hour's view: 20 ms overlaps are far under a pixel each (found by a tester)."""
-    from reviewer.ui.app import application
-    from reviewer.ui.timeline import TimelineView
-
-    application()
     turns = []
     for k in range(12):  # A then B, overlapping by 20 ms, every 5 minutes
         at = 300.0 * k + 10
         turns += [Turn.from_seconds(at, at + 2, "A"), Turn.from_seconds(at + 1.98, at + 4, "B")]
     document = Document("hour", {REFERENCE: Track(turns), CORRECTED: Track(turns)}, audio=None)
-    timeline = TimelineView(Editor(document))
-    qtbot.addWidget(timeline)
-    timeline.resize(1300, 600)
-    timeline.show()
-    qtbot.waitExposed(timeline)
+    timeline = shown_timeline(qtbot, Editor(document))
     timeline.set_view(0.0, 3600.0)
     timeline.flush()
     strip, plot = timeline.bottom, timeline.scoring_plot

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolTip
+from qt_helpers import shown_timeline
 
 from reviewer.app import actions
 from reviewer.app.editor import Editor
@@ -42,17 +43,8 @@ def editor():
 
 @pytest.fixture
 def timeline(qtbot, editor, monkeypatch):
-    from reviewer.ui.app import application
-    from reviewer.ui.timeline import TimelineView
-
-    application()
     monkeypatch.setitem(pg.CONFIG_OPTIONS, "mouseRateLimit", 0)
-    view = TimelineView(editor)
-    qtbot.addWidget(view)
-    view.resize(1400, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
+    return shown_timeline(qtbot, editor, (1400, 700))
 
 
 def screen_y(widget) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from qt_helpers import shown_window
 
 from reviewer.model.time import TICKS_PER_SECOND as S
 from reviewer.resources import demo
@@ -15,7 +16,7 @@ MS = S // 1000
 @pytest.fixture
 def window(qtbot):
     from reviewer.model.transcript import Transcript, Utterance, Word
-    from reviewer.ui.app import application, build_window, prepare
+    from reviewer.ui.app import application, prepare
 
     application()
     files = demo()
@@ -36,13 +37,7 @@ def window(qtbot):
         ],
         "sample",
     )
-    win = build_window(review, with_player=False)
-    win.confirm_close = False
-    qtbot.addWidget(win)
-    win.resize(1500, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
+    yield shown_window(qtbot, review, size=(1500, 900))
 
 
 def painted_after(item, qtbot):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from qt_helpers import shown_window
 
 from reviewer.io import read_rttm
 from reviewer.metrics import score
@@ -22,16 +23,12 @@ ALT, CTRL, SHIFT = (
 
 def demo_window(qtbot, audio: bool = False):
     """The demo in a shown window without playback, the timeline focused (and its audio)."""
-    from reviewer.ui.app import DEMO_NOTE, application, build_window, prepare
+    from reviewer.ui.app import DEMO_NOTE, application, prepare
 
     application()
     files = demo()
     review = prepare(files.audio if audio else None, files.reference, files.system)
-    win = build_window(review, DEMO_NOTE, with_player=False)
-    win.confirm_close = False
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = shown_window(qtbot, review, DEMO_NOTE)
     win.activateWindow()
     win.timeline.setFocus()
     return win
@@ -281,7 +278,7 @@ def test_largest_error_first(window):
 @pytest.fixture
 def transcript_window(qtbot):
     from reviewer.model.transcript import Transcript, Utterance, Word
-    from reviewer.ui.app import application, build_window, prepare
+    from reviewer.ui.app import application, prepare
 
     application()
     files = demo()
@@ -306,12 +303,7 @@ def transcript_window(qtbot):
         ],
         "sample",
     )
-    win = build_window(review, with_player=False)
-    win.confirm_close = False
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
+    yield shown_window(qtbot, review)
 
 
 def test_transcript_lane_list_attribution_and_wder(transcript_window, tmp_path):

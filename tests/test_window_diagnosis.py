@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from qt_helpers import shown_window
 
 from reviewer.io import write_rttm
 from reviewer.metrics.der import score
@@ -23,19 +24,14 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    from reviewer.ui.app import application, build_window, prepare
+    from reviewer.ui.app import application, prepare
 
     application()
     reference, system, _ = split_and_merge()
     write_rttm(tmp_path / "ref.rttm", [reference])
     write_rttm(tmp_path / "sys.rttm", [system])
     review = prepare(None, tmp_path / "ref.rttm", tmp_path / "sys.rttm")
-    win = build_window(review, with_player=False)
-    win.confirm_close = False
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
+    yield shown_window(qtbot, review)
 
 
 def show_why(window, qtbot):
