@@ -330,17 +330,41 @@ def factorial_table(analysis: FactorialAnalysis) -> str:
     lines += [f"note: {note}" for note in analysis.notes]
     header = ("Measure", "Component", "Variance (pt²)", f"{level} CI", "Share", f"{level} CI")
     rows: list[Sequence[str] | str] = []
-    for name, measure in analysis.measures.items():
-        if rows:
+    previous = None
+    for row in factorial_variance_rows(analysis):
+        if rows and row[0] != previous:
             rows.append(SEPARATING_LINE)
+        rows.append(("" if rows and row[0] == previous else row[0], *row[1:]))
+        previous = row[0]
+    text = "\n".join([*lines, "", text_table(header, rows, "llrrrr")])
+    if not analysis.effects:
+        return text
+    effects = text_table(
+        ("Side", "Effect on DER", "Points", f"{level} CI", "Unit"),
+        factorial_effect_rows(analysis),
+        "llrrl",
+    )
+    return f"{text}\n\n{effects}"
+
+
+def factorial_variance_rows(
+    analysis: FactorialAnalysis, names: dict[str, str] | None = None
+) -> list[tuple[str, ...]]:
+    """Per measure and component: name, component, variance, its CI, share, its CI (text).
+
+    ``names``: how each measure is called (default: as the command line calls them).
+    """
+    names = names or _MEASURE_NAMES
+    rows = []
+    for name, measure in analysis.measures.items():
         shares = measure.components.shares()
-        for k, component in enumerate(FACTORIAL_COMPONENTS):
+        for component in FACTORIAL_COMPONENTS:
             variance = measure.intervals["variance"][component]
             share = measure.intervals["share"][component]
             clipped = " (clipped)" if component in measure.components.clipped else ""
             rows.append(
                 (
-                    _MEASURE_NAMES[name] if k == 0 else "",
+                    names[name],
                     component,
                     f"{getattr(measure.components, component):.3f}{clipped}",
                     f"[{variance.low:.3f}, {variance.high:.3f}]",
@@ -348,27 +372,29 @@ def factorial_table(analysis: FactorialAnalysis) -> str:
                     f"[{100 * share.low:.1f}, {100 * share.high:.1f}] %",
                 )
             )
-    text = "\n".join([*lines, "", text_table(header, rows, "llrrrr")])
-    if not analysis.effects:
-        return text
-    effect_rows = [
-        (
-            effect.side,
-            effect.name
-            if effect.level is None
-            else f"{effect.name}: {effect.level} vs {effect.baseline}",
-            format_points(effect.estimate if math.isfinite(effect.estimate) else None, signed=True),
-            f"[{effect.interval.low:+.2f}, {effect.interval.high:+.2f}]"
-            if math.isfinite(effect.estimate)
-            else "(the same for every structure)",
-            "points" if effect.level is not None else "points per unit",
+    return rows
+
+
+def factorial_effect_rows(analysis: FactorialAnalysis) -> list[tuple[str, ...]]:
+    """Per effect: side, what, DER points, its CI and the unit (text; '-' when it cannot vary)."""
+    rows = []
+    for effect in analysis.effects:
+        finite = math.isfinite(effect.estimate)
+        what = effect.name
+        if effect.level is not None:
+            what = f"{effect.name}: {effect.level} vs {effect.baseline}"
+        rows.append(
+            (
+                effect.side,
+                what,
+                format_points(effect.estimate if finite else None, signed=True),
+                f"[{effect.interval.low:+.2f}, {effect.interval.high:+.2f}]"
+                if finite
+                else "(the same for every structure)",
+                "points" if effect.level is not None else "points per unit",
+            )
         )
-        for effect in analysis.effects
-    ]
-    effects = text_table(
-        ("Side", "Effect on DER", "Points", f"{level} CI", "Unit"), effect_rows, "llrrl"
-    )
-    return f"{text}\n\n{effects}"
+    return rows
 
 
 def factorial_csv(analysis: FactorialAnalysis) -> str:

@@ -245,14 +245,15 @@ class Experiment:
             return self._rows(finished)
         cluster = None
         if scheduler is None:  # its workers' shutdown chatter is not the user's business
-            warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                dashboard_address=None,
-                processes=True,
-                silence_logs=logging.CRITICAL,
-            )
+            with warnings.catch_warnings():  # its HTTP port taken: it picks another itself
+                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    dashboard_address=None,
+                    processes=True,
+                    silence_logs=logging.CRITICAL,
+                )
         client = Client(cluster if cluster is not None else scheduler)
         started = time.monotonic()
         try:

@@ -8,7 +8,6 @@ its reference, the system's output), so the user hears where the system fails.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -30,6 +29,7 @@ from reviewer.factorial.analysis import FactorialAnalysis, analyze
 from reviewer.factorial.cells_file import MEASURES, CellRow, experiment_structures, read_cells
 from reviewer.factorial.variance import COMPONENTS
 from reviewer.metrics.numbers import format_points
+from reviewer.reports import factorial_effect_rows, factorial_variance_rows
 
 MEASURE_TITLES = {
     "der": "DER",
@@ -180,39 +180,12 @@ class ExperimentWindow(QMainWindow):
         )
 
     def _variance_table(self) -> QTableWidget:
-        rows = []
-        for name, measure in self.analysis.measures.items():
-            shares = measure.components.shares()
-            for component in COMPONENTS:
-                variance = measure.intervals["variance"][component]
-                share = measure.intervals["share"][component]
-                rows.append([
-                    MEASURE_TITLES[name],
-                    component,
-                    f"{getattr(measure.components, component):.3f}",
-                    f"[{variance.low:.3f}, {variance.high:.3f}]",
-                    f"{100 * shares[component]:.1f} %",
-                    f"[{100 * share.low:.1f}, {100 * share.high:.1f}] %",
-                ])  # fmt: skip
+        rows = factorial_variance_rows(self.analysis, MEASURE_TITLES)
         headers = ["Measure", "Component", "Variance (pt²)", "CI", "Share", "CI"]
-        return _table(headers, rows)
+        return _table(headers, [list(row) for row in rows])
 
     def _effects_table(self) -> QTableWidget:
-        rows = [
-            [
-                effect.side,
-                effect.name
-                if effect.level is None
-                else f"{effect.name}: {effect.level} vs {effect.baseline}",
-                format_points(
-                    effect.estimate if math.isfinite(effect.estimate) else None, signed=True
-                ),
-                f"[{effect.interval.low:+.2f}, {effect.interval.high:+.2f}]"
-                if math.isfinite(effect.estimate)
-                else "the same for every structure",
-            ]
-            for effect in self.analysis.effects
-        ]
+        rows = [list(row[:4]) for row in factorial_effect_rows(self.analysis)]
         return _table(["Side", "Effect on DER", "Points", "CI"], rows)
 
     def cell_files(self, voices: str, structure: str) -> tuple[Path, Path, Path, Path]:
