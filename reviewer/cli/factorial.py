@@ -246,9 +246,9 @@ def _design(args: argparse.Namespace):
     from pathlib import Path
 
     from reviewer.cli.corpus import open_project
+    from reviewer.corpus.scoring import TrackCache
     from reviewer.factorial.design import FactorialDesign, Structure, VoiceSource
     from reviewer.factorial.synthesis import RemixSettings
-    from reviewer.io import read_rttm
 
     project, _ = open_project(_corpus_args(args.corpus))
     voices: list = []
@@ -260,11 +260,9 @@ def _design(args: argparse.Namespace):
         unknown = sorted((wanted or set()) - known)
         if unknown:
             raise ValueError(f"{args.corpus}: no recording {', '.join(unknown)} in the corpus")
+    cache = TrackCache()  # one RTTM may hold every recording: read it once
     for entry in project.entries:
-        if entry.reference is None:
-            continue
-        tracks = read_rttm(entry.reference)
-        track = next((t for t in tracks.values() if t.uri == entry.uri), None)
+        track = cache.track(entry.reference, entry.uri)
         if track is None:
             continue
         if entry.audio is not None and (wanted_voices is None or entry.uri in wanted_voices):
