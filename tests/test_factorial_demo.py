@@ -42,3 +42,15 @@ def test_the_demo_runs_with_what_the_install_brings(tmp_path):
     rows = read_cells(out)
     assert len(rows) == 9 and all(0 <= row.der <= 1.5 for row in rows)
     assert {row.structure for row in rows} == {"ioasm_200s", "djqif_280s", "esrit_0s"}
+
+
+def test_a_voice_set_with_a_file_that_is_not_audio_names_it(tmp_path):
+    import pytest
+
+    from reviewer.io.audio import AudioError
+
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    (folder / "ann.wav").write_text("not audio")
+    with pytest.raises(AudioError, match="ann.wav"):
+        voice_set(folder, tmp_path / "cache")

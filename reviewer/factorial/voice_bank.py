@@ -15,6 +15,7 @@ import numpy as np
 
 from reviewer.corpus.entries import AUDIO_SUFFIXES
 from reviewer.factorial.design import VoiceSource
+from reviewer.io.audio import AudioSource
 from reviewer.io.files import write_bytes_atomic
 from reviewer.model.annotation import Track, Turn
 from reviewer.model.errors import FormatError
@@ -31,6 +32,8 @@ def voice_set(folder: str | Path, cache: str | Path) -> VoiceSource:
     ------
     FormatError
         If the folder holds no audio file.
+    AudioError
+        If a speaker's file cannot be read, naming it.
     """
     import soundfile as sf
 
@@ -40,8 +43,8 @@ def voice_set(folder: str | Path, cache: str | Path) -> VoiceSource:
         raise FormatError(folder, None, "no speaker audio file in this voice set")
     pieces, turns, at, rate = [], [], 0, None
     for path in files:
-        samples, file_rate = sf.read(path, dtype="float32", always_2d=True)
-        samples = samples.mean(axis=1)
+        source = AudioSource.open(path)  # an unreadable file: AudioError naming it
+        samples, file_rate = source.read(0, source.frames), source.sample_rate
         rate = rate or file_rate
         if file_rate != rate:
             import soxr
