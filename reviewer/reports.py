@@ -355,7 +355,7 @@ def factorial_variance_rows(
     ``names``: how each measure is called (default: as the command line calls them).
     """
     names = names or _MEASURE_NAMES
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for name, measure in analysis.measures.items():
         shares = measure.components.shares()
         for component in FACTORIAL_COMPONENTS:
@@ -377,7 +377,7 @@ def factorial_variance_rows(
 
 def factorial_effect_rows(analysis: FactorialAnalysis) -> list[tuple[str, ...]]:
     """Per effect: side, what, DER points, its CI and the unit (text; '-' when it cannot vary)."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for effect in analysis.effects:
         finite = math.isfinite(effect.estimate)
         what = effect.name
