@@ -18,6 +18,9 @@ from tabulate import SEPARATING_LINE, tabulate
 from reviewer.corpus.comparison import SystemComparison, der_points
 from reviewer.corpus.scoring import RecordingRow, corpus_totals
 from reviewer.factorial.analysis import FactorialAnalysis
+from reviewer.factorial.cells_file import MEASURES, CellRow
+from reviewer.factorial.comparison import QUANTITIES, SystemsComparison
+from reviewer.factorial.effects import Effect
 from reviewer.factorial.variance import COMPONENTS as FACTORIAL_COMPONENTS
 from reviewer.metrics.breakdown import CLASSES, ErrorBreakdown
 from reviewer.metrics.der import CorpusScore, DiarizationScore
@@ -416,3 +419,231 @@ def factorial_csv(analysis: FactorialAnalysis) -> str:
                  measure.components.mean, measure.components.method)
             )  # fmt: skip
     return out.getvalue()
+
+
+def factorial_comparison_table(comparison: SystemsComparison) -> str:
+    """``analyze EXP_A EXP_B``: each system's shares with intervals, A - B paired, a verdict."""
+    a, b = comparison.analyses
+    d = comparison.difference()
+    level = f"{100 * d.interval.level:g} %"
+    lines = [
+        f"A = {comparison.names[0]}, B = {comparison.names[1]}",
+        f"{a.cells} cells in both: {a.voices} voice sources x {a.structures} structures; "
+        f"{level} intervals from {d.interval.replicates} crossed-bootstrap replicates, "
+        "paired (the same draw for A and B) for A - B",
+        "",
+    ]
+    header = ("Measure", "Quantity", "A", f"{level} CI", "B", f"{level} CI", "A - B",
+              f"{level} CI (paired)")  # fmt: skip
+    rows: list[Sequence[str] | str] = []
+    for measure in MEASURES:
+        if rows:
+            rows.append(SEPARATING_LINE)
+        for k, quantity in enumerate(QUANTITIES):
+            item = comparison.difference(measure, quantity)
+            cells: list[str] = []
+            for analysis, value in ((a, item.a), (b, item.b)):
+                if quantity == "mean":
+                    cells += [f"{value:.2f}", ""]
+                else:
+                    ci = analysis.measures[measure].intervals["share"][quantity]
+                    cells += [f"{value:.1f} %", f"[{100 * ci.low:.1f}, {100 * ci.high:.1f}] %"]
+            rows.append(
+                (
+                    _MEASURE_NAMES[measure] if k == 0 else "",
+                    "mean (points)" if quantity == "mean" else f"{quantity} share",
+                    *cells,
+                    f"{item.estimate:+.1f}",
+                    f"[{item.interval.low:+.1f}, {item.interval.high:+.1f}]",
+                )
+            )
+    notes = [f"note ({name}): {n}" for name, x in zip(comparison.names, (a, b), strict=True)
+             for n in x.notes]  # fmt: skip
+    table = text_table(header, rows, "llrrrrrr")
+    return "\n".join([*lines, table, "", *notes, comparison.verdict()])
+
+
+FACTORIAL_DPI = 120
+"""Resolution of the factorial figures (``--plot``), dots per inch."""
+
+_PANEL = (5.2, 4.6)
+"""Width and height of one panel of a factorial figure, inches."""
+
+_COMPONENT_COLOURS = {"voices": "#0072B2", "structure": "#D55E00", "residual": "#999999"}
+
+
+def factorial_figure_size(panels: int) -> tuple[int, int]:
+    """The pixel size (width, height) of a factorial figure of ``panels`` panels in a row."""
+    return round(_PANEL[0] * panels * FACTORIAL_DPI), round(_PANEL[1] * FACTORIAL_DPI)
+
+
+def plot_factorial(analysis: FactorialAnalysis, rows: list[CellRow], path: Path) -> int:
+    """Draw an experiment for a paper: the DER grid, the variance shares, the effects.
+
+    Panels, left to right: the voices x structures heatmap of DER (points; the diagonal,
+    the resynthesis control, outlined; a missing cell blank), every measure's variance
+    shares with their bootstrap intervals, and, when there are any, the attribute and
+    covariate effects on DER with their intervals (a forest plot).
+
+    Returns
+    -------
+    int
+        How many panels were drawn (2, or 3 with effects); the image is
+        :func:`factorial_figure_size` pixels.
+    """
+    effects = [e for e in analysis.effects if math.isfinite(e.estimate)]
+    figure, axes = _figure(3 if effects else 2)
+    _heatmap(axes[0], rows, "DER (%) of each cell")
+    _share_bars(axes[1], [(None, analysis)], list(analysis.measures))
+    axes[1].set_title(f"Variance shares ({100 * analysis.level:g} % bootstrap intervals)")
+    if effects:
+        _forest(
+            axes[2],
+            [_effect_label(e) for e in effects],
+            [e.estimate for e in effects],
+            [(e.interval.low, e.interval.high) for e in effects],
+            "effect on DER (points; covariates per unit)",
+        )
+        axes[2].set_title("Effects on DER")
+    figure.suptitle(
+        f"{analysis.cells} cells ({analysis.voices} voice sources x {analysis.structures} "
+        f"structures), DER mean {analysis.der.components.mean:.1f} points",
+        fontsize=10,
+    )
+    return _save(figure, path, len(axes))
+
+
+def plot_factorial_comparison(
+    comparison: SystemsComparison, rows: tuple[list[CellRow], list[CellRow]], path: Path
+) -> int:
+    """Draw two systems on one design: both DER grids, their shares, the paired differences.
+
+    Panels: A's and B's heatmaps on one colour scale, DER's variance shares of both systems
+    with their intervals, and A - B of each measure's structure share with its paired
+    bootstrap interval. Returns the number of panels (4).
+    """
+    figure, axes = _figure(4)
+    names = comparison.names
+    values = [row.points("der") for pair in rows for row in pair if row.scored > 0]
+    scale = (min(values), max(values))
+    for ax, name, cells in zip(axes[:2], names, rows, strict=True):
+        _heatmap(ax, cells, f"{name}: DER (%)", scale)
+    _share_bars(axes[2], list(zip(names, comparison.analyses, strict=True)), ["der"])
+    axes[2].set_title("DER variance shares")
+    differences = [comparison.difference(measure, "structure") for measure in MEASURES]
+    _forest(
+        axes[3],
+        [_MEASURE_NAMES[d.measure] for d in differences],
+        [d.estimate for d in differences],
+        [(d.interval.low, d.interval.high) for d in differences],
+        "A - B structure share (points)",
+    )
+    axes[3].set_title("Sensitivity to structure, A - B (paired)")
+    figure.suptitle(f"A = {names[0]}, B = {names[1]}: {comparison.verdict()}", fontsize=9)
+    return _save(figure, path, len(axes))
+
+
+def _figure(panels: int):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    size = (_PANEL[0] * panels, _PANEL[1])
+    figure, axes = plt.subplots(1, panels, figsize=size, constrained_layout=True)
+    return figure, list(axes)
+
+
+def _save(figure, path: Path, panels: int) -> int:
+    import matplotlib.pyplot as plt
+
+    figure.savefig(path, dpi=FACTORIAL_DPI)
+    plt.close(figure)
+    return panels
+
+
+def _heatmap(ax, rows: list[CellRow], title: str, scale: tuple[float, float] | None = None) -> None:
+    """Voices (rows) x structures (columns), coloured pale yellow to red as in the app."""
+    import numpy as np
+
+    voices = list(dict.fromkeys(row.voices for row in rows))
+    structures = list(dict.fromkeys(row.structure for row in rows))
+    grid = np.full((len(voices), len(structures)), np.nan)
+    for row in rows:
+        if row.scored > 0:
+            grid[voices.index(row.voices), structures.index(row.structure)] = row.points("der")
+    low, high = scale or (float(np.nanmin(grid)), float(np.nanmax(grid)))
+    image = ax.imshow(grid, cmap="YlOrRd", vmin=low, vmax=max(high, low + 1e-9), aspect="auto")
+    ax.figure.colorbar(image, ax=ax, shrink=0.85, label="DER (%)")
+    ax.set_xticks(range(len(structures)), structures, rotation=35, ha="right", fontsize=8)
+    ax.set_yticks(range(len(voices)), voices, fontsize=8)
+    ax.set_xlabel("structure")
+    ax.set_ylabel("voices")
+    ax.set_title(title)
+    if len(voices) * len(structures) <= 144:  # numbers stay legible up to 12 x 12
+        middle = (low + high) / 2
+        for (i, j), value in np.ndenumerate(grid):
+            if math.isfinite(value):
+                colour = "white" if value > middle else "black"
+                ax.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=7, color=colour)
+    for i, name in enumerate(voices):
+        if name in structures:  # the resynthesis control: a recording's own structure
+            j = structures.index(name)
+            ax.add_patch(_outline(j, i))
+
+
+def _outline(x: float, y: float):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x - 0.5, y - 0.5), 1, 1, fill=False, edgecolor="black", linewidth=1.5)
+
+
+def _share_bars(ax, systems: list[tuple[str | None, FactorialAnalysis]], measures: list[str]):
+    """Horizontal bars of each component's share (percent) with its interval as error bars.
+
+    One group per measure (and per system when ``systems`` holds two).
+    """
+    import numpy as np
+
+    labels, y = [], 0.0
+    height = 0.8 / len(FACTORIAL_COMPONENTS)
+    for measure in measures:
+        for name, analysis in systems:
+            item = analysis.measures[measure]
+            shares = item.components.shares()
+            for k, component in enumerate(FACTORIAL_COMPONENTS):
+                share = 100 * shares[component]
+                interval = item.intervals["share"][component]
+                error = np.array([[share - 100 * interval.low], [100 * interval.high - share]])
+                ax.barh(
+                    -(y + k * height), share, height * 0.9, xerr=np.maximum(error, 0),
+                    color=_COMPONENT_COLOURS[component], capsize=2,
+                    label=component if not labels else None,
+                )  # fmt: skip
+            title = _MEASURE_NAMES[measure] + (f" {name}" if name else "")
+            title += " (constant)" if item.components.total == 0 else ""
+            labels.append((-(y + height), title))
+            y += 1.0
+    ax.set_yticks([p for p, _ in labels], [t for _, t in labels], fontsize=8)
+    ax.set_xlim(0, 105)
+    ax.set_xlabel("share of the variance (%)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8)
+
+
+def _forest(
+    ax, labels: list[str], estimates: list[float], intervals: list[tuple[float, float]], x: str
+) -> None:
+    """Estimates with their intervals, one line each, and a line at 0."""
+    positions = list(range(len(labels)))[::-1]
+    low = [e - a for e, (a, _) in zip(estimates, intervals, strict=True)]
+    high = [b - e for e, (_, b) in zip(estimates, intervals, strict=True)]
+    ax.errorbar(estimates, positions, xerr=[low, high], fmt="o", color="#333333", capsize=3)
+    ax.axvline(0, color="#999999", linewidth=1, linestyle="--")
+    ax.set_yticks(positions, labels, fontsize=8)
+    ax.set_xlabel(x)
+
+
+def _effect_label(effect: Effect) -> str:
+    if effect.level is not None:
+        return f"{effect.side}: {effect.name} {effect.level} vs {effect.baseline}"
+    return f"{effect.side}: {effect.name}"

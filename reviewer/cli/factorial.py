@@ -103,17 +103,30 @@ def register(commands) -> None:
 
     analyze = steps.add_parser(
         "analyze",
-        help="variance of DER attributed to voices, structure and residual, with intervals",
+        help="variance of DER attributed to voices, structure and residual, with intervals; "
+        "or two systems compared",
         description="Fit DER = mean + voices + structure + residual with crossed random "
         "effects (closed-form two-way ANOVA for a complete grid, REML with statsmodels "
         "otherwise) and give each component's variance and share with crossed-bootstrap "
         "intervals; the same for missed speech, false alarm and confusion. DER in percentage "
-        "points, variances in points squared.",
+        "points, variances in points squared. Given two experiments of the same design "
+        "(EXP_A EXP_B: two systems on the same voices and structures, cells matched by name), "
+        "it gives both systems' shares and the difference A - B of each share and of the mean "
+        "DER with a paired bootstrap interval (the same voices and structures drawn for both): "
+        "which one is more sensitive to structure.",
     )
-    analyze.add_argument("cells", metavar="EXP", help="an experiment folder, or a cells.csv")
+    analyze.add_argument(
+        "cells", metavar="EXP", nargs="+",
+        help="an experiment folder or a cells.csv; two of them to compare two systems",
+    )  # fmt: skip
     output = analyze.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON")
     output.add_argument("--csv", action="store_true", help="print CSV, one row per measure")
+    analyze.add_argument(
+        "--plot", metavar="FIG.png",
+        help="also draw a figure: the DER grid, the variance shares with their intervals and "
+        "the effects (two experiments: both grids, their shares and the paired differences)",
+    )  # fmt: skip
     analyze.add_argument(
         "--replicates", type=int, default=1000, metavar="B", help="bootstrap replicates (1000)"
     )
@@ -139,23 +152,69 @@ def register(commands) -> None:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
-    """``reviewer factorial analyze``: a table, JSON or CSV on stdout."""
+    """``reviewer factorial analyze``: a table, JSON or CSV on stdout (and a figure)."""
+    from pathlib import Path
+
     from reviewer.factorial.analysis import analyze
     from reviewer.factorial.cells_file import experiment_structures, read_attributes, read_cells
-    from reviewer.reports import factorial_csv, factorial_table
+    from reviewer.reports import factorial_csv, factorial_table, plot_factorial
 
+    if len(args.cells) > 2:
+        raise ValueError(f"{len(args.cells)} experiments: analyze takes one, or two to compare")
+    if len(args.cells) == 2:
+        return _compare(args)
     attributes = read_attributes(args.attributes) if args.attributes else None
-    structures = experiment_structures(args.cells)
-    result = analyze(
-        read_cells(args.cells), args.replicates, args.level, args.seed, attributes, structures
-    )
+    structures = experiment_structures(args.cells[0])
+    rows = read_cells(args.cells[0])
+    result = analyze(rows, args.replicates, args.level, args.seed, attributes, structures)
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     elif args.csv:
         print(factorial_csv(result), end="")
     else:
         print(factorial_table(result))
+    if args.plot:
+        plot_factorial(result, rows, Path(args.plot))
+        print(f"reviewer: wrote {args.plot}", file=sys.stderr)
     return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """``analyze EXP_A EXP_B``: both systems' shares and their paired differences."""
+    from pathlib import Path
+
+    from reviewer.factorial.cells_file import experiment_structures, read_cells
+    from reviewer.factorial.comparison import compare_systems
+    from reviewer.reports import factorial_comparison_table, plot_factorial_comparison
+
+    if args.csv or args.attributes:
+        raise ValueError("comparing two experiments: use the table or --json (no --csv, "
+                         "no --attributes; analyze each experiment alone for those)")  # fmt: skip
+    rows = (read_cells(args.cells[0]), read_cells(args.cells[1]))
+    names = _system_names(args.cells)
+    comparison = compare_systems(
+        *rows, names, args.replicates, args.level, args.seed, experiment_structures(args.cells[0])
+    )
+    if args.json:
+        print(json.dumps(comparison.as_dict(), indent=2))
+    else:
+        print(factorial_comparison_table(comparison))
+    if args.plot:
+        plot_factorial_comparison(comparison, rows, Path(args.plot))
+        print(f"reviewer: wrote {args.plot}", file=sys.stderr)
+    return 0
+
+
+def _system_names(sources: list[str]) -> tuple[str, str]:
+    """What to call two experiments: their folders' names (their paths when those agree)."""
+    from pathlib import Path
+
+    paths = [Path(s) for s in sources]
+    folders = [p if p.is_dir() else p.parent for p in paths]
+    names = [f.resolve().name or str(f) for f in folders]
+    if names[0] == names[1]:
+        names = [str(p) for p in paths]
+    return names[0], names[1]
 
 
 def run_remix(args: argparse.Namespace) -> int:
