@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from reviewer.cli.options import COLLAR_HELP, add_scoring_options, scoring_settings
+from reviewer.cli.progress import add_runner_options, progress_bar
 from reviewer.io import FormatError
 from reviewer.model.scoring import ScoringSettings
 
@@ -55,6 +56,17 @@ def register(commands) -> None:
         help="no window: write every corrected track (the system output where there is no "
         "correction) to a folder, or to one RTTM file if OUT ends in .rttm",
     )
+    corpus.add_argument(
+        "--diarize",
+        metavar="SYSTEM",
+        help="first run SYSTEM on every recording, on Dask, writing OUT/<uri>.rttm as each "
+        "arrives (needs --out), then use those outputs as the system output (as --sys OUT "
+        "would); a recording already diarized with the same audio and system is not run "
+        "again. SYSTEM: a pyannote pipeline, baseline[:S], or a command template holding "
+        "{audio} and {rttm}",
+    )
+    corpus.add_argument("--out", metavar="OUT", help="with --diarize: the output folder")
+    add_runner_options(corpus)
     corpus.set_defaults(run=run_corpus)
 
     compare = commands.add_parser(
@@ -77,7 +89,13 @@ def run_corpus(args: argparse.Namespace) -> int:
     """``reviewer corpus``: open the corpus window, or print its table, or export."""
     from reviewer import corpus as model
 
+    if args.diarize and (not args.out or args.sys):
+        raise ValueError("--diarize writes the system outputs: give --out OUT (and no --sys)")
     project, path = open_project(args)
+    if args.diarize:
+        stopped = _diarize(args, project, path)
+        if stopped:
+            return stopped
     if args.collar is not None or args.skip_overlap:
         project.settings = ScoringSettings(
             project.settings.collar if args.collar is None else args.collar,
@@ -119,6 +137,35 @@ def run_corpus(args: argparse.Namespace) -> int:
     from reviewer.ui.app import run_corpus as open_window
 
     return open_window(project, path)
+
+
+def _diarize(args: argparse.Namespace, project, path: Path) -> int:
+    """``--diarize``: run the system on every recording, then score the corpus against it.
+
+    Returns 0, or 130 when interrupted (the outputs written so far are kept).
+    """
+    from dataclasses import replace
+
+    from reviewer.services.corpus_diarization import CorpusDiarization
+
+    run = CorpusDiarization(project.entries, args.diarize, args.out)
+    for uri in run.skipped:
+        print(f"reviewer: note: {uri} not diarized: no audio for it", file=sys.stderr)
+    try:
+        with progress_bar(len(run.tasks), "recording") as progress:
+            outputs = run.run(args.scheduler, args.workers, on_progress=progress)
+    except KeyboardInterrupt:
+        print(
+            f"reviewer: stopped: {len(run.finished())} of {len(run.tasks)} recordings kept in "
+            f"{args.out}; run the same command to resume",
+            file=sys.stderr,
+        )
+        return 130
+    print(f"{len(outputs)} recordings diarized in {args.out}", file=sys.stderr)
+    project.entries = [replace(e, system=outputs.get(e.uri, e.system)) for e in project.entries]
+    if path.exists():
+        project.save(path)  # the project now scores these outputs
+    return 0
 
 
 def open_project(args: argparse.Namespace):

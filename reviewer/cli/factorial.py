@@ -7,6 +7,7 @@ import json
 import sys
 
 from reviewer.cli.options import add_scoring_options, scoring_settings
+from reviewer.cli.progress import add_runner_options, progress_bar
 
 
 def register(commands) -> None:
@@ -80,8 +81,7 @@ def register(commands) -> None:
         "--structures", metavar="URI,...", help="structures (default: every recording)"
     )
     add_scoring_options(run)
-    run.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler (tcp://host:8786)")
-    run.add_argument("--workers", type=int, metavar="N", help="local worker processes")
+    add_runner_options(run)
     run.add_argument("--seed", type=int, help="remix seed (another take of every cell)")
     run.set_defaults(run=run_experiment)
 
@@ -268,26 +268,16 @@ def _mapping(text: str) -> dict[str, str]:
 
 def run_experiment(args: argparse.Namespace) -> int:
     """``reviewer factorial run``: a progress bar on stderr, the summary on stdout."""
-    from tqdm import tqdm
-
     from reviewer.services.experiment import Experiment
 
     design = _design(args)
     experiment = Experiment(args.out, design, args.system, scoring_settings(args))
     for cell, reason in design.skipped():
         print(f"reviewer: note: cell {cell.name} skipped: {reason}", file=sys.stderr)
-    bar = tqdm(total=len(experiment.tasks), unit="cell", file=sys.stderr, dynamic_ncols=True)
-
-    def progress(state) -> None:
-        bar.n = state.done
-        if state.last is not None:
-            bar.set_postfix_str(f"{state.last.voices} x {state.last.structure}", refresh=False)
-        bar.refresh()
-
     try:
-        rows = experiment.run(args.scheduler, args.workers, on_progress=progress)
+        with progress_bar(len(experiment.tasks), "cell") as progress:
+            rows = experiment.run(args.scheduler, args.workers, on_progress=progress)
     except KeyboardInterrupt:
-        bar.close()
         done = len(experiment.finished())
         print(
             f"reviewer: stopped: {done} of {len(experiment.tasks)} cells kept in {args.out}; "
@@ -295,7 +285,6 @@ def run_experiment(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    bar.close()
     print(f"{len(rows)} cells in {args.out}/cells.csv; `reviewer factorial analyze {args.out}`")
     return 0
 

@@ -26,11 +26,9 @@ pauses count.
 from __future__ import annotations
 
 import json
-import logging
 import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -44,6 +42,9 @@ from reviewer.io.uem import format_uem
 from reviewer.model.annotation import Span, Track
 from reviewer.model.scoring import ScoringSettings
 from reviewer.model.time import frames_to_ticks
+from reviewer.services.keyed_tasks import Progress, Records, run_keyed
+
+__all__ = ["CellResult", "CellTask", "Experiment", "Progress", "compute_cell"]
 
 
 @dataclass(frozen=True)
@@ -121,17 +122,6 @@ def compute_cell(task: CellTask) -> CellResult:
     )
 
 
-@dataclass(frozen=True)
-class Progress:
-    """How far a run is: cells done (this run and before), in all, and time left (s)."""
-
-    done: int
-    total: int
-    reused: int
-    seconds_left: float | None
-    last: CellRow | None
-
-
 class Experiment:
     """A factorial experiment kept in a folder: its design, system and results.
 
@@ -186,15 +176,12 @@ class Experiment:
 
     def finished(self) -> dict[str, CellRow]:
         """The cells already computed with the current inputs, ``{cell name: row}``."""
+        records = Records(self.folder / "cells")
         rows = {}
         for task in self.tasks:
-            path = self.folder / "cells" / f"{task.cell.name}.json"
-            try:
-                data = json.loads(path.read_text())
-            except (FileNotFoundError, ValueError):
-                continue
-            if data.get("key") == task.key:
-                rows[task.cell.name] = CellRow(**data["row"])
+            record = records.get(task.cell.name, task.key)
+            if record is not None:
+                rows[task.cell.name] = CellRow(**record["row"])
         return rows
 
     def pending(self) -> list[CellTask]:
@@ -232,52 +219,27 @@ class Experiment:
         Exception
             The first cell's failure (the cells finished before it are kept).
         """
-        from distributed import Client, LocalCluster, as_completed
-
         self._write_design()
         finished = self.finished()
         pending = [task for task in self.tasks if task.cell.name not in finished]
-        total, reused = len(self.tasks), len(finished)
-        report = on_progress or (lambda progress: None)
-        report(Progress(reused, total, reused, None, None))
         self._write_table(finished)
-        if not pending:
-            return self._rows(finished)
-        cluster = None
-        if scheduler is None:  # its workers' shutdown chatter is not the user's business
-            with warnings.catch_warnings():  # its HTTP port taken: it picks another itself
-                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
-                cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    dashboard_address=None,
-                    processes=True,
-                    silence_logs=logging.CRITICAL,
-                )
-        client = Client(cluster if cluster is not None else scheduler)
-        started = time.monotonic()
-        try:
-            futures = [
-                client.submit(compute_cell, task, key=f"cell-{task.key}", pure=False)
-                for task in pending
-            ]
-            computed = 0
-            for future in as_completed(futures):
-                if stop is not None and stop.is_set():
-                    client.cancel(futures)
-                    break
-                result = future.result()
-                self._keep(result)
-                finished[result.row.voices + "__" + result.row.structure] = result.row
-                computed += 1
-                self._write_table(finished)
-                rate = (time.monotonic() - started) / computed
-                left = rate * (len(pending) - computed)
-                report(Progress(reused + computed, total, reused, left, result.row))
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+
+        def keep(result: CellResult) -> str:
+            self._keep(result)
+            finished[result.row.voices + "__" + result.row.structure] = result.row
+            self._write_table(finished)
+            return f"{result.row.voices} x {result.row.structure}"
+
+        run_keyed(
+            [(f"cell-{task.key}", task) for task in pending],
+            compute_cell,
+            keep,
+            len(self.tasks),
+            scheduler,
+            workers,
+            on_progress,
+            stop,
+        )
         return self._rows(finished)
 
     def _keep(self, result: CellResult) -> None:
@@ -291,8 +253,8 @@ class Experiment:
             self.folder / "remixes" / f"{name}.json", json.dumps(result.provenance, indent=1)
         )
         write_text_atomic(self.folder / "systems" / f"{name}.rttm", result.system_rttm)
-        record = {"key": result.key, "seconds": result.seconds, "row": asdict(result.row)}
-        write_text_atomic(self.folder / "cells" / f"{name}.json", json.dumps(record, indent=1))
+        records = Records(self.folder / "cells")
+        records.put(name, result.key, seconds=result.seconds, row=asdict(result.row))
 
     def _rows(self, finished: dict[str, CellRow]) -> list[CellRow]:
         return [finished[t.cell.name] for t in self.tasks if t.cell.name in finished]
