@@ -7,10 +7,14 @@
 - :mod:`~reviewer.cli.transcripts`: ``convert`` (annotation and transcript formats);
 - :mod:`~reviewer.cli.factorial`: ``factorial`` (the speaker-conversation experiment);
 - :mod:`~reviewer.cli.review`: ``demo``, ``open`` and ``render`` (the review window);
+- :mod:`~reviewer.cli.desktop`: ``desktop`` (the menu entry, icon and file types) and
+  ``open-file`` (what the file manager runs);
 - :mod:`~reviewer.cli.options`: what several subcommands share (the scoring options).
 
 Each module's ``register(commands)`` adds its subcommands; each subcommand's ``run(args)``
-returns the exit status. Qt is imported only to open a window.
+returns the exit status. Qt is imported only to open a window; ``reviewer --version``
+imports no more than this package and :mod:`argparse` (the subcommands' modules are imported
+when the parser is built, after ``--version`` has had its say).
 """
 
 from __future__ import annotations
@@ -20,18 +24,20 @@ import contextlib
 import sys
 from collections.abc import Iterator, Sequence
 
-from reviewer.cli import corpus, diarize, factorial, review, scoring, transcripts
-from reviewer.io import FormatError
+import reviewer
 
 __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
+    _version_only(argv)
+    args = parser().parse_args(argv)
+
     from reviewer.corpus.lock import ProjectBusy
+    from reviewer.io import FormatError
     from reviewer.ui.app import NoDisplay  # Qt itself is imported only to open a window
 
-    args = parser().parse_args(argv)
     if not hasattr(args, "run"):  # no subcommand: the start window
         from reviewer.ui.app import run
 
@@ -60,12 +66,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def parser() -> argparse.ArgumentParser:
-    """The command line's parser, every subcommand in the order ``--help`` lists them."""
+def _version_only(argv: Sequence[str] | None) -> None:
+    """Answer ``reviewer --version`` (or ``-V``) before any subcommand's module is imported.
+
+    Raises
+    ------
+    SystemExit
+        With status 0, after printing ``reviewer X.Y.Z``, when the first argument asks for
+        the version.
+    """
+    first = (sys.argv[1:] if argv is None else list(argv))[:1]
+    if first in (["--version"], ["-V"]):
+        _top_parser().parse_args(first)
+
+
+def _top_parser() -> argparse.ArgumentParser:
+    """The parser without its subcommands: the program's name, description and version."""
     result = argparse.ArgumentParser(
         prog="reviewer",
         description="Review and correct speaker diarization; DER exactly as NIST md-eval-22.",
     )
+    result.add_argument(
+        "-V", "--version", action="version", version=f"%(prog)s {reviewer.__version__}"
+    )
+    return result
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser, every subcommand in the order ``--help`` lists them."""
+    from reviewer.cli import corpus, desktop, diarize, factorial, review, scoring, transcripts
+
+    result = _top_parser()
     commands = result.add_subparsers(title="commands", metavar="COMMAND")
     scoring.register(commands)
     diarize.register(commands)
@@ -73,6 +104,7 @@ def parser() -> argparse.ArgumentParser:
     transcripts.register(commands)
     factorial.register(commands)
     review.register(commands)
+    desktop.register(commands)
     return result
 
 
