@@ -234,3 +234,39 @@ def test_a_transcript_needs_its_audio_and_audio_alone_gets_the_open_dialog(qtbot
     qtbot.addWidget(files)
     assert files.windowTitle() == "Open talk.flac"
     assert files.fields["system"].text() == str(folder / "talk.rttm")
+
+
+def answer_the_box(seen: dict) -> None:
+    """Note the message box's text once it shows, and close it."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    box = QApplication.activeModalWidget()
+    if not isinstance(box, QMessageBox):
+        QTimer.singleShot(10, lambda: answer_the_box(seen))
+        return
+    seen["title"], seen["text"] = box.windowTitle(), box.text()
+    box.accept()
+
+
+def test_what_does_not_open_is_said_in_a_message_box(qtbot, folder, isolated, capsys):
+    from PySide6.QtCore import QTimer
+
+    from reviewer.cli import main
+    from reviewer.ui.app import application
+
+    application()
+    (folder / "notes.pdf").write_text("")
+    seen: dict[str, str] = {}
+    QTimer.singleShot(0, lambda: answer_the_box(seen))
+    assert main(["open-file", str(folder / "notes.pdf")]) == 2
+    assert seen["title"] == "reviewer cannot open this"
+    assert seen["text"].startswith("reviewer does not open notes.pdf: it opens audio, RTTM")
+    assert "reviewer: error: reviewer does not open notes.pdf" in capsys.readouterr().err
+
+    broken = folder / "review.reviewer-project.json"
+    broken.write_text("{not json")
+    seen.clear()
+    QTimer.singleShot(0, lambda: answer_the_box(seen))
+    assert main(["open-file", str(broken)]) == 2
+    assert str(broken) in seen["text"]

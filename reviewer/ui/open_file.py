@@ -164,25 +164,22 @@ def run(paths: Sequence[str | Path]) -> int:
     """``reviewer open-file``: open files as the file manager hands them over.
 
     Returns the exit status: 0 (opened, or a question cancelled), 2 for a file reviewer
-    does not open (said in a message box too: nobody sees the file manager's stderr).
+    does not open or a project that cannot be opened (said in a message box too: nobody
+    sees the file manager's stderr). A recording that does not open is reported by the
+    window's own message box.
     """
     from reviewer.ui import app as ui_app
 
     chosen = plan(paths)
     if chosen.action is Action.SESSION:
         return ui_app.run(OpenRequest(session=str(chosen.session)))
-    if chosen.action is Action.PROJECT:
-        return _run_project(chosen.project)
     ui_app.require_display()
     ui_app.application()
+    if chosen.action is Action.PROJECT:
+        assert chosen.project is not None
+        return _run_project(chosen.project)
     if chosen.action is Action.REFUSE:
-        from PySide6.QtWidgets import QMessageBox
-
-        print(f"reviewer: error: {chosen.problem}", file=sys.stderr)
-        QMessageBox.warning(
-            None, "reviewer cannot open this", chosen.problem[:1].upper() + chosen.problem[1:]
-        )
-        return 2
+        return refuse(chosen.problem)
     if chosen.action is Action.OPEN:
         return ui_app.run(request_of(chosen))
     dialog = question_for(chosen)
@@ -193,10 +190,26 @@ def run(paths: Sequence[str | Path]) -> int:
     return ui_app.run(request) if request is not None else 0
 
 
-def _run_project(path: Path | None) -> int:
+def refuse(problem: str) -> int:
+    """Say why nothing opens, on stderr and in a message box; returns 2."""
+    from PySide6.QtWidgets import QMessageBox
+
+    print(f"reviewer: error: {problem}", file=sys.stderr)
+    QMessageBox.warning(None, "reviewer cannot open this", problem)
+    return 2
+
+
+def _run_project(path: Path) -> int:
     """Open a corpus project's window (held, its crashed edits restored)."""
-    from reviewer.corpus import Project
+    from reviewer.corpus import Project, ProjectBusy
+    from reviewer.io import FormatError
     from reviewer.ui.app import run_corpus
 
-    assert path is not None
-    return run_corpus(Project.load(path), path)
+    try:
+        project = Project.load(path)
+    except (FormatError, OSError) as error:
+        return refuse(str(error))
+    try:
+        return run_corpus(project, path)
+    except ProjectBusy as error:  # raised before the window opens
+        return refuse(str(error))
