@@ -52,3 +52,41 @@ def test_the_grid_shows_every_cell_and_enter_opens_it_scored_alike(qtbot, experi
     score = opened.editor.live.score
     assert score is not None and score.der == pytest.approx(row.der, abs=1e-12)
     controller.release()
+
+
+def test_an_experiment_runs_from_a_corpus_cancels_and_resumes_in_the_window(qtbot, tmp_path):
+    from test_corpus_diarize import corpus
+
+    from reviewer.ui.experiment_run import RunRequest
+    from reviewer.ui.experiment_window import ExperimentWindow
+
+    source = corpus(tmp_path / "corpus")  # three tone recordings: 3 x 3 cells
+    window = ExperimentWindow(None, replicates=100)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.grid.rowCount() == 0 and "No analysis yet" in window.summary.text()
+    request = RunRequest(source, command(shortest=1.0), tmp_path / "exp", workers=1)
+    run = window.start_run(request)
+    assert window.grid.rowCount() == 3 and window.grid.columnCount() == 3
+    assert window.running.isVisible() and not window.run_button.isEnabled()
+    qtbot.waitUntil(lambda: len(window.rows) >= 1, timeout=120_000)  # the first cell arrived
+    texts = [window.grid.item(i, j).text() for i in range(3) for j in range(3)]
+    assert "-" in texts and any(text != "-" for text in texts)  # the grid fills in
+    with qtbot.waitSignal(run.ended, timeout=120_000) as ended:
+        qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert ended.args == [None]
+    kept = read_cells(tmp_path / "exp")
+    assert 1 <= len(kept) < 9 and window.rows == kept
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert not window.running.isVisible() and window.run_button.isEnabled()
+    assert window.progress.value() == len(kept) and window.progress.maximum() == 9
+
+    window.start_run(request)  # resumes: only the missing cells are computed
+    qtbot.waitUntil(lambda: window.run is None, timeout=300_000)  # ended
+    assert f"9 of 9 cells ({len(kept)} from before)" in window.progress_label.text()
+    assert len(window.rows) == 9 and all(
+        window.grid.item(i, j).text() != "-" for i in range(3) for j in range(3)
+    )
+    assert "Variance shares" in window.summary.text()  # analysed once the run ended
+    assert window.variance_table.rowCount() == 12
+    assert "done: 9 cells of 9" in window.statusBar().currentMessage()

@@ -145,9 +145,14 @@ def register(commands) -> None:
         "open",
         help="open an experiment in its window: the grid, variance shares and effects",
         description="The grid of cells as a heatmap (Enter opens a cell's remix in a review "
-        "window), the variance shares with intervals, and the effects.",
+        "window), the variance shares with intervals, and the effects. Its Run button (Alt+R) "
+        "runs an experiment from a corpus in the background: the grid fills in as cells "
+        "arrive; Cancel keeps the finished cells.",
     )
-    show.add_argument("cells", metavar="EXP", help="the experiment folder")
+    show.add_argument(
+        "cells", metavar="EXP", nargs="?",
+        help="the experiment folder (none: an empty window, to run one from a corpus)",
+    )  # fmt: skip
     show.set_defaults(run=run_open)
 
 
@@ -291,41 +296,12 @@ def run_experiment(args: argparse.Namespace) -> int:
 
 def _design(args: argparse.Namespace):
     """The design of ``factorial run``: the corpus's recordings as voices and structures."""
-    from pathlib import Path
+    from reviewer.factorial.corpus_design import corpus_design
 
-    from reviewer.cli.corpus import open_project
-    from reviewer.corpus.scoring import TrackCache
-    from reviewer.factorial.design import FactorialDesign, Structure, VoiceSource
-    from reviewer.factorial.synthesis import RemixSettings
-
-    project, _ = open_project(_corpus_args(args.corpus))
-    voices: list = []
-    structures: list = []
-    wanted_voices = _names(args.voices)
-    wanted_structures = _names(args.structures)
-    known = {entry.uri for entry in project.entries}
-    for wanted in (wanted_voices, wanted_structures):
-        unknown = sorted((wanted or set()) - known)
-        if unknown:
-            raise ValueError(f"{args.corpus}: no recording {', '.join(unknown)} in the corpus")
-    cache = TrackCache()  # one RTTM may hold every recording: read it once
-    for entry in project.entries:
-        track = cache.track(entry.reference, entry.uri)
-        if track is None:
-            continue
-        if entry.audio is not None and (wanted_voices is None or entry.uri in wanted_voices):
-            voices.append(VoiceSource(entry.uri, entry.audio, track))
-        if wanted_structures is None or entry.uri in wanted_structures:
-            structures.append(Structure(entry.uri, track))
-    if args.voice_bank:
-        from reviewer.factorial.voice_bank import voice_sets
-
-        voices = voice_sets(args.voice_bank, Path(args.out) / "voices")
-    return FactorialDesign(tuple(voices), tuple(structures), RemixSettings(seed=args.seed))
-
-
-def _corpus_args(source: str) -> argparse.Namespace:
-    return argparse.Namespace(protocol=None, source=source, project=None, sys=None)
+    return corpus_design(
+        args.corpus, _names(args.voices), _names(args.structures), args.voice_bank, args.out,
+        args.seed,
+    )  # fmt: skip
 
 
 def _names(text: str | None) -> set[str] | None:

@@ -145,8 +145,8 @@ def run_keyed(
     on_progress
         Called once at the start and after each kept result.
     stop
-        When set, no further result is kept and the tasks not yet finished are cancelled
-        (the results kept so far stay).
+        When set (seen within 50 ms, from any thread), no further result is kept and the
+        tasks not yet finished are cancelled; the results kept so far stay.
 
     Returns
     -------
@@ -169,8 +169,8 @@ def run_keyed(
     with dask_client(scheduler, workers) as client:
         started = time.monotonic()
         futures = [client.submit(compute, payload, key=key, pure=False) for key, payload in pending]
-        for future in as_completed(futures):
-            if stop is not None and stop.is_set():
+        for future in _arrivals(as_completed(futures), stop):
+            if future is None:  # stopped: the tasks not yet finished are not wanted
                 client.cancel(futures)
                 break
             label = keep(future.result())
@@ -178,3 +178,22 @@ def run_keyed(
             left = (time.monotonic() - started) / computed * (len(pending) - computed)
             report(Progress(reused + computed, total, reused, left, label))
     return computed
+
+
+_STOP_POLL = 0.05
+"""Seconds between looks at the stop event while no result arrives (a cancel's latency)."""
+
+
+def _arrivals(completed, stop: threading.Event | None) -> Iterator[Any]:
+    """The futures as they finish; None once ``stop`` is set (seen within 50 ms)."""
+    if stop is None:
+        yield from completed
+        return
+    while not completed.is_empty():
+        if stop.is_set():
+            yield None
+            return
+        batch = completed.next_batch(block=False) if completed.has_ready() else []
+        if not batch:
+            stop.wait(_STOP_POLL)
+        yield from batch

@@ -14,9 +14,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QProgressBar,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -30,6 +33,8 @@ from reviewer.factorial.cells_file import MEASURES, CellRow, experiment_structur
 from reviewer.factorial.variance import COMPONENTS
 from reviewer.metrics.numbers import format_points
 from reviewer.reports import factorial_effect_rows, factorial_variance_rows
+from reviewer.services.keyed_tasks import Progress
+from reviewer.ui.experiment_run import ExperimentRun, RunDialog, RunRequest
 
 MEASURE_TITLES = {
     "der": "DER",
@@ -48,14 +53,28 @@ def _item(text: str, tip: str | None = None) -> QTableWidgetItem:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> QTableWidget:
-    table = QTableWidget(len(rows), len(headers))
+    table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
+    _fill_table(table, rows)
+    return table
+
+
+def _fill_table(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             table.setItem(r, c, _item(text))
     table.resizeColumnsToContents()
-    return table
+
+
+def _duration(seconds: float) -> str:
+    """``45 s``, ``3 min``, ``1 h 05 min``: a time left."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{int(seconds // 3600)} h {int(seconds % 3600 // 60):02d} min"
 
 
 def heat(value: float, low: float, high: float) -> QColor:
@@ -65,43 +84,62 @@ def heat(value: float, low: float, high: float) -> QColor:
 
 
 class ExperimentWindow(QMainWindow):
-    """An experiment folder's results.
+    """An experiment folder's results, and a run that fills them in.
 
     Parameters
     ----------
     folder
-        The experiment folder (``cells.csv``, ``remixes/``, ``systems/``, ``structures/``).
+        The experiment folder (``cells.csv``, ``remixes/``, ``systems/``, ``structures/``);
+        None (or a folder without ``cells.csv``) for an empty window, to run one from a
+        corpus (:meth:`start_run`).
     controller
         Opens review windows (:class:`reviewer.ui.app.Controller`); None to open none.
     replicates
         Bootstrap replicates of the intervals.
+
+    Raises
+    ------
+    FormatError
+        If the folder's ``cells.csv`` is malformed.
     """
 
-    def __init__(self, folder: str | Path, controller=None, replicates: int = 1000):
+    def __init__(self, folder: str | Path | None = None, controller=None, replicates: int = 1000):
         super().__init__()
-        self.folder = Path(folder)
+        self.folder = Path(folder) if folder is not None else None
         self.controller = controller
-        self.rows: list[CellRow] = read_cells(self.folder)
-        self.analysis: FactorialAnalysis = analyze(
-            self.rows, replicates=replicates, structures=experiment_structures(self.folder)
-        )
-        self.voices = list(dict.fromkeys(row.voices for row in self.rows))
-        self.structures = list(dict.fromkeys(row.structure for row in self.rows))
-        self.by_cell = {(row.voices, row.structure): row for row in self.rows}
-        self.setWindowTitle(f"Experiment {self.folder.name} - reviewer")
+        self.replicates = replicates
+        self.run: ExperimentRun | None = None
+        self.rows: list[CellRow] = []
+        self.voices: list[str] = []
+        self.structures: list[str] = []
+        self.by_cell: dict[tuple[str, str], CellRow] = {}
+        self.analysis: FactorialAnalysis | None = None
+        self.why_no_analysis = "no cell yet: run an experiment from a corpus"
 
         self.measure = QComboBox()
         for name in MEASURES:
             self.measure.addItem(MEASURE_TITLES[name], name)
         self.measure.currentIndexChanged.connect(self._fill_grid)
-        self.grid = QTableWidget(len(self.voices), len(self.structures))
-        self.grid.setHorizontalHeaderLabels(self.structures)
-        self.grid.setVerticalHeaderLabels(self.voices)
+        self.grid = QTableWidget(0, 0)
         self.grid.cellActivated.connect(self.open_cell)
         self.grid.cellDoubleClicked.connect(self.open_cell)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.run_button = QPushButton("&Run an experiment...")
+        self.run_button.setToolTip("Cross a corpus's voices and structures and run a system")
+        self.run_button.clicked.connect(self.ask_run)
+        self.progress = QProgressBar()
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton("&Cancel run")
+        self.cancel_button.clicked.connect(self.cancel_run)
+        running = QHBoxLayout()
+        running.addWidget(self.progress, 1)
+        running.addWidget(self.progress_label)
+        running.addWidget(self.cancel_button)
+        self.running = QWidget()
+        self.running.setLayout(running)
+        self.running.hide()
 
         top = QWidget()
         layout = QVBoxLayout(top)
@@ -111,22 +149,29 @@ class ExperimentWindow(QMainWindow):
         header.addWidget(label)
         header.addWidget(self.measure)
         header.addStretch(1)
+        header.addWidget(self.run_button)
         layout.addLayout(header)
+        layout.addWidget(self.running)
         layout.addWidget(QLabel("Voices (rows) x structures (columns); Enter opens a cell"))
         layout.addWidget(self.grid, 1)
         layout.addWidget(self.summary)
 
         self.tabs = QTabWidget()
-        self.variance_table = self._variance_table()
+        self.variance_table = _table(
+            ["Measure", "Component", "Variance (pt²)", "CI", "Share", "CI"], []
+        )
         self.tabs.addTab(self.variance_table, "&Variance")
-        self.effects_table = self._effects_table()
+        self.effects_table = _table(["Side", "Effect on DER", "Points", "CI"], [])
         self.tabs.addTab(self.effects_table, "&Effects")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.tabs)
         self.setCentralWidget(splitter)
         QShortcut(QKeySequence("Ctrl+G"), self, self.grid.setFocus)
-        self._fill_grid()
+        if self.folder is not None and (self.folder / "cells.csv").exists():
+            self._load(read_cells(self.folder))
+            self._analyse()
+        self._show()
         self.grid.setCurrentCell(0, 0)
         self.resize(1100, 800)
 
@@ -135,10 +180,46 @@ class ExperimentWindow(QMainWindow):
         """The measure shown in the grid."""
         return self.measure.currentData()
 
+    def _load(
+        self,
+        rows: list[CellRow],
+        voices: list[str] | None = None,
+        structures: list[str] | None = None,
+    ) -> None:
+        """Take these cells (on axes of these voices and structures, default: the rows')."""
+        self.rows = rows
+        self.voices = voices or list(dict.fromkeys(row.voices for row in rows))
+        self.structures = structures or list(dict.fromkeys(row.structure for row in rows))
+        self.by_cell = {(row.voices, row.structure): row for row in rows}
+
+    def _analyse(self) -> None:
+        """The variance analysis of the cells, or why there is none yet."""
+        try:
+            self.analysis = analyze(
+                self.rows,
+                replicates=self.replicates,
+                structures=experiment_structures(self.folder) if self.folder else None,
+            )
+        except ValueError as error:
+            self.analysis, self.why_no_analysis = None, str(error)
+
+    def _show(self) -> None:
+        title = self.folder.name if self.folder is not None else "(none)"
+        self.setWindowTitle(f"Experiment {title} - reviewer")
+        self.grid.setRowCount(len(self.voices))
+        self.grid.setColumnCount(len(self.structures))
+        self.grid.setHorizontalHeaderLabels(self.structures)
+        self.grid.setVerticalHeaderLabels(self.voices)
+        self._fill_grid()
+        variance = factorial_variance_rows(self.analysis, MEASURE_TITLES) if self.analysis else []
+        _fill_table(self.variance_table, [list(row) for row in variance])
+        effects = factorial_effect_rows(self.analysis) if self.analysis else []
+        _fill_table(self.effects_table, [list(row[:4]) for row in effects])
+
     def _fill_grid(self) -> None:
         name = self.measure_name
-        values = [row.points(name) for row in self.rows]
-        low, high = min(values), max(values)
+        values = [row.points(name) for row in self.rows if row.scored > 0]
+        low, high = (min(values), max(values)) if values else (0.0, 0.0)
         for i, voices in enumerate(self.voices):
             for j, structure in enumerate(self.structures):
                 row = self.by_cell.get((voices, structure))
@@ -163,6 +244,9 @@ class ExperimentWindow(QMainWindow):
         self.grid.resizeColumnsToContents()
         for column in range(self.grid.columnCount()):
             self.grid.setColumnWidth(column, max(self.grid.columnWidth(column), 72))
+        if self.analysis is None:
+            self.summary.setText(f"No analysis yet: {self.why_no_analysis}")
+            return
         measure = self.analysis.measures[name]
         shares = measure.components.shares()
         ci = measure.intervals["share"]
@@ -179,14 +263,95 @@ class ExperimentWindow(QMainWindow):
             + "".join(f"\nNote: {n}" for n in self.analysis.notes)
         )
 
-    def _variance_table(self) -> QTableWidget:
-        rows = factorial_variance_rows(self.analysis, MEASURE_TITLES)
-        headers = ["Measure", "Component", "Variance (pt²)", "CI", "Share", "CI"]
-        return _table(headers, [list(row) for row in rows])
+    def ask_run(self) -> None:
+        """Ask for a corpus, a system and a folder, then :meth:`start_run`."""
+        dialog = RunDialog(self, self.folder)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        request = dialog.request()
+        if request is None:
+            self.statusBar().showMessage("give a corpus folder, a system and a folder")
+            return
+        try:
+            self.start_run(request)
+        except (ValueError, OSError) as error:
+            self.statusBar().showMessage(f"cannot run: {error}")
 
-    def _effects_table(self) -> QTableWidget:
-        rows = [list(row[:4]) for row in factorial_effect_rows(self.analysis)]
-        return _table(["Side", "Effect on DER", "Points", "CI"], rows)
+    def start_run(self, request: RunRequest) -> ExperimentRun:
+        """Run an experiment from a corpus in the background; the grid fills in as it runs.
+
+        Raises
+        ------
+        RuntimeError
+            While another run is going on.
+        ValueError, FormatError
+            For a corpus that gives no design, or a system string that names no system.
+        """
+        from reviewer.factorial.corpus_design import corpus_design
+        from reviewer.services.experiment import Experiment
+
+        if self.run is not None:
+            raise RuntimeError("an experiment is already running in this window")
+        design = corpus_design(request.corpus, out=request.out)
+        experiment = Experiment(request.out, design, request.system)
+        self.folder = request.out
+        finished = experiment.finished()
+        self._load(
+            [finished[t.cell.name] for t in experiment.tasks if t.cell.name in finished],
+            [voice.name for voice in design.voices],
+            [structure.name for structure in design.structures],
+        )
+        self.analysis, self.why_no_analysis = None, "it follows when the run ends"
+        self._show()
+        self.run = ExperimentRun(experiment, request.workers, self)
+        self.run.progressed.connect(self._progressed)
+        self.run.ended.connect(self._ended)
+        self.progress.setRange(0, len(experiment.tasks))
+        self.progress.setValue(len(finished))
+        self.progress_label.setText("starting the workers...")
+        self.running.show()
+        self.run_button.setEnabled(False)
+        self.run.start()
+        return self.run
+
+    def cancel_run(self) -> None:
+        """Stop the run: the finished cells are kept (run again to resume)."""
+        if self.run is not None:
+            self.run.cancel()
+            self.progress_label.setText("stopping...")
+
+    def _progressed(self, state: Progress) -> None:
+        self.progress.setValue(state.done)
+        left = "" if state.seconds_left is None else f", {_duration(state.seconds_left)} left"
+        reused = f" ({state.reused} from before)" if state.reused else ""
+        self.progress_label.setText(f"{state.done} of {state.total} cells{reused}{left}")
+        if self.folder is not None and (self.folder / "cells.csv").exists():
+            self._load(read_cells(self.folder), self.voices, self.structures)
+            self._fill_grid()
+
+    def _ended(self, error: object) -> None:
+        run, self.run = self.run, None
+        self.running.hide()
+        self.run_button.setEnabled(True)
+        if self.folder is not None and (self.folder / "cells.csv").exists():
+            self._load(read_cells(self.folder), self.voices, self.structures)
+        self._analyse()
+        self._show()
+        total = len(self.voices) * len(self.structures)
+        if error is not None:
+            message = f"the run stopped: {error} ({len(self.rows)} cells kept)"
+        elif run is not None and run.cancelled:
+            message = f"cancelled: {len(self.rows)} cells kept; run again to resume"
+        else:
+            message = f"done: {len(self.rows)} cells of {total}"
+        self.statusBar().showMessage(message)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Closing stops a run (the finished cells are kept)."""
+        if self.run is not None:
+            self.run.cancel()
+            self.run.job.wait(60)
+        super().closeEvent(event)
 
     def cell_files(self, voices: str, structure: str) -> tuple[Path, Path, Path, Path]:
         """The remix's audio, reference and UEM, and the system's output, for a cell."""
@@ -217,7 +382,7 @@ class ExperimentWindow(QMainWindow):
         self.controller.open(request, parent=self)
 
 
-def run(folder: str | Path) -> int:
+def run(folder: str | Path | None) -> int:
     """Open the Experiment window and run the event loop; returns the exit status.
 
     Raises
@@ -225,7 +390,7 @@ def run(folder: str | Path) -> int:
     NoDisplay
         Without a display.
     FormatError
-        If the folder has no readable ``cells.csv``.
+        If the folder's ``cells.csv`` is malformed.
     """
     from reviewer.ui.app import Controller, application, release, require_display
 
