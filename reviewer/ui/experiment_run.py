@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -89,6 +90,13 @@ class ExperimentRun(QObject):
         return self.job.cancelled
 
 
+def _label(text: str, buddy: QWidget) -> QLabel:
+    """A label whose mnemonic focuses ``buddy`` (a form row's widget may hold more)."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
 class RunDialog(QDialog):
     """Asks for a corpus folder, a system, the experiment folder and the workers."""
 
@@ -108,9 +116,9 @@ class RunDialog(QDialog):
         self.workers.setRange(1, 64)
         self.workers.setValue(2)
         form = QFormLayout(self)
-        form.addRow("&Corpus folder:", self._with_browse(self.corpus))
+        form.addRow(_label("&Corpus folder:", self.corpus), self._with_browse(self.corpus))
         form.addRow("&System:", self.system)
-        form.addRow("&Experiment folder:", self._with_browse(self.out))
+        form.addRow(_label("&Experiment folder:", self.out), self._with_browse(self.out))
         form.addRow("Local &workers:", self.workers)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -119,6 +127,7 @@ class RunDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.setMinimumWidth(720)  # a command template is long
 
     def _with_browse(self, field: QLineEdit) -> QWidget:
         row = QWidget()
