@@ -172,3 +172,41 @@ def test_the_command_writes_audio_reference_and_provenance(tmp_path):
         [str(reviewer), *args[:-2], "--map", "x"], capture_output=True, text=True, timeout=120
     )
     assert bad.returncode == 2 and "--map: 'x' is not" in bad.stderr
+
+
+HUM = 60.0  # Hz: the voice source's background, under everything it recorded
+HUM_LEVEL = 0.004
+
+
+def test_the_noise_floor_fills_pauses_with_the_sources_own_background(tmp_path):
+    audio, voices = tone_voices(tmp_path)
+    samples, rate = sf.read(audio)
+    samples += HUM_LEVEL * np.sin(2 * np.pi * HUM * np.arange(len(samples)) / rate)
+    sf.write(audio, samples, rate, subtype="FLOAT")
+    silent = make_remix(audio, voices, structure(), uri="cell")
+    remix = make_remix(audio, voices, structure(), None, RemixSettings(noise_floor=True), "cell")
+    assert [(t.start, t.end, t.speaker) for t in remix.reference] == [
+        (t.start, t.end, t.speaker) for t in silent.reference
+    ]
+    speech = np.zeros(len(remix.samples), dtype=bool)
+    guard = RATE // 50  # beyond the 10 ms cross-fades at the turns' edges
+    for turn in remix.reference:
+        a, b = ticks_to_frames(turn.start, RATE), ticks_to_frames(turn.end, RATE)
+        speech[max(a - guard, 0) : b + guard] = True
+    pauses = np.flatnonzero(~speech)
+    assert len(pauses) > 2 * RATE and np.all(silent.samples[pauses] == 0.0)
+    gain = 10 ** (remix.provenance["noise_floor"]["gain_db"] / 20)
+    headroom = 10 ** (remix.provenance["headroom_db"] / 20)
+    quiet = remix.samples[pauses]
+    expected = HUM_LEVEL / np.sqrt(2) * gain * headroom
+    assert np.sqrt(np.mean(quiet**2)) == pytest.approx(expected, rel=0.1)
+    runs = np.split(pauses, np.flatnonzero(np.diff(pauses) > 1) + 1)
+    longest = max(runs, key=len)
+    assert dominant_pitch(remix.samples[longest], RATE) == pytest.approx(HUM, abs=5)  # no voice
+    for start, end in remix.provenance["noise_floor"]["source"]:  # outside every source turn
+        assert all(end <= t.start / TICKS_PER_SECOND or start >= t.end / TICKS_PER_SECOND
+                   for t in voices)  # fmt: skip
+    for speaker, start, end in single_speaker_windows(remix.reference, RATE):
+        if end - start >= RATE // 10:  # the voices are still the voices
+            pitch = dominant_pitch(remix.samples[start:end], RATE)
+            assert pitch == pytest.approx(TONES[speaker], abs=15)

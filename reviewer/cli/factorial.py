@@ -9,6 +9,11 @@ import sys
 from reviewer.cli.options import add_scoring_options, scoring_settings
 from reviewer.cli.progress import add_runner_options, progress_bar
 
+NOISE_FLOOR_HELP = (
+    "fill the pauses with the voice source's own background (its stretches outside every "
+    "turn, cycled, at the speech's gain) instead of digital silence"
+)
+
 
 def register(commands) -> None:
     """Add ``factorial`` (with ``analyze``) to the subcommands."""
@@ -52,6 +57,7 @@ def register(commands) -> None:
         "--loudness", type=float, default=-23.0, metavar="LUFS",
         help="every speaker's integrated loudness (default -23, EBU R128)",
     )  # fmt: skip
+    remix.add_argument("--noise-floor", action="store_true", help=NOISE_FLOOR_HELP)
     remix.set_defaults(run=run_remix)
     run = steps.add_parser(
         "run",
@@ -83,6 +89,7 @@ def register(commands) -> None:
     add_scoring_options(run)
     add_runner_options(run)
     run.add_argument("--seed", type=int, help="remix seed (another take of every cell)")
+    run.add_argument("--noise-floor", action="store_true", help=NOISE_FLOOR_HELP)
     run.set_defaults(run=run_experiment)
 
     demo = steps.add_parser(
@@ -232,7 +239,9 @@ def run_remix(args: argparse.Namespace) -> int:
     voices = _one_recording(voices_rttm, Path(voices_audio).stem)
     structure = _one_recording(args.structure, None)
     out = Path(args.out)
-    settings = RemixSettings(sample_rate=args.rate, seed=args.seed, loudness=args.loudness)
+    settings = RemixSettings(
+        sample_rate=args.rate, seed=args.seed, loudness=args.loudness, noise_floor=args.noise_floor
+    )
     mapping = _mapping(args.map) if args.map else None
     remix = make_remix(voices_audio, voices, structure, mapping, settings, uri=out.stem)
     files = write_remix(remix, out)
@@ -297,10 +306,11 @@ def run_experiment(args: argparse.Namespace) -> int:
 def _design(args: argparse.Namespace):
     """The design of ``factorial run``: the corpus's recordings as voices and structures."""
     from reviewer.factorial.corpus_design import corpus_design
+    from reviewer.factorial.synthesis import RemixSettings
 
     return corpus_design(
         args.corpus, _names(args.voices), _names(args.structures), args.voice_bank, args.out,
-        args.seed,
+        RemixSettings(seed=args.seed, noise_floor=args.noise_floor),
     )  # fmt: skip
 
 

@@ -37,7 +37,7 @@ def corpus_design(
     structures: Collection[str] | None = None,
     voice_bank: str | Path | None = None,
     out: str | Path | None = None,
-    seed: int | None = None,
+    remix: RemixSettings | None = None,
 ) -> FactorialDesign:
     """Every recording's voices crossed with every recording's structure (its reference).
 
@@ -52,8 +52,8 @@ def corpus_design(
         Voice sets from single-speaker files, ``FOLDER/<set>/<speaker>.wav``, instead of the
         corpus's recordings (:func:`~reviewer.factorial.voice_bank.voice_sets`, which keeps
         their joined audio in ``out/voices``).
-    seed
-        The remix seed.
+    remix
+        How every cell is remixed (default :class:`RemixSettings`).
 
     Raises
     ------
@@ -81,4 +81,4 @@ def corpus_design(
         from reviewer.factorial.voice_bank import voice_sets
 
         chosen_voices = list(voice_sets(voice_bank, Path(out or ".") / "voices"))
-    return FactorialDesign(tuple(chosen_voices), tuple(chosen_structures), RemixSettings(seed=seed))
+    return FactorialDesign(tuple(chosen_voices), tuple(chosen_structures), remix or RemixSettings())

@@ -136,6 +136,18 @@ def track_digest(track: Track) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _settings(remix: RemixSettings) -> dict:
+    """The remix settings that enter a key.
+
+    An option added later is left out at its default, so that the cells computed before it
+    existed keep their keys (and are not computed again).
+    """
+    settings = asdict(remix)
+    if not settings["noise_floor"]:
+        del settings["noise_floor"]
+    return settings
+
+
 def cell_key(
     voice_digest: str, voices: Track, structure: Track, remix: RemixSettings, *rest: object
 ) -> str:
@@ -157,7 +169,7 @@ def cell_key(
         "voice_audio": voice_digest,
         "voices": track_digest(voices),
         "structure": track_digest(structure),
-        "remix": asdict(remix),
+        "remix": _settings(remix),
         "rest": [str(item) for item in rest],
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]

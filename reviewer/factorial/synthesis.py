@@ -12,7 +12,8 @@ frames of the remix; this module reads the audio, levels and joins it:
   equal loudness) and the gain is recorded.
 - **Joins:** every piece gets raised-cosine (Hann) fades in and out (10 ms by default, at
   most half the piece), so that no cut clicks; overlapping turns are the sum of the pieces;
-  pauses are digital silence.
+  pauses are digital silence, or with ``noise_floor`` the voice source's own background
+  (:class:`RemixSettings`).
 - **Provenance:** for every piece, the structure turn it fills, its place in the remix and
   its place in the voice source (frames and seconds), so any second of a remix can be traced.
 """
@@ -36,7 +37,7 @@ from reviewer.factorial.remix import (
 from reviewer.io.audio import AudioSource
 from reviewer.io.files import write_bytes_atomic, write_text_atomic
 from reviewer.io.rttm import write_rttm
-from reviewer.model.annotation import Track, Turn
+from reviewer.model.annotation import Span, Track, Turn, merge_spans
 from reviewer.model.time import from_seconds, ticks_to_frames
 
 
@@ -64,6 +65,14 @@ class RemixSettings:
     seed
         None starts every speaker's material at its first region; an integer starts each at
         a region drawn with this seed (another take of the same design cell).
+    noise_floor
+        False: pauses are digital silence. True: pauses carry the voice source's own noise
+        floor, so that a system cannot find speech by the silence around it: the source's
+        stretches outside every reference turn (``guard`` trimmed from each side, those
+        shorter than ``shortest`` left out), in order and cycled, joined with the same
+        fades, scaled by the geometric mean of the speakers' gains (the floor keeps its
+        level relative to the speech), and cross-faded over ``fade`` at each turn's edges.
+        The stretches used are in the provenance (``noise_floor``).
     """
 
     guard: float = 0.05
@@ -74,6 +83,7 @@ class RemixSettings:
     tail: float = 1.0
     sample_rate: int | None = None
     seed: int | None = None
+    noise_floor: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,6 +183,11 @@ def make_remix(
     for piece in plan:
         chunk = audio[piece.source_start : piece.source_end].astype(np.float64)
         samples[piece.target_start : piece.target_end] += _faded(chunk, fade) * gains[piece.speaker]
+    floor = None
+    if settings.noise_floor:
+        floor = _noise_floor(audio, voices, rate, settings, len(samples))
+        mean_gain = float(np.exp(np.mean(np.log(list(gains.values())))))
+        samples += floor.bed * _pauses(plan, len(samples), fade) * mean_gain
     peak = float(np.max(np.abs(samples), initial=0.0))
     headroom = min(1.0, 0.999 / peak) if peak > 0 else 1.0
     samples *= headroom
@@ -191,6 +206,11 @@ def make_remix(
         "headroom_db": 20 * float(np.log10(headroom)),
         "pieces": [_traced(piece, rate, str(voices_audio), voices.uri) for piece in plan],
     }
+    if floor is not None:
+        provenance["noise_floor"] = {
+            "source": [[a / rate, b / rate] for a, b in floor.stretches],
+            "gain_db": 20 * float(np.log10(mean_gain)),
+        }
     return Remix(samples.astype(np.float32), rate, reference, provenance)
 
 
@@ -210,6 +230,61 @@ def _gain(
     if not np.isfinite(loudness):
         raise ValueError(f"voice speaker {voice!r} is silent in its single-speaker regions")
     return float(10 ** ((target - loudness) / 20))
+
+
+@dataclass(frozen=True)
+class _Floor:
+    bed: np.ndarray  # the background, as long as the remix
+    stretches: list[tuple[int, int]]  # where in the source it came from (frames)
+
+
+def _noise_floor(
+    audio: np.ndarray, voices: Track, rate: int, settings: RemixSettings, frames: int
+) -> _Floor:
+    """The voice source's background outside its turns, cycled to ``frames`` (see settings).
+
+    Raises
+    ------
+    ValueError
+        If the source has no stretch outside its turns long enough to take.
+    """
+    guard = int(round(settings.guard * rate))
+    shortest = max(int(round(settings.shortest * rate)), 1)
+    speech = merge_spans(Span(t.start, t.end) for t in voices)
+    edges = [0]
+    for span in speech:
+        edges += [ticks_to_frames(span.start, rate), ticks_to_frames(span.end, rate)]
+    edges.append(len(audio))
+    stretches = [
+        (a + guard, b - guard)
+        for a, b in zip(edges[::2], edges[1::2], strict=True)
+        if b - a - 2 * guard >= shortest
+    ]
+    if not stretches:
+        raise ValueError(
+            f"the voice source {voices.uri or ''} has no pause of {settings.shortest:g} s or "
+            "more outside its turns: there is no noise floor to take (remix without it)"
+        )
+    fade = int(round(settings.fade * rate))
+    pieces, filled = [], 0
+    while filled < frames:
+        for a, b in stretches:
+            pieces.append(_faded(audio[a:b].astype(np.float64), fade))
+            filled += b - a
+            if filled >= frames:
+                break
+    return _Floor(np.concatenate(pieces)[:frames], stretches)
+
+
+def _pauses(plan: list[Piece], frames: int, fade: int) -> np.ndarray:
+    """1 where no piece plays, 0 under the pieces, with raised-cosine ramps of ``fade``."""
+    pause = np.ones(frames)
+    for piece in plan:
+        pause[piece.target_start : piece.target_end] = 0.0
+    if fade > 0:
+        kernel = np.hanning(2 * fade + 1)
+        pause = np.convolve(pause, kernel / kernel.sum(), mode="same")
+    return pause
 
 
 def _faded(chunk: np.ndarray, fade: int) -> np.ndarray:
