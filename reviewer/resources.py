@@ -1,12 +1,25 @@
-"""Where reviewer's bundled files are: its ``resources/`` folder and the built-in demo."""
+"""Where reviewer's bundled files are: its ``resources/`` folder and the built-in demo.
+
+The folder is the checkout's top-level ``resources/`` (a source tree or an editable install)
+or, in an installed wheel or the standalone bundle, ``reviewer/_resources/`` (the wheel maps
+the folder there: ``[tool.setuptools.package-dir]`` in ``pyproject.toml``).
+"""
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _find_resources() -> Path:
+    installed = _PACKAGE / "_resources"
+    return installed if installed.is_dir() else _PACKAGE.parent / "resources"
+
+
+#: The bundled files: ``demo/`` and ``factorial/`` (voices and structures).
+RESOURCES = _find_resources()
 
 
 @dataclass(frozen=True)
@@ -20,24 +33,21 @@ class Demo:
 
 
 def demo() -> Demo:
-    """Locate the demo files without importing pyannote.audio (which costs seconds).
+    """Locate the demo files (``resources/demo/``; no optional package is needed).
 
     Raises
     ------
     FileNotFoundError
-        If pyannote.audio or its sample is not installed.
+        Naming the first missing file, if the installation lost one.
     """
-    spec = importlib.util.find_spec("pyannote.audio")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("pyannote.audio is not installed: the demo needs its sample")
-    sample = Path(next(iter(spec.submodule_search_locations))) / "sample"
+    folder = RESOURCES / "demo"
     result = Demo(
-        audio=sample / "sample.wav",
-        reference=sample / "sample.rttm",
-        transcript=sample / "sample.stm",
-        system=RESOURCES / "demo" / "sample.system.rttm",
+        audio=folder / "sample.wav",
+        reference=folder / "sample.rttm",
+        transcript=folder / "sample.stm",
+        system=folder / "sample.system.rttm",
     )
-    for path in (result.audio, result.reference, result.system):
+    for path in (result.audio, result.reference, result.transcript, result.system):
         if not path.exists():
             raise FileNotFoundError(f"demo file missing: {path}")
     return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -12,10 +11,11 @@ from speech_material import conversation
 
 from reviewer.io import read_rttm
 from reviewer.metrics import score
+from reviewer.resources import RESOURCES
 from reviewer.services.baseline import BaselineSettings, diarize_baseline, parse, subsegments
 from reviewer.services.systems import BaselineSystem, system_from_spec
 
-SAMPLE = Path(importlib.util.find_spec("pyannote.audio").origin).parent / "sample"
+SAMPLE = RESOURCES / "demo"  # pyannote.audio's sample, copied
 
 
 def test_two_espeak_voices_are_told_apart(tmp_path):

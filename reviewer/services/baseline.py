@@ -49,6 +49,11 @@ HOP = 0.01
 PREFIX = "baseline"
 """How ``--system`` / ``--pipeline`` names it: ``baseline`` or ``baseline:SUBSEGMENT``."""
 
+#: The modules the baseline imports (all from the ``diarize`` extra) and how its message
+#: names it (:func:`reviewer.services.dependencies.require_diarize`).
+BASELINE_MODULES = ("torch", "silero_vad", "resemblyzer", "sklearn")
+BASELINE_FEATURE = "The offline baseline"
+
 
 @dataclass(frozen=True)
 class BaselineSettings:
@@ -108,10 +113,15 @@ def diarize_baseline(
 
     Raises
     ------
+    MissingExtra
+        If the ``diarize`` extra (torch, Silero VAD, Resemblyzer) is not installed.
     AudioError
         If the audio cannot be read.
     """
     from reviewer.io.audio import AudioSource
+    from reviewer.services.dependencies import require_diarize
+
+    require_diarize(BASELINE_FEATURE, BASELINE_MODULES)
 
     settings = settings or BaselineSettings()
     source = AudioSource.open(audio)

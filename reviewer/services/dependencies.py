@@ -3,7 +3,7 @@
 Two references say what "tested with" means:
 
 - **the lock**, ``packaging/constraints.txt`` in a checkout: every package of the environment
-  the README installs (runtime and test extra, transitive ones included) as ``name==version``,
+  the README installs (runtime and every extra, transitive ones included) as ``name==version``,
   possibly followed by an environment marker (``; python_full_version < '3.11'``), written by
   ``uv pip compile`` (the exact command is at its top). :func:`read_lock` reads it and
   :func:`lock_drift` names every installed version that differs from it;
@@ -15,11 +15,18 @@ Two references say what "tested with" means:
 :func:`import_failure_message` turns a failed import of the diarization stack (torch,
 torchaudio, pyannote.audio) into a message for the user that names the installed versions and
 how to get the tested ones back, instead of a traceback.
+
+The stack is optional: ``pip install reviewer`` is the review app without torch (the light
+install) and ``pip install 'reviewer[diarize]'`` adds it. :func:`require_diarize` is the one
+check, before anything heavy is imported, that a model-based feature can run; when the extra
+is missing it raises :class:`MissingExtra`, whose message is one sentence naming the command
+to run (:func:`missing_extra_message`, also what :func:`import_failure_message` says then).
 """
 
 from __future__ import annotations
 
 import importlib.metadata as metadata
+import importlib.util
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +41,22 @@ LOCK_PATH = Path(__file__).resolve().parents[2] / "packaging" / "constraints.txt
 
 #: The packages automatic diarization imports, in the order they load.
 DIARIZATION_STACK = ("torch", "torchaudio", "pyannote.audio")
+
+#: The modules the ``diarize`` extra brings (import names): pyannote pipelines need the
+#: first three, the offline baseline torch, Silero VAD, Resemblyzer and scikit-learn.
+DIARIZE_MODULES = (*DIARIZATION_STACK, "silero_vad", "resemblyzer", "sklearn")
+
+#: The command that installs the ``diarize`` extra.
+INSTALL_DIARIZE = "pip install 'reviewer[diarize]'"
+
+
+class MissingExtra(ValueError):
+    """A feature needs the ``diarize`` extra, which is not installed.
+
+    A ``ValueError`` (a request this installation cannot serve), so the command line reports
+    it as one ``reviewer: error:`` line with exit status 2; the message is one sentence that
+    ends with the command to run (:data:`INSTALL_DIARIZE`).
+    """
 
 
 class LockError(ValueError):
@@ -198,7 +221,7 @@ def requirement_problems(names: Iterable[str] = DIARIZATION_STACK) -> list[str]:
     """
     wanted = {canonicalize_name(name) for name in names}
     problems = []
-    for requirement in requirements_of():
+    for requirement in requirements_of(extras=("diarize",)):
         name = canonicalize_name(requirement.name)
         if name not in wanted:
             continue
@@ -232,11 +255,12 @@ def reinstall_advice(names: Iterable[str] = DIARIZATION_STACK) -> str:
     if locked:
         return (
             f"The tested versions are {', '.join(locked)}: reinstall them through the lock, "
-            "from the checkout: .venv/bin/pip install -c packaging/constraints.txt -e '.[test]'"
+            "from the checkout: .venv/bin/pip install -c packaging/constraints.txt "
+            "-e '.[diarize,test]'"
         )
     ranges = [
         f"'{requirement}'"
-        for requirement in requirements_of()
+        for requirement in requirements_of(extras=("diarize",))
         if canonicalize_name(requirement.name) in wanted
     ]
     if not ranges:
@@ -244,13 +268,70 @@ def reinstall_advice(names: Iterable[str] = DIARIZATION_STACK) -> str:
     return "Install versions reviewer supports: pip install " + " ".join(ranges)
 
 
+def missing_modules(modules: Iterable[str] = DIARIZE_MODULES) -> list[str]:
+    """Those of ``modules`` that cannot be found, without importing them (milliseconds).
+
+    A module whose lookup itself fails (a blocked or broken parent package) counts as missing.
+    """
+    missing = []
+    for name in modules:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+def missing_extra_message(feature: str, missing: Iterable[str]) -> str:
+    """The one sentence for a feature whose extra is missing, ending with the command.
+
+    e.g. ``"Automatic diarization needs reviewer's diarize extra (torch, pyannote.audio are
+    not installed): pip install 'reviewer[diarize]'"``.
+    """
+    names = ", ".join(missing)
+    verb = "is" if "," not in names else "are"
+    return (
+        f"{feature} needs reviewer's diarize extra ({names} {verb} not installed): "
+        f"{INSTALL_DIARIZE}"
+    )
+
+
+def require_diarize(
+    feature: str = "Automatic diarization", modules: Iterable[str] = DIARIZATION_STACK
+) -> None:
+    """Check, without importing anything, that ``modules`` of the ``diarize`` extra are here.
+
+    Parameters
+    ----------
+    feature
+        What needs them, as the message's subject ("The offline baseline").
+    modules
+        Import names; by default the pyannote pipelines' :data:`DIARIZATION_STACK`.
+
+    Raises
+    ------
+    MissingExtra
+        Naming the missing modules and the command that installs them.
+    """
+    missing = missing_modules(modules)
+    if missing:
+        raise MissingExtra(missing_extra_message(feature, missing))
+
+
 def import_failure_message(error: BaseException) -> str:
     """A user's message for a failed import of torch, torchaudio or pyannote.audio.
 
-    Names the exception (first line only: loader errors can be long), the installed versions
-    of the three packages, the versions reviewer's requirements exclude, and how to reinstall
-    the tested ones. The rest of reviewer does not need these packages.
+    When the packages are simply not installed (the light install), the one sentence of
+    :func:`missing_extra_message`. Otherwise (a broken install) it names the exception
+    (first line only: loader errors can be long), the installed versions of the three
+    packages, the versions reviewer's requirements exclude, and how to reinstall the tested
+    ones. The rest of reviewer does not need these packages.
     """
+    missing = missing_modules(DIARIZATION_STACK)
+    if missing:
+        return missing_extra_message("Automatic diarization", missing)
     first_line = (str(error).strip().splitlines() or [""])[0]
     if len(first_line) > 300:
         first_line = first_line[:297] + "..."

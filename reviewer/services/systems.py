@@ -104,6 +104,9 @@ class PyannoteSystem:
     """
 
     def __init__(self, pipeline: str):
+        from reviewer.services.dependencies import require_diarize
+
+        require_diarize()
         self.pipeline = pipeline
 
     @property
@@ -129,9 +132,11 @@ class BaselineSystem:
     """The offline baseline (:mod:`reviewer.services.baseline`): ``baseline[:SUBSEGMENT]``."""
 
     def __init__(self, spec: str):
-        from reviewer.services.baseline import parse
+        from reviewer.services.baseline import BASELINE_FEATURE, BASELINE_MODULES, parse
+        from reviewer.services.dependencies import require_diarize
 
         self.settings = parse(spec)
+        require_diarize(BASELINE_FEATURE, BASELINE_MODULES)
 
     @property
     def identity(self) -> str:
@@ -152,6 +157,9 @@ def system_from_spec(spec: str) -> DiarizationSystem:
     ------
     ValueError
         For a command template without its placeholders, or a malformed baseline.
+    MissingExtra
+        (a ``ValueError``) For the baseline or a pyannote pipeline when the ``diarize`` extra
+        is not installed: one sentence naming the command that installs it.
     """
     from reviewer.services.baseline import is_baseline
 

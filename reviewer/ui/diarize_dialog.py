@@ -43,7 +43,12 @@ class DiarizeDialog(QDialog):
 
     def __init__(self, audio_path, parent=None):
         super().__init__(parent)
-        from reviewer.services.dependencies import reinstall_advice, requirement_problems
+        from reviewer.services.dependencies import (
+            MissingExtra,
+            reinstall_advice,
+            require_diarize,
+            requirement_problems,
+        )
         from reviewer.services.diarization import load_token
 
         self.audio_path = audio_path
@@ -94,13 +99,20 @@ class DiarizeDialog(QDialog):
         self.telemetry = QCheckBox("Send pyannote.audio's usage telemetry (off by default)")
         form.addRow("Privacy", self.telemetry)
         layout.addLayout(form)
-        problems = requirement_problems()  # package metadata only: nothing heavy is imported
-        self.step = QLabel(
-            f"Warning: {'; '.join(problems)}. Diarization will probably fail to load. "
-            f"{reinstall_advice()}."
-            if problems
-            else "Ready."
-        )
+        try:  # nothing heavy is imported: module lookups and package metadata only
+            require_diarize()
+        except MissingExtra as error:  # the light install: say so, offer nothing to run
+            self.step = QLabel(str(error))
+            self.unavailable = True
+        else:
+            problems = requirement_problems()
+            self.step = QLabel(
+                f"Warning: {'; '.join(problems)}. Diarization will probably fail to load. "
+                f"{reinstall_advice()}."
+                if problems
+                else "Ready."
+            )
+            self.unavailable = False
         self.step.setWordWrap(True)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
@@ -109,6 +121,7 @@ class DiarizeDialog(QDialog):
         buttons = QHBoxLayout()
         self.start_button = QPushButton("Diarize")
         self.start_button.clicked.connect(self.start)
+        self.start_button.setEnabled(not self.unavailable)
         self.cancel_button = QPushButton("Close")
         self.cancel_button.clicked.connect(self._cancel_or_close)
         buttons.addStretch(1)

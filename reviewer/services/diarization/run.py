@@ -18,7 +18,8 @@ from typing import Any
 
 from reviewer.io.audio import AudioError, AudioSource
 from reviewer.model.annotation import Track
-from reviewer.services.baseline import is_baseline
+from reviewer.services.baseline import BASELINE_FEATURE, BASELINE_MODULES, is_baseline
+from reviewer.services.dependencies import MissingExtra, require_diarize
 from reviewer.services.diarization.failures import run_error
 from reviewer.services.diarization.hub import load_pipeline
 from reviewer.services.diarization.progress import ProgressTracker, check_stop
@@ -74,6 +75,10 @@ def diarize(
     report = on_progress or (lambda progress: None)
     if is_baseline(request.pipeline):  # the offline baseline: no pyannote, no hub
         return _run_baseline(request, audio, report, started)
+    try:
+        require_diarize()  # the light install: one sentence, before anything is read
+    except MissingExtra as error:
+        raise DiarizationError(str(error)) from None
     samples, sample_rate = _read_audio(audio)
     report(Progress("loading", 0.0, 0.0, 0.0, None))
 
@@ -132,7 +137,8 @@ def _run_baseline(
 
     try:
         settings = replace(parse(request.pipeline), num_speakers=request.num_speakers)
-    except ValueError as error:
+        require_diarize(BASELINE_FEATURE, BASELINE_MODULES)
+    except ValueError as error:  # a malformed spec, or MissingExtra
         raise DiarizationError(str(error)) from None
     report(Progress("loading", 0.0, 0.0, 0.0, None))
     try:
