@@ -6,6 +6,14 @@
   voice source and writing a WAV of the remix's length (the I/O any remix needs).
 - ``runner_overhead``: per cell, a run on a one-worker LocalCluster against calling the same
   cell function directly in this process (cluster start-up excluded), in percent.
+- ``runner_overhead_baseline``: the same with the real offline baseline (``baseline``) on
+  2 x 2 cells of the built-in demo (espeak-ng voices in 45 s VoxConverse structures): on a
+  one-worker LocalCluster, the time between cells arriving once the worker has its models
+  (everything the runner adds per cell: scheduling, moving the results, the client's
+  writes), against calling each cell directly after one warm-up call. One-time costs are
+  reported beside it: ``first_cell_s`` (cluster start, the worker's imports and model
+  load, the first cell) and ``worker_model_load_ms`` (the worker's first cell minus its
+  fastest).
 - ``workers_speedup``: wall time of a 4 x 4 design on 1 and on 2 local workers.
 - ``analysis_30x30``: ``analyze`` of a 30 x 30 grid with 1000 bootstrap replicates; anchor:
   the closed-form ANOVA estimate alone.
@@ -17,6 +25,7 @@ started per cell, as a user's command template would be).
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 import tempfile
@@ -104,6 +113,39 @@ def runner(folder: Path) -> None:
          cores=os.cpu_count())  # fmt: skip
 
 
+def baseline_runner(folder: Path) -> None:
+    from reviewer.factorial.voice_bank import voice_sets
+    from reviewer.io import read_rttm
+    from reviewer.resources import RESOURCES
+
+    bank = RESOURCES / "factorial"
+    voices = voice_sets(bank / "voices", folder / "voices")[:2]
+    structures = [
+        Structure(track.uri or key, track)
+        for key, track in sorted(read_rttm(bank / "structures").items())
+    ][:2]
+    design = FactorialDesign(tuple(voices), tuple(structures))
+    direct = Experiment(folder / "baseline-direct", design, "baseline")
+    compute_cell(direct.tasks[0])  # warm-up: the models load once per process
+    started = time.perf_counter()
+    for task in direct.tasks:
+        compute_cell(task)
+    per_direct = (time.perf_counter() - started) / len(direct.tasks)
+    run = Experiment(folder / "baseline-run", design, "baseline")
+    times: list[float] = []  # the start, then each cell's arrival
+    run.run(workers=1, on_progress=lambda state: times.append(time.perf_counter()))
+    wall = times[-1] - times[0]
+    steady = (times[-1] - times[1]) / (len(times) - 2)  # between arrivals, models loaded
+    records = [json.loads(p.read_text()) for p in (folder / "baseline-run" / "cells").iterdir()]
+    on_worker = sorted(record["seconds"] for record in records)  # inside compute_cell
+    emit("runner_overhead_baseline", 100 * (steady - per_direct) / per_direct, "%",
+         steady_cell_ms=round(steady * 1000, 1), anchor="the cell called directly (warm)",
+         anchor_value=round(per_direct * 1000, 1), anchor_unit="ms", cells=len(run.tasks),
+         system="baseline", cell_seconds=45, wall_s=round(wall, 2),
+         first_cell_s=round(times[1] - times[0], 2),
+         worker_model_load_ms=round((on_worker[-1] - on_worker[0]) * 1000, 1))  # fmt: skip
+
+
 def analysis() -> None:
     rng = np.random.default_rng(0)
     grid = 30 + rng.normal(0, 3, (30, 1)) + rng.normal(0, 2, (1, 30)) + rng.normal(0, 1, (30, 30))
@@ -123,3 +165,4 @@ if __name__ == "__main__":
         remix_speed(Path(folder))
         analysis()
         runner(Path(folder))
+        baseline_runner(Path(folder))
