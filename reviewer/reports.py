@@ -421,24 +421,15 @@ def factorial_csv(analysis: FactorialAnalysis) -> str:
     return out.getvalue()
 
 
-def factorial_comparison_table(comparison: SystemsComparison) -> str:
-    """``analyze EXP_A EXP_B``: each system's shares with intervals, A - B paired, a verdict."""
+def factorial_comparison_rows(comparison: SystemsComparison) -> list[tuple[str, ...]]:
+    """The comparison's rows as text, one per measure and quantity.
+
+    Columns: measure (on its first row only), quantity, A, its CI, B, its CI, A - B and its
+    paired CI; shares in percent, means in DER points.
+    """
     a, b = comparison.analyses
-    d = comparison.difference()
-    level = f"{100 * d.interval.level:g} %"
-    lines = [
-        f"A = {comparison.names[0]}, B = {comparison.names[1]}",
-        f"{a.cells} cells in both: {a.voices} voice sources x {a.structures} structures; "
-        f"{level} intervals from {d.interval.replicates} crossed-bootstrap replicates, "
-        "paired (the same draw for A and B) for A - B",
-        "",
-    ]
-    header = ("Measure", "Quantity", "A", f"{level} CI", "B", f"{level} CI", "A - B",
-              f"{level} CI (paired)")  # fmt: skip
-    rows: list[Sequence[str] | str] = []
+    rows: list[tuple[str, ...]] = []
     for measure in MEASURES:
-        if rows:
-            rows.append(SEPARATING_LINE)
         for k, quantity in enumerate(QUANTITIES):
             item = comparison.difference(measure, quantity)
             cells: list[str] = []
@@ -457,6 +448,28 @@ def factorial_comparison_table(comparison: SystemsComparison) -> str:
                     f"[{item.interval.low:+.1f}, {item.interval.high:+.1f}]",
                 )
             )
+    return rows
+
+
+def factorial_comparison_table(comparison: SystemsComparison) -> str:
+    """``analyze EXP_A EXP_B``: each system's shares with intervals, A - B paired, a verdict."""
+    a, b = comparison.analyses
+    d = comparison.difference()
+    level = f"{100 * d.interval.level:g} %"
+    lines = [
+        f"A = {comparison.names[0]}, B = {comparison.names[1]}",
+        f"{a.cells} cells in both: {a.voices} voice sources x {a.structures} structures; "
+        f"{level} intervals from {d.interval.replicates} crossed-bootstrap replicates, "
+        "paired (the same draw for A and B) for A - B",
+        "",
+    ]
+    header = ("Measure", "Quantity", "A", f"{level} CI", "B", f"{level} CI", "A - B",
+              f"{level} CI (paired)")  # fmt: skip
+    rows: list[Sequence[str] | str] = []
+    for row in factorial_comparison_rows(comparison):
+        if rows and row[0]:
+            rows.append(SEPARATING_LINE)
+        rows.append(row)
     notes = [f"note ({name}): {n}" for name, x in zip(comparison.names, (a, b), strict=True)
              for n in x.notes]  # fmt: skip
     table = text_table(header, rows, "llrrrrrr")

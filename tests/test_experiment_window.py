@@ -7,7 +7,7 @@ from factorial_material import command
 from PySide6.QtCore import Qt
 from test_factorial_run import design
 
-from reviewer.factorial.cells_file import read_cells
+from reviewer.factorial.cells_file import read_cells, write_cells
 from reviewer.metrics.numbers import format_points, percent
 from reviewer.services.experiment import Experiment
 
@@ -90,3 +90,30 @@ def test_an_experiment_runs_from_a_corpus_cancels_and_resumes_in_the_window(qtbo
     assert "Variance shares" in window.summary.text()  # analysed once the run ended
     assert window.variance_table.rowCount() == 12
     assert "done: 9 cells of 9" in window.statusBar().currentMessage()
+
+
+def test_the_comparison_tab_sets_two_systems_side_by_side(qtbot, experiment, tmp_path):
+    from reviewer.factorial.comparison import compare_systems
+    from reviewer.ui.experiment_window import ExperimentWindow
+
+    other = tmp_path / "band"
+    Experiment(other, design(tmp_path), command(band=100.0)).run(workers=1)
+    window = ExperimentWindow(experiment, replicates=100)
+    qtbot.addWidget(window)
+    window.show()
+    comparison = window.compare_with(other)
+    expected = compare_systems(
+        read_cells(experiment), read_cells(other), ("exp", "band"), replicates=100
+    )
+    assert comparison is not None and comparison.verdict() == expected.verdict()
+    assert window.verdict.text() == f"A = exp, B = band. {expected.verdict()}"
+    assert window.comparison_table.rowCount() == 16  # 4 measures x (3 shares + the mean)
+    structure = expected.difference("der", "structure")
+    assert window.comparison_table.item(1, 6).text() == f"{structure.estimate:+.1f}"
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "C&omparison"
+    (tmp_path / "partial").mkdir()
+    rows = [r for r in read_cells(other) if r.structure != "fast"]
+    write_cells(tmp_path / "partial" / "cells.csv", rows)
+    assert window.compare_with(tmp_path / "partial") is None
+    message = window.statusBar().currentMessage()
+    assert "only exp has va x fast, vb x fast" in message

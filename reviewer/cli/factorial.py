@@ -152,13 +152,16 @@ def register(commands) -> None:
         "open",
         help="open an experiment in its window: the grid, variance shares and effects",
         description="The grid of cells as a heatmap (Enter opens a cell's remix in a review "
-        "window), the variance shares with intervals, and the effects. Its Run button (Alt+R) "
+        "window), the variance shares with intervals, and the effects; with a second EXP (another "
+        "system on the same design), the Comparison tab: which one is more sensitive to "
+        "structure (Compare with... or Alt+W in the window). Its Run button (Alt+R) "
         "runs an experiment from a corpus in the background: the grid fills in as cells "
         "arrive; Cancel keeps the finished cells.",
     )
     show.add_argument(
-        "cells", metavar="EXP", nargs="?",
-        help="the experiment folder (none: an empty window, to run one from a corpus)",
+        "cells", metavar="EXP", nargs="*",
+        help="the experiment folder (none: an empty window, to run one from a corpus); a "
+        "second one, another system's on the same design, is compared with it",
     )  # fmt: skip
     show.set_defaults(run=run_open)
 
@@ -322,7 +325,9 @@ def run_open(args: argparse.Namespace) -> int:
     """``reviewer factorial open``: the Experiment window."""
     from reviewer.ui.experiment_window import run
 
-    return run(args.cells)
+    if len(args.cells) > 2:
+        raise ValueError(f"{len(args.cells)} experiments: open takes one, or two to compare")
+    return run(*(args.cells or [None]))
 
 
 def run_demo(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -30,9 +31,14 @@ from PySide6.QtWidgets import (
 
 from reviewer.factorial.analysis import FactorialAnalysis, analyze
 from reviewer.factorial.cells_file import MEASURES, CellRow, experiment_structures, read_cells
+from reviewer.factorial.comparison import SystemsComparison
 from reviewer.factorial.variance import COMPONENTS
 from reviewer.metrics.numbers import format_points
-from reviewer.reports import factorial_effect_rows, factorial_variance_rows
+from reviewer.reports import (
+    factorial_comparison_rows,
+    factorial_effect_rows,
+    factorial_variance_rows,
+)
 from reviewer.services.keyed_tasks import Progress
 from reviewer.ui.experiment_run import ExperimentRun, RunDialog, RunRequest
 
@@ -131,6 +137,12 @@ class ExperimentWindow(QMainWindow):
         self.run_button.clicked.connect(self.ask_run)
         self.progress = QProgressBar()
         self.progress_label = QLabel()
+        self.compare_button = QPushButton("Compare &with...")
+        self.compare_button.setToolTip(
+            "Another system's experiment on the same design: which one is more sensitive "
+            "to structure"
+        )
+        self.compare_button.clicked.connect(self.ask_compare)
         self.cancel_button = QPushButton("&Cancel run")
         self.cancel_button.clicked.connect(self.cancel_run)
         running = QHBoxLayout()
@@ -149,6 +161,7 @@ class ExperimentWindow(QMainWindow):
         header.addWidget(label)
         header.addWidget(self.measure)
         header.addStretch(1)
+        header.addWidget(self.compare_button)
         header.addWidget(self.run_button)
         layout.addLayout(header)
         layout.addWidget(self.running)
@@ -163,6 +176,18 @@ class ExperimentWindow(QMainWindow):
         self.tabs.addTab(self.variance_table, "&Variance")
         self.effects_table = _table(["Side", "Effect on DER", "Points", "CI"], [])
         self.tabs.addTab(self.effects_table, "&Effects")
+        self.comparison: SystemsComparison | None = None
+        self.verdict = QLabel("Compare with another system's experiment on the same design.")
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.comparison_table = _table(
+            ["Measure", "Quantity", "A", "CI", "B", "CI", "A - B", "CI (paired)"], []
+        )
+        compared = QWidget()
+        compared_layout = QVBoxLayout(compared)
+        compared_layout.addWidget(self.verdict)
+        compared_layout.addWidget(self.comparison_table, 1)
+        self.tabs.addTab(compared, "C&omparison")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.tabs)
@@ -314,6 +339,38 @@ class ExperimentWindow(QMainWindow):
         self.run.start()
         return self.run
 
+    def ask_compare(self) -> None:
+        """Choose another experiment folder and :meth:`compare_with` it."""
+        folder = QFileDialog.getExistingDirectory(
+            self, "Another system's experiment", str(self.folder or "")
+        )
+        if folder:
+            self.compare_with(folder)
+
+    def compare_with(self, other: str | Path) -> SystemsComparison | None:
+        """Compare this experiment (A) with another system's on the same design (B).
+
+        The Comparison tab shows both systems' shares with their intervals, A - B with its
+        paired interval and which one is more sensitive to structure; a design that differs,
+        or an unreadable folder, is said in the status bar (naming the cells).
+        """
+        from reviewer.factorial.comparison import compare_systems
+
+        other = Path(other)
+        names = (self.folder.name if self.folder else "A", other.name)
+        try:
+            comparison = compare_systems(
+                self.rows, read_cells(other), names, replicates=self.replicates
+            )
+        except (ValueError, OSError) as error:
+            self.statusBar().showMessage(f"cannot compare with {other}: {error}")
+            return None
+        self.comparison = comparison
+        self.verdict.setText(f"A = {names[0]}, B = {names[1]}. {comparison.verdict()}")
+        _fill_table(self.comparison_table, [list(r) for r in factorial_comparison_rows(comparison)])
+        self.tabs.setCurrentIndex(self.tabs.count() - 1)
+        return comparison
+
     def cancel_run(self) -> None:
         """Stop the run: the finished cells are kept (run again to resume)."""
         if self.run is not None:
@@ -382,8 +439,10 @@ class ExperimentWindow(QMainWindow):
         self.controller.open(request, parent=self)
 
 
-def run(folder: str | Path | None) -> int:
-    """Open the Experiment window and run the event loop; returns the exit status.
+def run(folder: str | Path | None, other: str | Path | None = None) -> int:
+    """Open the Experiment window (compared with ``other``) and run the event loop.
+
+    Returns the exit status.
 
     Raises
     ------
@@ -398,6 +457,8 @@ def run(folder: str | Path | None) -> int:
     app = application()
     controller = Controller()
     window = ExperimentWindow(folder, controller)
+    if other is not None:
+        window.compare_with(other)
     window.show()
     status = app.exec()
     controller.release()
