@@ -74,10 +74,15 @@ def run_demo(args: argparse.Namespace) -> int:
 
     files = demo()
     if not args.check:
-        from reviewer.ui.app import run
+        from reviewer.ui.app import DEMO_NOTE, prepare, run
+
+        # loaded before Qt is imported (reviewer.ui.qt_imports: PySide6 scans later modules)
+        review = prepare(
+            files.audio, files.reference, files.system, transcript=files.transcript, start=False
+        )
         from reviewer.ui.opening import OpenRequest
 
-        return run(OpenRequest(demo=True))
+        return run(OpenRequest(demo=True), review=review, note=DEMO_NOTE)
     if not args.json:
         print(f"Demo recording: {files.audio}")
         print(f"Reference:      {files.reference}")
@@ -93,20 +98,24 @@ def run_open(args: argparse.Namespace) -> int:
     """``reviewer open``: check the input, then open a review window."""
     from reviewer.io.session import load_session
     from reviewer.ui.app import prepare, run
-    from reviewer.ui.opening import OpenRequest
 
     if args.audio.endswith(".reviewer.json"):
         load_session(args.audio)  # bad input fails here, with a clear message
+        from reviewer.ui.opening import OpenRequest
+
         return run(OpenRequest(session=args.audio))
     prefix = speaker_prefix(args)
-    request = OpenRequest(
-        args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript, speaker_prefix=prefix
-    )
-    # loaded once: bad input fails here with a clear message, and the window reuses it
+    # loaded once, before Qt is imported: bad input fails here with a clear message, and
+    # the window reuses it
     review = prepare(
         args.audio, args.ref, args.hyp, args.uem, args.transcript,
         speaker_prefix=prefix, start=False,
     )  # fmt: skip
+    from reviewer.ui.opening import OpenRequest
+
+    request = OpenRequest(
+        args.audio, args.ref, args.hyp, args.uem, transcript=args.transcript, speaker_prefix=prefix
+    )
     return run(request, review=review)
 
 

@@ -9,12 +9,18 @@ anything finer is rounded to the nearest tick (0.28 ns). An ``int64`` holds 82 y
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+
+import numpy as np
 
 TICKS_PER_SECOND = 3_528_000_000
 """Ticks in one second: the least common multiple of 10**6 and the common sample rates."""
 
 _TICKS_PER_MILLISECOND = TICKS_PER_SECOND // 1000
+_TICKS_PER_MICROSECOND = TICKS_PER_SECOND // 1_000_000
+_PLAIN_COLUMN = re.compile(r"(?:(?:[0-9]{1,9}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})\n)*")
 
 
 def parse_seconds(text: str) -> int:
@@ -42,6 +48,35 @@ def parse_seconds(text: str) -> int:
     if not value.is_finite():
         raise ValueError(f"{text!r} is not a finite number")
     return int((value * TICKS_PER_SECOND).to_integral_value())
+
+
+def parse_plain_column(texts: Sequence[str]) -> np.ndarray | None:
+    """Ticks of a column of plain decimals (``"12.345"``, ``"7"``, ``".5"``), or None.
+
+    The fast path of :func:`parse_seconds` for a whole column of time fields, as files
+    nearly always write them: ASCII digits with at most one point, at most 9 digits before
+    it (under 32 years) and at most 6 after it. Such a number is a whole number ``n`` of
+    microseconds below 10**15 < 2**50, which ``float`` and one product by 10**6 reach within
+    0.25 (two roundings of relative error 2**-53 each), so rounding gives ``n`` exactly and
+    the ticks equal :func:`parse_seconds`'s. A column with anything else in it (a sign, an
+    exponent, more decimals, a blank, a non-ASCII digit, no field at all) gives None: the
+    caller then reads it field by field, the careful way, accepting or refusing each
+    field with its reason.
+
+    Parameters
+    ----------
+    texts
+        The fields, in seconds.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        ``int64`` ticks of shape ``(len(texts),)``, or None.
+    """
+    if not texts or not _PLAIN_COLUMN.fullmatch("\n".join(texts) + "\n"):
+        return None
+    microseconds = np.rint(np.array(texts, dtype=np.float64) * 1e6).astype(np.int64)
+    return microseconds * _TICKS_PER_MICROSECOND
 
 
 def from_seconds(seconds: float) -> int:

@@ -21,6 +21,7 @@ from reviewer.app.review import (
     review_session,
     start_journal,
 )
+from reviewer.ui.qt_imports import import_pyqtgraph
 
 DEMO_NOTE = (
     "Demo: the system output is an EXAMPLE written by hand from the reference (shifted "
@@ -54,6 +55,7 @@ def prepare_recovered(path: Path, start: bool = True) -> Review:
 def _building(review: Review, start: bool) -> Review:
     """Give the review its waveform pyramid's background builder, started or not."""
     if review.audio is not None and review.pyramid is not None:
+        import_pyqtgraph()  # before any module imports it plainly
         from reviewer.ui.waveform import PyramidBuilder
 
         review.builder = PyramidBuilder(review.audio, review.pyramid)
@@ -69,6 +71,18 @@ def start_building(window, review: Review) -> None:
         return
     builder.start()
     window.timeline.follow_build(builder)
+
+
+def complete(window, review: Review) -> None:
+    """What a shown window does after its first paint: open playback, build the waveform.
+
+    Opening the audio device (PortAudio, 50 to 100 ms) and reading the whole recording for
+    its waveform wait until the window is on screen; then the window emits ``completed``.
+    """
+    if window.player is None:
+        window.attach_player(open_player(review.audio))
+    start_building(window, review)
+    window.complete()
 
 
 def _started(builder) -> bool:
@@ -122,28 +136,6 @@ def application():
     # are made for it), so plots draw on dark with light axes
     pg.setConfigOptions(antialias=False, background="#1E1E1E", foreground="#DDDDDD")
     return app
-
-
-def import_pyqtgraph():
-    """pyqtgraph, imported without the CUDA runtime bindings it looks for.
-
-    ``import pyqtgraph`` imports every widget; its ``RawImageWidget`` tries
-    ``cuda.bindings.runtime`` (installed with PyTorch's CUDA wheels), 0.15 to 0.3 s of
-    startup for GPU image upload reviewer never uses. Hidden during that import only,
-    ``RawImageWidget`` falls back as on a machine without CUDA Python; the bindings stay
-    importable for anything that needs them later (PyTorch).
-    """
-    if "pyqtgraph" in sys.modules:
-        return sys.modules["pyqtgraph"]
-    hide = "cuda" not in sys.modules
-    if hide:
-        sys.modules["cuda"] = None  # type: ignore[assignment]  # "import cuda" fails at once
-    try:
-        import pyqtgraph
-    finally:
-        if hide and sys.modules.get("cuda", 0) is None:
-            del sys.modules["cuda"]
-    return pyqtgraph
 
 
 _NOISE = ("propagateSizeHints",)
@@ -305,9 +297,9 @@ class Controller:
     def show(self, review: Review, note: str = "", project: Path | None = None):
         """Show a window for a prepared review, journaling its edits."""
         start_journal(review, project=project)
-        window = build_window(review, note)
+        window = build_window(review, note, with_player=False)
         window.controller = self
-        after_first_paint(window, lambda: start_building(window, review))
+        after_first_paint(window, lambda: complete(window, review))
         window.show()
         self.windows.append(window)
         self.reviews.append(review)
@@ -336,13 +328,14 @@ def require_display() -> None:
         )
 
 
-def run(request=None, review: Review | None = None) -> int:
+def run(request=None, review: Review | None = None, note: str = "") -> int:
     """Open the app and run the event loop; returns the exit status.
 
     A journal left by a crashed session is offered for restoring first; without a request
     the start dialog (demo, recent recordings, Open...) comes up. ``review``: the request
     already loaded (``prepare(..., start=False)``), so that a caller that loaded it to check
-    the input does not have it loaded twice.
+    the input does not have it loaded twice (and loaded before Qt: see
+    :mod:`reviewer.ui.qt_imports`); ``note``: its window's note (the demo's).
     """
     from reviewer.ui.opening import StartDialog, remember
 
@@ -355,7 +348,7 @@ def run(request=None, review: Review | None = None) -> int:
     if review is not None:
         if request is not None:
             remember(request)
-        controller.show(review)
+        controller.show(review, note)
     elif request is not None:
         controller.open(request)
     elif recovered is None:

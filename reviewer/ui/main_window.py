@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -38,6 +38,9 @@ MENUS = ("File", "Edit", "Navigate", "View", "Playback", "Tracks", "Corpus", "He
 class MainWindow(QMainWindow):
     """One recording under review.
 
+    The app shows it first and then finishes it (:func:`reviewer.ui.app.after_first_paint`:
+    playback opened, the waveform's pyramid building), and then emits :attr:`completed`.
+
     Parameters
     ----------
     editor
@@ -53,6 +56,9 @@ class MainWindow(QMainWindow):
     session_path
         Where the session was loaded from or last saved.
     """
+
+    completed = Signal()
+    """What was left for after the first paint is done (playback opened, waveform building)."""
 
     def __init__(
         self,
@@ -131,8 +137,21 @@ class MainWindow(QMainWindow):
 
         self.playback.message.connect(self.status)
         self.playback.speed_changed.connect(self.position_refresh.request)
+        if player is not None:
+            self.attach_player(player)
+
+    def attach_player(self, player) -> None:
+        """Give the window its playback service (the app opens it after the first paint).
+
+        An unavailable one is kept (it says why) and its reason goes to the status bar.
+        """
+        self.playback.player = player
         if player is not None and not player.available:
             self.status(player.reason)
+
+    def complete(self) -> None:
+        """Say the window is complete: what was left for after its first paint is done."""
+        self.completed.emit()
 
     # --- actions --------------------------------------------------------------------------
 

@@ -119,6 +119,7 @@ class TimelineView(QWidget):
         self._refresh_score()
         self._refresh_scoring()
         self.fit()
+        self.refresh_waveform()  # the first paint shows it (sketched until the pyramid is built)
 
     # --- construction -------------------------------------------------------------------
 

@@ -10,12 +10,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, Signal
 
 from reviewer.io.audio import AudioSource
-from reviewer.io.peaks import PeakPyramid
+from reviewer.io.peaks import PeakPyramid, Sketch
 from reviewer.services.jobs import Job
 
 
 class WaveformItem(pg.PlotCurveItem):
     """The visible range's min/max envelope, one stroke per pixel column.
+
+    Where the pyramid is not built yet (the first paint of a long recording), the
+    :class:`~reviewer.io.peaks.Sketch` is drawn instead, replaced as the build advances.
 
     Zoomed in below four samples per pixel, the raw samples are drawn as a line.
     """
@@ -24,12 +27,31 @@ class WaveformItem(pg.PlotCurveItem):
         super().__init__(pen=pg.mkPen("#8FB8DE", width=1))
         self.source = source
         self.pyramid = pyramid
+        self._sketch: Sketch | None = None
         self._last: tuple[int, int, int, int] | None = None
 
+    @property
+    def sketch(self) -> Sketch | None:
+        """The coarse waveform drawn where the pyramid is not built yet (made when needed).
+
+        None once the pyramid is complete (or when the recording cannot be read).
+        """
+        if self.pyramid.complete:
+            self._sketch = None
+        elif self._sketch is None:
+            try:
+                self._sketch = Sketch(self.source)
+            except (OSError, RuntimeError, ValueError):  # unreadable: the build will say so
+                return None
+        return self._sketch
+
     def peak(self) -> float:
-        """The largest absolute sample value summarised so far (0 if none)."""
+        """The largest absolute sample value summarised or sketched so far (0 if none)."""
         positions, mins, maxs = self.pyramid.envelope(0, self.source.frames, 512)
         values = np.abs(np.concatenate([np.asarray(mins), np.asarray(maxs)]))
+        sketch = self.sketch
+        if sketch is not None:
+            values = np.concatenate([values, np.abs(sketch.mins), np.abs(sketch.maxs)])
         values = values[np.isfinite(values)]
         return float(values.max()) if len(values) else 0.0
 
@@ -47,8 +69,12 @@ class WaveformItem(pg.PlotCurveItem):
             self.setData([], [])
             return
         x = np.asarray(positions, dtype=np.float64) / rate
-        mins = np.nan_to_num(np.asarray(mins, dtype=np.float64))
-        maxs = np.nan_to_num(np.asarray(maxs, dtype=np.float64))
+        mins = np.array(mins, dtype=np.float64)
+        maxs = np.array(maxs, dtype=np.float64)
+        sketch = self.sketch if np.isnan(mins).any() else None
+        if sketch is not None:  # not built yet there: the sketch until the build gets there
+            sketch.fill(np.asarray(positions), mins, maxs)
+        mins, maxs = np.nan_to_num(mins), np.nan_to_num(maxs)
         if np.array_equal(mins, maxs):
             self.setData(x, mins, connect="all")
             return
