@@ -36,8 +36,15 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-#: The lock of a checkout (absent when reviewer is installed from a wheel).
-LOCK_PATH = Path(__file__).resolve().parents[2] / "packaging" / "constraints.txt"
+
+def _find_lock() -> Path:
+    checkout = Path(__file__).resolve().parents[2] / "packaging" / "constraints.txt"
+    shipped = Path(__file__).resolve().parents[1] / "_lock" / "constraints.txt"
+    return shipped if not checkout.exists() and shipped.exists() else checkout
+
+
+#: The lock: the checkout's, or the copy a wheel or the bundle ships (``reviewer/_lock/``).
+LOCK_PATH = _find_lock()
 
 #: The packages automatic diarization imports, in the order they load.
 DIARIZATION_STACK = ("torch", "torchaudio", "pyannote.audio")
