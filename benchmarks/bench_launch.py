@@ -16,7 +16,12 @@ offer, no recent files) and ALSA's null device; bytecode is written and used as 
 installed machine (``PYTHONDONTWRITEBYTECODE`` is dropped: the warm-up launch writes it).
 The import time of the window's modules (``import reviewer.ui.main_window`` in a fresh
 process) is reported as well, and each case's CPU time, which a loaded machine does not
-inflate as it does wall time.
+inflate as it does wall time: to its exit, and to its first paint (all threads; reviewer
+says it on stderr, see ``reviewer.ui.app.FIRST_PAINT_CPU``).
+
+``--tree DIR`` runs the reviewer cases from another checkout's ``reviewer`` package (on
+``PYTHONPATH``; e.g. ``git archive REV reviewer resources | tar -x -C DIR``), so that code
+before a change is measured against the same anchors; ``--label`` names it in the output.
 
 Run: ``.venv/bin/python benchmarks/bench_launch.py``.
 """
@@ -55,6 +60,7 @@ app.exec()
 """
 
 IMPORT_WINDOW = "import reviewer.ui.main_window"
+CPU = "first paint cpu ms"  # reviewer.ui.app.FIRST_PAINT_CPU (not imported: --tree)
 
 
 def environment(display: bool) -> dict[str, str]:
@@ -76,17 +82,19 @@ def environment(display: bool) -> dict[str, str]:
     return env
 
 
-def launch(command: list[str], env: dict[str, str], until: str | None) -> tuple[float, float]:
-    """Wall seconds from starting ``command`` to its line ``until`` (or exit), and CPU seconds.
+def launch(
+    command: list[str], env: dict[str, str], until: str | None
+) -> tuple[float, float, float | None]:
+    """Seconds from starting ``command`` to its line ``until`` (or exit), CPU to exit and paint.
 
-    The CPU seconds (user and system, to its exit) are what a loaded machine does not
-    inflate.
+    The CPU seconds (user and system, to its exit; and to its first paint when the process
+    says so on stderr) are what a loaded machine does not inflate.
     """
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    assert process.stdout is not None
+    assert process.stdout is not None and process.stderr is not None
     took = None
     if until is not None:
         for line in process.stdout:
@@ -96,44 +104,60 @@ def launch(command: list[str], env: dict[str, str], until: str | None) -> tuple[
         else:
             raise RuntimeError(f"{command} ended without printing {until!r}")
     process.stdout.close()
+    said = process.stderr.read()
+    process.stderr.close()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if took is None:
         took = time.perf_counter() - start
-    return took, usage.ru_utime + usage.ru_stime
+    painted = next(
+        (float(line.split()[-1]) / 1000 for line in said.splitlines() if line.startswith(CPU)),
+        None,
+    )
+    return took, usage.ru_utime + usage.ru_stime, painted
 
 
 def median_of(
     command: list[str], env: dict[str, str], until: str | None, repeat: int
-) -> tuple[float, float]:
-    """Median wall and CPU seconds of ``repeat`` launches (after one to warm the caches)."""
+) -> tuple[float, float, float | None]:
+    """Median wall, CPU and CPU-to-paint seconds of ``repeat`` launches (after a warm-up)."""
     launch(command, env, until)
     runs = [launch(command, env, until) for _ in range(repeat)]
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    painted = [r[2] for r in runs if r[2] is not None]
+    return (
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        statistics.median(painted) if painted else None,
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--display", action="store_true", help="use $DISPLAY, not offscreen")
+    parser.add_argument("--tree", type=Path, help="run the reviewer cases from this checkout")
+    parser.add_argument("--label", default="", help="a name for --tree in the output")
     args = parser.parse_args()
     env = environment(args.display)
+    tree = dict(env, PYTHONPATH=str(args.tree.resolve())) if args.tree else env
+    label = {"tree": args.label or str(args.tree)} if args.tree else {}
     python = sys.executable
     reviewer = [python, "-m", "reviewer.cli"]
     files = material.recording(10, 10_000)
-    nothing, nothing_cpu = median_of([python, "-c", "pass"], env, None, args.repeat)
-    bare, bare_cpu = median_of([python, "-c", BARE_WINDOW], env, "first paint", args.repeat)
+    nothing, nothing_cpu, _ = median_of([python, "-c", "pass"], env, None, args.repeat)
+    bare, bare_cpu, _ = median_of([python, "-c", BARE_WINDOW], env, "first paint", args.repeat)
     anchors = {
         "anchor": "python -c pass; bare PySide6 window to first paint (same run)",
         "anchor_value": round(nothing * 1000, 1),
         "bare_window_ms": round(bare * 1000, 1),
         "bare_window_cpu_ms": round(bare_cpu * 1000, 1),
     }
-    imports, imports_cpu = median_of([python, "-c", IMPORT_WINDOW], env, None, args.repeat)
+    imports, imports_cpu, _ = median_of([python, "-c", IMPORT_WINDOW], tree, None, args.repeat)
     emit(
         "import_window_modules",
         (imports - nothing) * 1000,
         cpu_ms=round((imports_cpu - nothing_cpu) * 1000, 1),
+        **label,
         **anchors,
     )
     cases = {
@@ -149,12 +173,14 @@ def main() -> None:
         ],
     }
     for name, command in cases.items():
-        took, cpu = median_of(command, env, "first paint", args.repeat)
+        took, cpu, painted = median_of(command, tree, "first paint", args.repeat)
         emit(
             name,
             took * 1000,
             target_ms=1000,
+            cpu_ms_to_first_paint=None if painted is None else round(painted * 1000, 1),
             cpu_ms_to_exit=round(cpu * 1000, 1),
+            **label,
             repeat=args.repeat,
             load_average=round(os.getloadavg()[0], 2),
             **anchors,

@@ -331,7 +331,7 @@ def _blocks(frames: int, size: int) -> int:
     return -(-frames // size)
 
 
-SKETCH_COLUMNS = 512
+SKETCH_COLUMNS = 320
 """Columns of a :class:`Sketch`: a coarse waveform for a first paint."""
 
 SKETCH_FRAMES = 256
@@ -342,9 +342,9 @@ class Sketch:
     """A coarse waveform, ready at once: what is drawn where the pyramid is not built yet.
 
     The recording is cut into :data:`SKETCH_COLUMNS` equal columns. A short recording
-    (at most ``SKETCH_COLUMNS * SKETCH_FRAMES * 8`` frames, 65 s at 16 kHz) is read whole,
+    (at most ``SKETCH_COLUMNS * SKETCH_FRAMES * 8`` frames, 41 s at 16 kHz) is read whole,
     so each column's minimum and maximum are exact; a longer one is sampled, one
-    :data:`SKETCH_FRAMES`-frame read in the middle of each column (512 reads: 30 to
+    :data:`SKETCH_FRAMES`-frame read in the middle of each column (320 reads: 20 to
     60 ms for a 10-hour file in the page cache), so its extremes are those of the samples
     read, an underestimate the pyramid's build replaces as it goes.
 
