@@ -270,3 +270,42 @@ def test_what_does_not_open_is_said_in_a_message_box(qtbot, folder, isolated, ca
     QTimer.singleShot(0, lambda: answer_the_box(seen))
     assert main(["open-file", str(broken)]) == 2
     assert str(broken) in seen["text"]
+
+
+def test_a_project_another_process_holds_is_refused_by_open_file_and_corpus(
+    qtbot, folder, isolated, capsys
+):
+    import subprocess
+    import sys
+
+    from PySide6.QtCore import QTimer
+
+    from reviewer.cli import main
+    from reviewer.corpus import Project
+    from reviewer.ui.app import application
+
+    application()
+    path = folder / "review.reviewer-project.json"
+    Project([]).save(path)
+    code = (
+        "import sys\n"
+        "from reviewer.corpus import lock_project\n"
+        f"lock = lock_project({str(path)!r})\n"
+        "print('held', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        seen: dict[str, str] = {}
+        QTimer.singleShot(0, lambda: answer_the_box(seen))
+        assert main(["open-file", str(path)]) == 2
+        assert "open in another reviewer window" in seen["text"]
+        capsys.readouterr()
+        assert main(["corpus", str(path)]) == 2  # the command line says it too, exit 2
+        assert "reviewer: error:" in capsys.readouterr().err
+    finally:
+        holder.stdin.close()
+        holder.wait()
