@@ -3,7 +3,8 @@
 What it says (:func:`facts`): reviewer's version (``reviewer.__version__``, the one place
 it is written), Qt's (the library loaded) and PySide6's, Python's, pyannote.audio's from
 its package metadata (nothing of torch is imported) or how to install it, the date of the
-lock the checkout installs through (``packaging/constraints.txt``'s ``# Locked on`` line),
+lock reviewer was tested with (the ``# Locked on`` line of ``packaging/constraints.txt``, or
+of the copy a wheel or the bundle ships: :data:`reviewer.services.dependencies.LOCK_PATH`),
 the platform and the licence.
 """
 
@@ -44,8 +45,8 @@ def lock_date(path: Path | None = None) -> str:
     Returns
     -------
     str
-        The date; ``"not from a checkout"`` when there is no lock (an installed wheel, the
-        bundle); ``"unknown (the lock names no date)"`` for a lock without the line.
+        The date; ``"not from a checkout"`` when no lock is found (an installation that
+        ships none); ``"unknown (the lock names no date)"`` for a lock without the line.
     """
     path = dependencies.LOCK_PATH if path is None else path
     try:
