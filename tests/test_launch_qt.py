@@ -12,7 +12,8 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
+pytest_plugins = ["launch_helpers"]  # the clean_home fixture
+
 
 HEAVY = (
     "scipy", "statsmodels", "dask", "distributed", "torch", "torchaudio", "sklearn",
@@ -22,17 +23,6 @@ HEAVY = (
 )  # fmt: skip
 """Modules the review window does not need to show a recording (diarizing, experiments,
 reports, the JER's assignment): none may be imported by the time it is first painted."""
-
-
-@pytest.fixture
-def clean_env(tmp_path, monkeypatch):
-    """Own home, state and settings; the null sound device; offscreen Qt."""
-    (tmp_path / ".asoundrc").write_text("pcm.!default { type null }\n")
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    return tmp_path
 
 
 def _run(script: str, cwd=None) -> dict:
@@ -48,7 +38,7 @@ def _run(script: str, cwd=None) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def test_the_first_painted_window_imports_no_heavy_module(clean_env):
+def test_the_first_painted_window_imports_no_heavy_module(clean_home):
     """The demo's window, shown as the app shows it, up to its first paint and after it."""
     result = _run(
         f"""
@@ -85,7 +75,7 @@ def test_the_first_painted_window_imports_no_heavy_module(clean_env):
     assert result["player_after"] is True
 
 
-def test_pyqtgraph_mirrors_are_filled_lazily_with_pyside6s_own_objects(clean_env):
+def test_pyqtgraph_mirrors_are_filled_lazily_with_pyside6s_own_objects(clean_home):
     result = _run(
         """
         import json, sys
@@ -120,7 +110,7 @@ def test_pyqtgraph_mirrors_are_filled_lazily_with_pyside6s_own_objects(clean_env
     }
 
 
-def test_pyqtgraph_draws_through_the_lazy_mirrors(clean_env):
+def test_pyqtgraph_draws_through_the_lazy_mirrors(clean_home):
     """A plot with a curve is drawn as with the plain import (pixels, not only objects)."""
     result = _run(
         """
@@ -145,7 +135,7 @@ def test_pyqtgraph_draws_through_the_lazy_mirrors(clean_env):
     assert result["reds"] > 50
 
 
-def test_modules_loaded_before_pyside6_are_marked_and_features_still_work(clean_env, tmp_path):
+def test_modules_loaded_before_pyside6_are_marked_and_features_still_work(clean_home, tmp_path):
     """PySide6 keeps a feature id per module; the ones loaded before it get "no feature".
 
     A module that asks for a feature (``from __feature__ import snake_case``) still gets it.

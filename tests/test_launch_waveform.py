@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import soundfile as sf
 
 from reviewer.io.audio import AudioSource
 from reviewer.io.peaks import SKETCH_COLUMNS, SKETCH_FRAMES, PeakPyramid, Sketch
+
+pytest_plugins = ["launch_helpers"]  # the clean_home fixture
 
 RATE = 16000
 
@@ -56,15 +57,6 @@ def test_fill_puts_the_sketch_only_where_nothing_is_built(tmp_path):
     sketch.fill(positions, mins, maxs)
     assert mins.tolist() == [sketch.mins[0], -0.01, sketch.mins[3]]
     assert maxs.tolist() == [sketch.maxs[0], 0.01, sketch.maxs[3]]
-
-
-@pytest.fixture
-def clean_home(tmp_path, monkeypatch):
-    (tmp_path / ".asoundrc").write_text("pcm.!default { type null }\n")
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return tmp_path
 
 
 def test_the_first_paint_shows_the_waveform_the_lanes_and_the_der(clean_home, qtbot):
