@@ -618,7 +618,8 @@ def _share_bars(ax, systems: list[tuple[str | None, FactorialAnalysis]], measure
     """
     import numpy as np
 
-    labels, y = [], 0.0
+    labels: list[tuple[float, str]] = []
+    y = 0.0
     height = 0.8 / len(FACTORIAL_COMPONENTS)
     for measure in measures:
         for name, analysis in systems:
