@@ -4,6 +4,11 @@ The grid is a table of voices (rows) by structures (columns), each cell coloured
 (or missed speech, false alarm, confusion), so it reads as a heatmap and is walked with the
 arrow keys; Enter or a double-click opens that cell's remix in a review window (its audio,
 its reference, the system's output), so the user hears where the system fails.
+
+Run (Alt+R) makes an experiment from a corpus in the background
+(:mod:`reviewer.ui.experiment_run`): the grid fills in as cells arrive, and the analysis
+follows when the run ends. Compare with... (Alt+W) sets another system's experiment on the
+same design beside this one in the Comparison tab.
 """
 
 from __future__ import annotations
