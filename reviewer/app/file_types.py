@@ -25,11 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.corpus.project import PROJECT_SUFFIX
+from reviewer.io.audio import AUDIO_SUFFIXES
 from reviewer.io.session import SESSION_SUFFIX
 from reviewer.io.transcripts.registry import FORMATS
-
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au", ".opus", ".caf", ".w64")
-"""Audio file extensions (lower case) reviewer opens: formats libsndfile reads."""
 
 TRANSCRIPT_SUFFIXES = tuple(
     suffix

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewer.io import FormatError, read_rttm, read_uem
+from reviewer.io.audio import AUDIO_SUFFIXES
 from reviewer.io.files import numbered_lines
 
-AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au", ".opus", ".w64")
 REFERENCE_FOLDERS = ("ref", "reference", "references", "rttm", "ref-dev", "ref-test")
 SYSTEM_FOLDERS = ("sys", "system", "hyp", "hypothesis", "systems")
 

@@ -17,6 +17,9 @@ import soundfile as sf
 
 from reviewer.model.time import frames_to_ticks
 
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".aiff", ".aif", ".au", ".opus", ".caf", ".w64")
+"""Audio file extensions (lower case) reviewer opens: formats libsndfile reads."""
+
 _MIX_FRAMES = 2**16
 """Frames decoded per step when mixing down several channels (bounds the scratch buffer)."""
 

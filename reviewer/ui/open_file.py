@@ -27,10 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.app.file_types import AUDIO_SUFFIXES, Action, FilePlan, plan
-from reviewer.ui.opening import OpenDialog, OpenRequest
-
-AUDIO_FILTER = "Audio (" + " ".join(f"*{suffix}" for suffix in AUDIO_SUFFIXES) + ");;All files (*)"
+from reviewer.app.file_types import Action, FilePlan, plan
+from reviewer.ui.opening import AUDIO_FILTER, OpenDialog, OpenRequest
 
 
 def request_of(chosen: FilePlan) -> OpenRequest:

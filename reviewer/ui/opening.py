@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-AUDIO_FILTER = (
-    "Audio (*.wav *.flac *.ogg *.mp3 *.aiff *.aif *.au *.opus *.caf *.w64);;All files (*)"
-)
+from reviewer.app.file_types import TRANSCRIPT_SUFFIXES
+from reviewer.io.audio import AUDIO_SUFFIXES
+
+AUDIO_FILTER = "Audio (" + " ".join(f"*{suffix}" for suffix in AUDIO_SUFFIXES) + ");;All files (*)"
 RECENT_MAX = 12
-TRANSCRIPT_SUFFIXES = (".stm", ".ctm", ".srt", ".vtt", ".textgrid", ".eaf", ".json")
 
 
 @dataclass(frozen=True)
