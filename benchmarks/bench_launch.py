@@ -92,7 +92,12 @@ def launch(
     """
     start = time.perf_counter()
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        env=env,
+        cwd=env.get("PYTHONPATH"),  # -m puts the working directory first on sys.path
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout is not None and process.stderr is not None
     took = None
@@ -102,7 +107,8 @@ def launch(
                 took = time.perf_counter() - start
                 break
         else:
-            raise RuntimeError(f"{command} ended without printing {until!r}")
+            said = process.stderr.read()[-3000:]
+            raise RuntimeError(f"{command} ended without printing {until!r}:\n{said}")
     process.stdout.close()
     said = process.stderr.read()
     process.stderr.close()

@@ -167,3 +167,24 @@ def test_modules_loaded_before_pyside6_are_marked_and_features_still_work(clean_
     )
     assert result["table"], "PySide6 no longer keeps shibokensupport.feature.pyside_feature_dict"
     assert result == {"table": True, "marked": True, "snake": "x", "camel": True}
+
+
+def test_the_collector_waits_for_the_first_paint_and_then_runs(clean_home):
+    """``reviewer demo`` holds the cyclic GC while it starts (65 to 200 ms of collections)."""
+    result = _run(
+        """
+        import gc, json, sys
+        import reviewer.ui.app as ui_app
+        painted = ui_app._first_painted
+        def first(app, window):
+            held = not gc.isenabled()
+            painted(app, window)
+            print(json.dumps({"held": held, "enabled": gc.isenabled(),
+                              "frozen": gc.get_freeze_count() > 0}))
+            app.exit(0)
+        ui_app._first_painted = first
+        from reviewer.cli import main
+        sys.exit(main(["demo"]))
+        """
+    )
+    assert result == {"held": True, "enabled": True, "frozen": True}

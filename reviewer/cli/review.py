@@ -74,7 +74,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
     files = demo()
     if not args.check:
-        from reviewer.ui.app import DEMO_NOTE, prepare, run
+        from reviewer.ui.app import DEMO_NOTE, pause_collection, prepare, run
+
+        pause_collection()
 
         # loaded before Qt is imported (reviewer.ui.qt_imports: PySide6 scans later modules)
         review = prepare(
@@ -97,7 +99,9 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_open(args: argparse.Namespace) -> int:
     """``reviewer open``: check the input, then open a review window."""
     from reviewer.io.session import load_session
-    from reviewer.ui.app import prepare, run
+    from reviewer.ui.app import pause_collection, prepare, run
+
+    pause_collection()
 
     if args.audio.endswith(".reviewer.json"):
         load_session(args.audio)  # bad input fails here, with a clear message
