@@ -71,6 +71,10 @@ class Turn:
         return Span(self.start, self.end)
 
 
+_TURN_ORDER = attrgetter("start", "end", "speaker")
+"""The order of ``Turn``'s fields, as its ``order=True`` compares them, for ``sorted`` in C."""
+
+
 @dataclass(frozen=True, slots=True)
 class TrackArrays:
     """A track's turns as column arrays: the one form the metric engine works on.
@@ -116,7 +120,7 @@ class Track:
     __slots__ = ("turns", "uri", "channel", "_arrays")
 
     def __init__(self, turns: Iterable[Turn] = (), uri: str | None = None, channel: str = "1"):
-        self.turns: tuple[Turn, ...] = tuple(sorted(turns))
+        self.turns: tuple[Turn, ...] = tuple(sorted(turns, key=_TURN_ORDER))
         self.uri = uri
         self.channel = channel
         self._arrays: TrackArrays | None = None

@@ -45,8 +45,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from praatio import textgrid
-
 from reviewer.io.files import (
     decode_text,
     read_bytes,
@@ -422,6 +420,8 @@ def write_textgrid(path: str | Path, transcript: Transcript) -> Written:
         speaker; nothing is written then.
     """
     path = Path(path)
+    from praatio import textgrid  # only to write: not imported to open every recording
+
     losses = Losses()
     tiers = speaker_tiers(
         path, transcript, losses, "a TextGrid", "a tier name is read without blanks at its ends"
