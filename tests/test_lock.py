@@ -60,7 +60,8 @@ def test_the_installed_versions_are_the_locked_ones():
 
 def pyproject_requirements() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    texts = project["dependencies"] + project["optional-dependencies"]["test"]
+    extras = project["optional-dependencies"].values()  # diarize (the torch stack), test, bundle
+    texts = project["dependencies"] + [text for extra in extras for text in extra]
     return [Requirement(text) for text in texts]
 
 
