@@ -81,7 +81,7 @@ def test_audio_alone_asks_for_its_annotations_found_beside_it(folder):
     chosen = plan([folder / "talk.flac"])
     assert chosen.action is Action.ASK_FILES
     assert chosen.audio == folder / "talk.flac"
-    assert chosen.system == folder / "talk.rttm" and chosen.reference is None
+    assert chosen.system == folder / "talk.system.rttm" and chosen.reference == folder / "talk.rttm"
 
 
 def test_audio_with_its_rttms_opens_at_once(folder, tmp_path):
@@ -233,7 +233,8 @@ def test_a_transcript_needs_its_audio_and_audio_alone_gets_the_open_dialog(qtbot
     assert isinstance(files, OpenDialog)
     qtbot.addWidget(files)
     assert files.windowTitle() == "Open talk.flac"
-    assert files.fields["system"].text() == str(folder / "talk.rttm")
+    assert files.fields["system"].text() == str(folder / "talk.system.rttm")
+    assert files.fields["reference"].text() == str(folder / "talk.rttm")
 
 
 def answer_the_box(seen: dict) -> None:
@@ -309,3 +310,21 @@ def test_a_project_another_process_holds_is_refused_by_open_file_and_corpus(
     finally:
         holder.stdin.close()
         holder.wait()
+
+
+def test_audio_alone_tells_the_reference_from_the_system_output_by_their_names(tmp_path):
+    """``talk.rttm`` beside ``talk.sys.rttm`` is the reference (seen by a tester: it was
+    offered as the system output and the reference was left empty)."""
+    sf.write(tmp_path / "talk.wav", np.zeros(800, dtype=np.float32), 8000)
+    for name in ("talk.rttm", "talk.sys.rttm"):
+        (tmp_path / name).write_text(TURNS)
+    assert annotations_beside(tmp_path / "talk.wav") == (
+        tmp_path / "talk.rttm",
+        tmp_path / "talk.sys.rttm",
+    )
+    (tmp_path / "talk.sys.rttm").rename(tmp_path / "talk.hyp.rttm")
+    (tmp_path / "talk.rttm").rename(tmp_path / "talk.ref.rttm")
+    assert annotations_beside(tmp_path / "talk.wav") == (
+        tmp_path / "talk.ref.rttm",
+        tmp_path / "talk.hyp.rttm",
+    )

@@ -244,19 +244,31 @@ def audio_beside(path: str | Path) -> Path | None:
 def annotations_beside(audio: str | Path) -> tuple[Path | None, Path | None]:
     """The reference and system RTTMs of an audio file, where a corpus keeps them.
 
-    ``ref/<stem>.rttm`` (or ``reference/``) and ``sys/<stem>.rttm`` (or ``system/``), beside
-    the audio or one folder up; a lone ``<stem>.rttm`` beside it counts as the system
-    output (the default role).
+    ``ref/<stem>.rttm`` (or ``reference/``) and ``sys/<stem>.rttm`` (or ``system/``, ``hyp/``),
+    beside the audio or one folder up; beside it, ``<stem>.ref.rttm`` (``.reference``) and
+    ``<stem>.sys.rttm`` (``.system``, ``.hyp``). A plain ``<stem>.rttm`` beside the audio is
+    the reference when a system output was found, else the system output (the default role).
     """
     audio = Path(audio)
     stem = audio.stem
     reference = system = None
     for folder in _near(audio):
-        reference = reference or _first_named(folder, ("ref", "reference"), stem)
-        system = system or _first_named(folder, ("sys", "system"), stem)
+        reference = reference or _first_named(folder, _REFERENCE_NAMES, stem)
+        system = system or _first_named(folder, _SYSTEM_NAMES, stem)
+    reference = reference or _named(
+        audio.parent, stem, tuple(f".{name}.rttm" for name in _REFERENCE_NAMES)
+    )
+    system = system or _named(audio.parent, stem, tuple(f".{name}.rttm" for name in _SYSTEM_NAMES))
+    plain = _named(audio.parent, stem, (".rttm",))
     if system is None:
-        system = _named(audio.parent, stem, (".rttm",))
+        system = plain
+    elif reference is None:
+        reference = plain
     return reference, system
+
+
+_REFERENCE_NAMES = ("ref", "reference")
+_SYSTEM_NAMES = ("sys", "system", "hyp")
 
 
 def _first_named(folder: Path, subfolders: Iterable[str], stem: str) -> Path | None:
