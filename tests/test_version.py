@@ -108,3 +108,33 @@ def test_the_about_facts_import_no_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "False False"
+
+
+def test_help_about_opens_the_about_dialog_and_the_app_has_its_desktop_id_and_icon(qtbot):
+    from PySide6.QtCore import QSize, QTimer
+    from PySide6.QtWidgets import QApplication
+    from qt_helpers import shown_window
+
+    from reviewer.resources import demo
+    from reviewer.services.desktop import APP_ID
+    from reviewer.ui.about_dialog import AboutDialog
+    from reviewer.ui.app import prepare
+
+    files = demo()
+    window = shown_window(qtbot, prepare(files.audio, files.reference, files.system))
+    app = QApplication.instance()
+    assert app.desktopFileName() == APP_ID
+    assert not app.windowIcon().isNull()
+    assert app.windowIcon().actualSize(QSize(48, 48)) == QSize(48, 48)
+    about = [a for a in window.menus["Help"].actions() if a.text() == "About reviewer"]
+    assert len(about) == 1
+    seen: list[str] = []
+
+    def close_it() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(type(dialog).__name__)
+        dialog.reject()
+
+    QTimer.singleShot(0, close_it)
+    about[0].trigger()
+    assert seen == [AboutDialog.__name__]

@@ -136,6 +136,8 @@ def application():
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("reviewer")
     app.setOrganizationName("reviewer")
+    if app.windowIcon().isNull():  # once: the menu entry's id and icon (see reviewer desktop)
+        _identify(app)
     if not app.property("reviewer_theme"):  # once: follow the desktop, now and when it changes
         app.setProperty("reviewer_theme", True)
         follow_desktop(app)
@@ -144,6 +146,25 @@ def application():
     # are made for it), so plots draw on dark with light axes
     pg.setConfigOptions(antialias=False, background="#1E1E1E", foreground="#DDDDDD")
     return app
+
+
+def _identify(app) -> None:
+    """Give the application its desktop id and icon, as ``reviewer desktop install`` names them.
+
+    The desktop id is Wayland's app_id (the shell finds the menu entry and its icon by it);
+    the icon shows in X11 title bars and task bars. Each PNG is read only when a size is drawn.
+    """
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    from reviewer.services.desktop import APP_ID, DATA, ICON_SIZES
+
+    app.setDesktopFileName(APP_ID)
+    icon = QIcon()
+    for size in ICON_SIZES:
+        png = DATA / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
+        icon.addFile(str(png), QSize(size, size))
+    app.setWindowIcon(icon)
 
 
 _NOISE = ("propagateSizeHints",)

@@ -208,6 +208,7 @@ class CorpusWindow(QMainWindow):
             "rescore": self.rescore,
             "quit": self.close,
             "shortcuts": self._shortcuts,
+            "about": self._about,
         }
         handlers[name]()
 
@@ -476,6 +477,11 @@ class CorpusWindow(QMainWindow):
         from reviewer.ui.shortcuts import ShortcutSheet
 
         ShortcutSheet(self, CORPUS_KEYMAP).exec()
+
+    def _about(self) -> None:
+        from reviewer.ui.about_dialog import AboutDialog
+
+        AboutDialog(self).exec()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         """Keep every open recording's corrections, close their windows, save the project."""

@@ -97,6 +97,7 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("show_corpus", "Show the corpus table", ("Ctrl+Shift+O",), "Corpus"),
     Binding("quit", "Quit", ("Ctrl+Q",), "File"),
     Binding("shortcuts", "Keyboard shortcuts", ("F1", "?"), "Help"),
+    Binding("about", "About reviewer", (), "Help"),
 ) + tuple(
     Binding(f"speaker_{n}", f"Give the turn to speaker {n} (n+1: a new speaker)", (str(n),), "Edit")
     for n in range(1, 10)
@@ -142,6 +143,7 @@ CORPUS_KEYMAP: tuple[Binding, ...] = (
         Binding("rescore", "Score the corpus again", ("F5",), "File"),
         Binding("quit", "Quit", ("Ctrl+Q",), "File"),
         Binding("shortcuts", "Keyboard shortcuts", ("F1",), "Help"),
+        Binding("about", "About reviewer", (), "Help"),
     )
 )
 

@@ -360,6 +360,12 @@ class MainWindow(QMainWindow):
 
         ShortcutSheet(self).exec()
 
+    def do_about(self) -> None:
+        """Show reviewer's version and what it runs on, with Copy for bug reports."""
+        from reviewer.ui.about_dialog import AboutDialog
+
+        AboutDialog(self).exec()
+
     def do_quit(self) -> None:
         """Close the window (asking about unsaved changes)."""
         self.close()
