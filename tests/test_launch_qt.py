@@ -20,9 +20,10 @@ HEAVY = (
     "matplotlib", "pandas", "pyannote", "speechbrain", "librosa", "numba", "cuda",
     "huggingface_hub", "soxr", "pyloudnorm", "tabulate", "reviewer.factorial",
     "reviewer.reports", "reviewer.services.diarization", "reviewer.services.experiment",
+    "reviewer.corpus",
 )  # fmt: skip
 """Modules the review window does not need to show a recording (diarizing, experiments,
-reports, the JER's assignment): none may be imported by the time it is first painted."""
+reports, the JER's assignment, corpora): none may be imported by the time it is first painted."""
 
 
 def _run(script: str, cwd=None) -> dict:
@@ -73,6 +74,21 @@ def test_the_first_painted_window_imports_no_heavy_module(clean_home):
     assert result["completed"] == [], "imported once the window completed"
     assert result["player"] is False  # the audio device opens after the first paint
     assert result["player_after"] is True
+
+
+def test_reviewer_demo_imports_no_heavy_module_up_to_its_first_paint(clean_home):
+    """The command's own path (the start-up files, the recent list), not only the window's."""
+    result = _run(
+        f"""
+        import json, os, sys
+        os.environ["REVIEWER_EXIT_AT_FIRST_PAINT"] = "1"
+        from reviewer.cli import main
+        status = main(["demo"])
+        print(json.dumps(dict(status=status,
+                              loaded=sorted(m for m in {HEAVY!r} if m in sys.modules))))
+        """
+    )
+    assert result == {"status": 0, "loaded": []}
 
 
 def test_pyqtgraph_mirrors_are_filled_lazily_with_pyside6s_own_objects(clean_home):

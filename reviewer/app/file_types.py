@@ -27,15 +27,7 @@ from pathlib import Path
 from reviewer.corpus.project import PROJECT_SUFFIX
 from reviewer.io.audio import AUDIO_SUFFIXES
 from reviewer.io.session import SESSION_SUFFIX
-from reviewer.io.transcripts.registry import FORMATS
-
-TRANSCRIPT_SUFFIXES = tuple(
-    suffix
-    for name, format_ in FORMATS.items()
-    if format_.read is not None and name != "rttm"
-    for suffix in format_.extensions
-)
-"""Transcript extensions (lower case): every readable format of the registry but RTTM."""
+from reviewer.io.transcripts.registry import TRANSCRIPT_SUFFIXES
 
 
 class Kind(enum.Enum):

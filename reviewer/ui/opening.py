@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reviewer.app.file_types import TRANSCRIPT_SUFFIXES
 from reviewer.io.audio import AUDIO_SUFFIXES
+from reviewer.io.transcripts.registry import TRANSCRIPT_SUFFIXES
 
 AUDIO_FILTER = "Audio (" + " ".join(f"*{suffix}" for suffix in AUDIO_SUFFIXES) + ");;All files (*)"
 RECENT_MAX = 12

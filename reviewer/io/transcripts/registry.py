@@ -77,6 +77,14 @@ FORMATS: dict[str, TranscriptFormat] = {
 }
 """Every transcript format, by name."""
 
+TRANSCRIPT_SUFFIXES = tuple(
+    suffix
+    for name, format_ in FORMATS.items()
+    if format_.read is not None and name != "rttm"
+    for suffix in format_.extensions
+)
+"""Transcript extensions (lower case): every readable format of the registry but RTTM."""
+
 _ALIASES = {
     "webvtt": "vtt",
     "subrip": "srt",
