@@ -8,7 +8,9 @@ diarizes them perfectly, except where it is made to fail on purpose:
 - with ``--band HZ`` it cannot tell apart pitches closer than HZ: its errors come from the
   voices (similar voices), whatever the structure.
 
-Run as a script, it is that system: ``python factorial_material.py AUDIO RTTM [options]``.
+Run as a script, it is that system: ``python factorial_material.py AUDIO RTTM [options]``;
+with ``--fail-on TEXT`` it fails (exit 3, "model exploded" on stderr) on audio whose name
+holds TEXT, as a user's broken system does.
 """
 
 from __future__ import annotations
@@ -77,9 +79,12 @@ def pitch_system(audio: Path, rttm: Path, shortest: float = 0.0, band: float = 1
     write_rttm(rttm, [Track(turns, uri=audio.stem)])
 
 
-def command(shortest: float = 0.0, band: float = 1.0) -> str:
-    """The ``--system`` template that runs :func:`pitch_system`."""
-    return f"{sys.executable} {SYSTEM} {{audio}} {{rttm}} --shortest {shortest} --band {band}"
+def command(
+    shortest: float = 0.0, band: float = 1.0, fail_on: str | None = None, script: Path = SYSTEM
+) -> str:
+    """The ``--system`` template that runs :func:`pitch_system` (``script``: a copy of this)."""
+    fail = f" --fail-on {fail_on}" if fail_on else ""
+    return f"{sys.executable} {script} {{audio}} {{rttm}} --shortest {shortest} --band {band}{fail}"
 
 
 if __name__ == "__main__":
@@ -88,5 +93,9 @@ if __name__ == "__main__":
     parser.add_argument("rttm", type=Path)
     parser.add_argument("--shortest", type=float, default=0.0)
     parser.add_argument("--band", type=float, default=1.0)
+    parser.add_argument("--fail-on")
     args = parser.parse_args()
+    if args.fail_on and args.fail_on in args.audio.name:
+        sys.stderr.write("loading the model\nmodel exploded\n")
+        sys.exit(3)
     pitch_system(args.audio, args.rttm, args.shortest, args.band)

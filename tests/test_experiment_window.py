@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from factorial_material import command
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
 from test_factorial_run import design
 
 from reviewer.factorial.cells_file import read_cells, write_cells
@@ -38,6 +39,7 @@ def test_the_grid_shows_every_cell_and_enter_opens_it_scored_alike(qtbot, experi
         for j, structure in enumerate(window.structures):
             expected = format_points(percent(rows[(voices, structure)].der))
             assert window.grid.item(i, j).text() == expected
+    qtbot.waitUntil(lambda: window.analysis is not None)  # computed in the background
     window.measure.setCurrentIndex(window.measure.findData("missed"))
     row = rows[(window.voices[1], window.structures[0])]
     assert window.grid.item(1, 0).text() == format_points(100 * row.missed / row.scored)
@@ -87,7 +89,8 @@ def test_an_experiment_runs_from_a_corpus_cancels_and_resumes_in_the_window(qtbo
     assert len(window.rows) == 9 and all(
         window.grid.item(i, j).text() != "-" for i in range(3) for j in range(3)
     )
-    assert "Variance shares" in window.summary.text()  # analysed once the run ended
+    qtbot.waitUntil(lambda: window.analysis is not None)  # analysed once the run ended
+    assert "Variance shares" in window.summary.text()
     assert window.variance_table.rowCount() == 12
     assert "done: 9 cells of 9" in window.statusBar().currentMessage()
 
@@ -110,10 +113,109 @@ def test_the_comparison_tab_sets_two_systems_side_by_side(qtbot, experiment, tmp
     assert window.comparison_table.rowCount() == 16  # 4 measures x (3 shares + the mean)
     structure = expected.difference("der", "structure")
     assert window.comparison_table.item(1, 6).text() == f"{structure.estimate:+.1f}"
-    assert window.tabs.tabText(window.tabs.currentIndex()) == "C&omparison"
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "Comparison"
     (tmp_path / "partial").mkdir()
     rows = [r for r in read_cells(other) if r.structure != "fast"]
     write_cells(tmp_path / "partial" / "cells.csv", rows)
     assert window.compare_with(tmp_path / "partial") is None
     message = window.statusBar().currentMessage()
     assert "only exp has va x fast, vb x fast" in message
+
+
+def test_a_partial_grid_shows_at_once_and_its_analysis_follows_in_the_background(qtbot, experiment):
+    from reviewer.ui.experiment_window import ExperimentWindow
+
+    rows = read_cells(experiment)
+    write_cells(experiment / "cells.csv", rows[:3])  # what a cancelled run leaves
+    window = ExperimentWindow(experiment, replicates=1000)
+    qtbot.addWidget(window)
+    assert window.analysis is None  # the constructor did not compute it
+    assert "computing intervals..." in window.summary.text()
+    assert window.grid.item(0, 0).text() == format_points(percent(rows[0].der))
+    with qtbot.waitSignal(window.analysis_job.done, timeout=60_000):
+        pass
+    assert window.analysis is not None and window.analysis.cells == 3
+    assert "Variance shares" in window.summary.text()
+
+
+def test_every_key_of_the_window_is_unique_and_alt_c_cancels_a_run(qtbot, tmp_path):
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+    from test_corpus_diarize import corpus
+
+    from reviewer.ui.experiment_run import RunRequest
+    from reviewer.ui.experiment_window import ExperimentWindow
+    from reviewer.ui.keymap import EXPERIMENT_KEYMAP, check_unique
+
+    check_unique(EXPERIMENT_KEYMAP)
+    window = ExperimentWindow(None, replicates=100)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # a window's keys work while it is active
+    texts = [w.text() for w in window.findChildren(QAbstractButton)]
+    texts += [w.text() for w in window.findChildren(QLabel)]
+    texts += [window.tabs.tabText(k) for k in range(window.tabs.count())]
+    assert not [t for t in texts if "&" in t.replace("&&", "")]  # no mnemonic besides the table
+    keys = {k for action in window.key_actions.values() for k in action.shortcuts()}
+    assert len(keys) == sum(len(b.keys) for b in EXPERIMENT_KEYMAP)
+    qtbot.keyClick(window.grid, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert window.tabs.currentIndex() == 1
+    source = corpus(tmp_path / "corpus")
+    run = window.start_run(RunRequest(source, command(shortest=1.0), tmp_path / "exp", 1))
+    qtbot.waitUntil(lambda: len(window.rows) >= 1, timeout=120_000)
+    window.grid.setFocus()
+    with qtbot.waitSignal(run.ended, timeout=120_000):
+        qtbot.keyClick(window.grid, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    assert run.cancelled and "cancelled" in window.statusBar().currentMessage()
+
+
+def test_failed_cells_show_in_the_grid_with_their_message(qtbot, tmp_path):
+    from reviewer.ui.experiment_window import ExperimentWindow
+
+    folder = tmp_path / "exp"
+    experiment = Experiment(folder, design(tmp_path), command(shortest=1.0, fail_on="vb__fast"))
+    experiment.run(workers=1)
+    window = ExperimentWindow(folder, replicates=100)
+    qtbot.addWidget(window)
+    window.show()
+    failed = window.grid.item(window.voices.index("vb"), window.structures.index("fast"))
+    assert failed.text() == "failed" and "model exploded" in failed.toolTip()
+    window.grid.setCurrentCell(window.voices.index("vb"), window.structures.index("fast"))
+    assert "model exploded" in window.statusBar().currentMessage()
+
+
+def test_another_design_in_the_folder_is_refused_in_a_box_and_the_dialog_proposes_a_new_one(
+    qtbot, experiment, tmp_path
+):
+    from test_corpus_diarize import corpus
+
+    from reviewer.ui.experiment_run import RunRequest
+    from reviewer.ui.experiment_window import ExperimentWindow
+
+    window = ExperimentWindow(experiment, replicates=100)
+    qtbot.addWidget(window)
+    window.show()
+    proposed: list[str] = []
+
+    def answer() -> None:  # the dialog is modal: read what it proposes, then dismiss it
+        dialog = QApplication.activeModalWidget()
+        proposed.append(dialog.out.text())
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    window.ask_run()
+    assert proposed == [str(experiment.with_name("exp-2"))]  # not the experiment open
+    other = tmp_path / "band"
+    Experiment(other, design(tmp_path), command(band=100.0)).run(workers=1)
+    assert window.compare_with(other) is not None
+    before = (experiment / "cells.csv").read_text()
+    source = corpus(tmp_path / "corpus")
+    assert window.try_run(RunRequest(source, command(shortest=0.5), experiment, 1)) is None
+    assert window.refusal is not None and "holds another experiment" in window.refusal.text()
+    assert (experiment / "cells.csv").read_text() == before
+    window.refusal.close()
+    run = window.try_run(RunRequest(source, command(shortest=1.0), tmp_path / "new", 1))
+    assert run is not None
+    assert window.comparison is None and window.comparison_table.rowCount() == 0
+    with qtbot.waitSignal(run.ended, timeout=120_000):
+        window.cancel_run()

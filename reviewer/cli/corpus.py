@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from reviewer.cli.options import COLLAR_HELP, add_scoring_options, scoring_settings
-from reviewer.cli.progress import add_runner_options, progress_bar
+from reviewer.cli.progress import add_runner_options, progress_bar, say_failed, say_failures
 from reviewer.io import FormatError
 from reviewer.model.scoring import ScoringSettings
 
@@ -66,7 +66,7 @@ def register(commands) -> None:
         "{audio} and {rttm}",
     )
     corpus.add_argument("--out", metavar="OUT", help="with --diarize: the output folder")
-    add_runner_options(corpus)
+    add_runner_options(corpus, "with --diarize: every recording's output")
     corpus.set_defaults(run=run_corpus)
 
     compare = commands.add_parser(
@@ -142,7 +142,9 @@ def run_corpus(args: argparse.Namespace) -> int:
 def _diarize(args: argparse.Namespace, project, path: Path) -> int:
     """``--diarize``: run the system on every recording, then score the corpus against it.
 
-    Returns 0, or 130 when interrupted (the outputs written so far are kept).
+    Returns 0, 1 when the system failed on a recording (each said in one line as it
+    happens, its log kept, the others diarized; the corpus is then not opened), or 130 when
+    interrupted (the outputs written so far are kept).
     """
     from dataclasses import replace
 
@@ -153,7 +155,12 @@ def _diarize(args: argparse.Namespace, project, path: Path) -> int:
         print(f"reviewer: note: {uri} not diarized: no audio for it", file=sys.stderr)
     try:
         with progress_bar(len(run.tasks), "recording") as progress:
-            outputs = run.run(args.scheduler, args.workers, on_progress=progress)
+            outputs = run.run(
+                args.scheduler, args.workers, on_progress=progress, rerun=args.rerun,
+                on_failure=lambda failure: say_failed(
+                    failure.payload.uri, failure.message, run.failure_log(failure.payload.uri)
+                ),
+            )  # fmt: skip
     except KeyboardInterrupt:
         print(
             f"reviewer: stopped: {len(run.finished())} of {len(run.tasks)} recordings kept in "
@@ -162,6 +169,10 @@ def _diarize(args: argparse.Namespace, project, path: Path) -> int:
         )
         return 130
     print(f"{len(outputs)} recordings diarized in {args.out}", file=sys.stderr)
+    if run.failures:
+        failed = [failure.payload.uri for failure in run.failures]
+        say_failures(failed, "recordings", "run the same command")
+        return 1
     project.entries = [replace(e, system=outputs.get(e.uri, e.system)) for e in project.entries]
     if path.exists():
         project.save(path)  # the project now scores these outputs

@@ -7,7 +7,13 @@ import json
 import sys
 
 from reviewer.cli.options import add_scoring_options, scoring_settings
-from reviewer.cli.progress import add_runner_options, progress_bar
+from reviewer.cli.progress import (
+    add_runner_options,
+    draws_bar,
+    progress_bar,
+    say_failed,
+    say_failures,
+)
 
 NOISE_FLOOR_HELP = (
     "fill the pauses with the voice source's own background (its stretches outside every "
@@ -66,8 +72,13 @@ def register(commands) -> None:
         "references), remix every cell, run SYSTEM on each remix and score it with md-eval's "
         "rules. Results go to EXP/cells.csv as they arrive, with the remixes, the system "
         "outputs and the design kept in EXP/. A cell already computed with the same inputs "
-        "and settings is not computed again: rerun the same command to resume. Cells run as "
-        "tasks on dask.distributed: a local cluster, or the one at --scheduler.",
+        "and settings is not computed again: rerun the same command to resume. EXP holds one "
+        "experiment: a run that adds voices or structures to the same system and settings "
+        "extends it; another design (system, settings, voices or structures left out) is "
+        "refused unless --replace. A cell whose system fails is said in one line (its log "
+        "kept in EXP/failed/), not kept, and retried by the next run; the others go on, and "
+        "the exit status is 1. Cells run as tasks on dask.distributed: a local cluster, or "
+        "the one at --scheduler.",
     )
     run.add_argument("corpus", metavar="CORPUS", help="a corpus folder or list, as `corpus` reads")
     run.add_argument(
@@ -86,8 +97,20 @@ def register(commands) -> None:
     run.add_argument(
         "--structures", metavar="URI,...", help="structures (default: every recording)"
     )
+    run.add_argument(
+        "--attributes",
+        metavar="attrs.csv",
+        help="per recording attributes (recording,gender,language,...), copied into "
+        "EXP/attributes.csv so that `factorial analyze EXP` uses them",
+    )
+    run.add_argument(
+        "--replace",
+        action="store_true",
+        help="EXP holds another experiment: remove it (its design, cells.csv, cells, remixes, "
+        "system outputs and failure logs) and run this one",
+    )
     add_scoring_options(run)
-    add_runner_options(run)
+    add_runner_options(run, "every cell")
     run.add_argument("--seed", type=int, help="remix seed (another take of every cell)")
     run.add_argument("--noise-floor", action="store_true", help=NOISE_FLOOR_HELP)
     run.set_defaults(run=run_experiment)
@@ -116,7 +139,11 @@ def register(commands) -> None:
         "effects (closed-form two-way ANOVA for a complete grid, REML with statsmodels "
         "otherwise) and give each component's variance and share with crossed-bootstrap "
         "intervals; the same for missed speech, false alarm and confusion. DER in percentage "
-        "points, variances in points squared. Given two experiments of the same design "
+        "points, variances in points squared. An incomplete grid (a cancelled run) draws "
+        "Henderson III moment estimates in its bootstrap; draws that cannot be fitted are "
+        "counted and left out. The residual's interval is biased downwards on small grids "
+        "(the crossed bootstrap repeats cells); it is not corrected. Given two experiments of "
+        "the same design "
         "(EXP_A EXP_B: two systems on the same voices and structures, cells matched by name), "
         "it gives both systems' shares and the difference A - B of each share and of the mean "
         "DER with a paired bootstrap interval (the same voices and structures drawn for both): "
@@ -145,7 +172,8 @@ def register(commands) -> None:
         "--attributes",
         metavar="attrs.csv",
         help="per recording attributes (recording,gender,language,...): their effects on DER "
-        "as voices and as structure",
+        "as voices and as structure (default: EXP/attributes.csv, which `run --attributes` "
+        "keeps)",
     )
     analyze.set_defaults(run=run_analyze)
     show = steps.add_parser(
@@ -171,17 +199,26 @@ def run_analyze(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from reviewer.factorial.analysis import analyze
-    from reviewer.factorial.cells_file import experiment_structures, read_attributes, read_cells
+    from reviewer.factorial.cells_file import (
+        experiment_attributes,
+        experiment_structures,
+        read_attributes,
+        read_cells,
+    )
     from reviewer.reports import factorial_csv, factorial_table, plot_factorial
 
     if len(args.cells) > 2:
         raise ValueError(f"{len(args.cells)} experiments: analyze takes one, or two to compare")
     if len(args.cells) == 2:
         return _compare(args)
-    attributes = read_attributes(args.attributes) if args.attributes else None
+    attributes_file = args.attributes or experiment_attributes(args.cells[0])
+    attributes = read_attributes(attributes_file) if attributes_file else None
     structures = experiment_structures(args.cells[0])
     rows = read_cells(args.cells[0])
-    result = analyze(rows, args.replicates, args.level, args.seed, attributes, structures)
+    with draws_bar() as progress:
+        result = analyze(
+            rows, args.replicates, args.level, args.seed, attributes, structures, progress
+        )
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     elif args.csv:
@@ -285,15 +322,35 @@ def _mapping(text: str) -> dict[str, str]:
 
 def run_experiment(args: argparse.Namespace) -> int:
     """``reviewer factorial run``: a progress bar on stderr, the summary on stdout."""
+    import shutil
+
+    from reviewer.factorial.cells_file import ATTRIBUTES_FILE, read_attributes
     from reviewer.services.experiment import Experiment
 
+    if args.attributes:
+        read_attributes(args.attributes)  # refused before anything runs if malformed
     design = _design(args)
     experiment = Experiment(args.out, design, args.system, scoring_settings(args))
+    if args.replace:
+        for path in experiment.replace():
+            print(f"reviewer: removed {path}", file=sys.stderr)
+    experiment.check_folder()
+    if args.attributes:
+        experiment.folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(args.attributes, experiment.folder / ATTRIBUTES_FILE)
     for cell, reason in design.skipped():
         print(f"reviewer: note: cell {cell.name} skipped: {reason}", file=sys.stderr)
+
+    def failed(failure) -> None:
+        name = failure.payload.cell.name
+        say_failed(f"cell {name}", failure.message, experiment.failure_log(name))
+
     try:
         with progress_bar(len(experiment.tasks), "cell") as progress:
-            rows = experiment.run(args.scheduler, args.workers, on_progress=progress)
+            rows = experiment.run(
+                args.scheduler, args.workers, on_progress=progress, rerun=args.rerun,
+                on_failure=failed,
+            )  # fmt: skip
     except KeyboardInterrupt:
         done = len(experiment.finished())
         print(
@@ -303,6 +360,10 @@ def run_experiment(args: argparse.Namespace) -> int:
         )
         return 130
     print(f"{len(rows)} cells in {args.out}/cells.csv; `reviewer factorial analyze {args.out}`")
+    if experiment.failures:
+        names = [failure.payload.cell.name for failure in experiment.failures]
+        say_failures(names, "cells", "run the same command")
+        return 1
     return 0
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import numpy as np
 
 from reviewer.factorial.bootstrap import Interval, component_intervals
 from reviewer.factorial.cells_file import (
@@ -14,6 +17,13 @@ from reviewer.factorial.cells_file import (
 from reviewer.factorial.effects import Effect, attribute_effects, covariate_effects
 from reviewer.factorial.variance import COMPONENTS, VarianceComponents, variance_components
 from reviewer.model.annotation import Track
+
+RESIDUAL_NOTE = (
+    "the residual's interval is biased downwards on small grids (a bootstrap draw that "
+    "repeats a voice source or structure repeats its cells, adding no residual variation); "
+    "it is not corrected"
+)
+"""Said with every analysis (see :mod:`reviewer.factorial.bootstrap`)."""
 
 MIN_STRUCTURES_FOR_SLOPES = 4
 """Fewer structures than this give no covariate slopes (a line through 2 or 3 points, and
@@ -126,6 +136,7 @@ def analyze(
     seed: int = 0,
     attributes: dict[str, dict[str, str]] | None = None,
     structures: dict[str, Track] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> FactorialAnalysis:
     """Variance components of every measure of the cells, with crossed-bootstrap intervals.
 
@@ -140,6 +151,8 @@ def analyze(
         ``{recording: {attribute: value}}``: their effects on DER, on each side.
     structures
         ``{structure name: reference}``: the structure covariates and their slopes.
+    on_progress
+        Called as the bootstrap goes with ``(draws done, draws in all)`` over every measure.
 
     Raises
     ------
@@ -148,17 +161,25 @@ def analyze(
         an incomplete grid or a recording without an attribute's value.
     """
     measures = {}
+    total, done = replicates * len(MEASURES), 0
+
+    def drew(count: int) -> None:
+        nonlocal done
+        done += count
+        if on_progress is not None:
+            on_progress(done, total)
+
     for measure in MEASURES:
         cells = factorial_cells(rows, measure)
         measures[measure] = MeasureAnalysis(
             measure,
             variance_components(cells),
-            component_intervals(cells, replicates=replicates, level=level, seed=seed),
+            component_intervals(cells, replicates, level, seed, drew),
         )
     cells = factorial_cells(rows)
     effects: list[Effect] = []
     values = None
-    notes = []
+    notes = [*_bootstrap_notes(measures, cells.grid() is not None), RESIDUAL_NOTE]
     complete = cells.grid() is not None
     if (attributes or structures) and not complete:
         missing = len(cells.voice_levels) * len(cells.structure_levels) - len(cells)
@@ -190,3 +211,28 @@ def analyze(
         covariates=values,
         notes=tuple(notes),
     )
+
+
+def _bootstrap_notes(measures: dict[str, MeasureAnalysis], complete: bool) -> list[str]:
+    """What the reader must know of the intervals: how an incomplete grid's were drawn."""
+    if complete:
+        return []
+    some = next(iter(measures.values())).intervals["variance"]["voices"]
+    drawn = some.drawn or some.replicates
+    notes = [
+        f"incomplete grid: its {drawn} bootstrap draws are Henderson III moment estimates "
+        "(the point estimate is REML)"
+    ]
+    for name, measure in measures.items():
+        interval = measure.intervals["variance"]["voices"]
+        if not np.isfinite(interval.low):
+            notes.append(
+                f"{name}: only {interval.replicates} of {drawn} draws could be fitted: no "
+                "interval (choose voices and structures that cross more fully)"
+            )
+        elif interval.unfitted:
+            notes.append(
+                f"{name}: {interval.unfitted} of {drawn} draws could not be fitted; the "
+                f"intervals rest on the other {interval.replicates}"
+            )
+    return notes

@@ -34,6 +34,9 @@ CELL_COLUMNS = ("voices", "structure", "scored", "missed", "false_alarm", "confu
 MEASURES = ("der", "missed", "false_alarm", "confusion")
 """What can be analysed, each in DER points (percent of the scored speaker time)."""
 
+ATTRIBUTES_FILE = "attributes.csv"
+"""The attributes an experiment folder keeps (``factorial run --attributes`` copies them)."""
+
 _SECONDS = ("scored", "missed", "false_alarm", "confusion")
 
 
@@ -201,6 +204,14 @@ def read_attributes(path: str | Path) -> dict[str, dict[str, str]]:
         lines[recording] = line
         result[recording] = {k: v.strip() for k, v in fields.items()}
     return result
+
+
+def experiment_attributes(path: str | Path) -> Path | None:
+    """The attributes file an experiment folder keeps (``attributes.csv``), or None."""
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    kept = folder / ATTRIBUTES_FILE
+    return kept if kept.is_file() else None
 
 
 def experiment_structures(folder: str | Path) -> dict[str, Track] | None:

@@ -17,6 +17,11 @@ Two estimators, which agree on complete grids when no estimate is clipped:
   MS_residual) / I``, ``var_residual = MS_residual``; a negative estimate is clipped to 0.
 - :func:`reml_components`: REML with statsmodels' ``MixedLM`` (variance components in a single
   group), for any design, complete or not.
+
+For the bootstrap of an incomplete grid, where REML per replicate costs about 0.3 s,
+:func:`henderson_estimates` gives Henderson's Method III (fitting constants) estimate in well
+under a millisecond: the moment estimator for crossed random factors with missing cells
+(Searle, Casella & McCulloch 1992, sec. 5.5), equal to the ANOVA estimate on a complete grid.
 """
 
 from __future__ import annotations
@@ -252,6 +257,62 @@ def reml_components(cells: FactorialCells) -> VarianceComponents:
         float(fit.fe_params.iloc[0]),
         "reml",
     )
+
+
+def henderson_estimates(
+    voices: np.ndarray, structures: np.ndarray, values: np.ndarray
+) -> tuple[float, float, float, float]:
+    """Henderson's Method III estimate of the crossed model, with cells missing (unclipped).
+
+    Each component is the expectation equation of a reduction in sums of squares fitted by
+    least squares (Searle, Casella & McCulloch, *Variance Components*, 1992, sec. 5.5)::
+
+        var_residual  = SSE(mu, a, b) / (n - rank(mu, a, b))
+        R(b | mu, a)  = SSE(mu, a) - SSE(mu, a, b)
+                      = (rank(mu, a, b) - I) var_residual + (n - I) var_structure
+        R(a | mu, b)  = SSE(mu, b) - SSE(mu, a, b)
+                      = (rank(mu, a, b) - J) var_residual + (n - J) var_voices
+
+    (with one value per cell, ``tr(Z_b' M_a Z_b) = n - I``). On a complete grid it equals the
+    two-way ANOVA estimate.
+
+    Parameters
+    ----------
+    voices, structures
+        Per cell, the index of its voice source (0..I-1) and of its structure (0..J-1);
+        shape (n,), every index used.
+    values
+        Per cell, the measure; shape (n,).
+
+    Returns
+    -------
+    tuple of float
+        ``var_voices``, ``var_structure``, ``var_residual`` (possibly negative) and the mean;
+        all NaN when the design cannot separate them (fewer than 2 levels of a factor, or
+        no residual degree of freedom).
+    """
+    rows, columns, n = int(voices.max()) + 1, int(structures.max()) + 1, len(values)
+    x = np.zeros((n, rows + columns))
+    x[np.arange(n), voices] = 1.0
+    x[np.arange(n), rows + structures] = 1.0
+    solution, _, rank, _ = np.linalg.lstsq(x, values, rcond=None)
+    if rows < 2 or columns < 2 or n - rank < 1:
+        return (np.nan, np.nan, np.nan, np.nan)
+    fitted = x @ solution
+    sse_full = float(((values - fitted) ** 2).sum())
+    sse_voices = _within(voices, rows, values)
+    sse_structures = _within(structures, columns, values)
+    residual = sse_full / (n - rank)
+    structure = (sse_voices - sse_full - (rank - rows) * residual) / (n - rows)
+    voice = (sse_structures - sse_full - (rank - columns) * residual) / (n - columns)
+    return (voice, structure, residual, float(values.mean()))
+
+
+def _within(groups: np.ndarray, count: int, values: np.ndarray) -> float:
+    """The sum of squares of ``values`` about their group means."""
+    sizes = np.bincount(groups, minlength=count)
+    means = np.bincount(groups, weights=values, minlength=count) / np.maximum(sizes, 1)
+    return float(((values - means[groups]) ** 2).sum())
 
 
 def variance_components(cells: FactorialCells) -> VarianceComponents:

@@ -27,7 +27,7 @@ from reviewer.corpus.entries import CorpusEntry
 from reviewer.factorial.design import file_digest
 from reviewer.io.files import write_text_atomic
 from reviewer.io.rttm import format_rttm
-from reviewer.services.keyed_tasks import Progress, Records, run_keyed
+from reviewer.services.keyed_tasks import Failure, Progress, Records, run_keyed
 
 RECORDS = ".reviewer"
 """The subfolder of the output folder holding one record per diarized recording."""
@@ -101,6 +101,7 @@ class CorpusDiarization:
             if entry.audio is not None
         ]
         self.records = Records(self.out / RECORDS)
+        self.failures: list[Failure] = []
 
     def finished(self) -> set[str]:
         """The recordings already diarized with the current inputs (and whose RTTM is there)."""
@@ -115,6 +116,10 @@ class CorpusDiarization:
         done = self.finished()
         return [task for task in self.tasks if task.uri not in done]
 
+    def failure_log(self, uri: str) -> Path:
+        """Where the log of a recording the system failed on is kept."""
+        return self.out / RECORDS / f"{uri}.log"
+
     def output(self, uri: str) -> Path:
         """Where a recording's system output is written."""
         return self.out / f"{uri}.rttm"
@@ -125,30 +130,39 @@ class CorpusDiarization:
         workers: int | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         stop: threading.Event | None = None,
+        rerun: bool = False,
+        on_failure: Callable[[Failure], None] | None = None,
     ) -> dict[str, Path]:
         """Diarize every pending recording on Dask, writing each output as it arrives.
 
-        Parameters are those of :func:`~reviewer.services.keyed_tasks.run_keyed`.
+        Parameters are those of :func:`~reviewer.services.keyed_tasks.run_keyed`; with
+        ``rerun`` every recording is diarized again. A recording whose system fails is
+        reported to ``on_failure`` (its whole stderr kept in ``OUT/.reviewer/<uri>.log``),
+        left unrecorded so that a rerun retries it, and listed in :attr:`failures`; the
+        others go on.
 
         Returns
         -------
         dict
             ``{uri: RTTM file}`` of every recording diarized (in this run or before).
-
-        Raises
-        ------
-        Exception
-            The first recording's failure (the outputs written before it stay).
         """
 
         def keep(result: RecordingResult) -> str:
             self.out.mkdir(parents=True, exist_ok=True)
             write_text_atomic(self.output(result.uri), result.rttm)
             self.records.put(result.uri, result.key, seconds=result.seconds)
+            self.failure_log(result.uri).unlink(missing_ok=True)
             return result.uri
 
-        pending = self.pending()
-        run_keyed(
+        def failed(failure: Failure) -> None:
+            log = self.failure_log(failure.payload.uri)
+            log.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(log, f"{failure.message}\n{getattr(failure.error, 'log', '')}\n")
+            if on_failure is not None:
+                on_failure(failure)
+
+        pending = self.tasks if rerun else self.pending()
+        self.failures = run_keyed(
             [(f"diarize-{task.key}", task) for task in pending],
             diarize_recording,
             keep,
@@ -157,6 +171,7 @@ class CorpusDiarization:
             workers,
             on_progress,
             stop,
+            failed,
         )
         done = self.finished()
         return {task.uri: self.output(task.uri) for task in self.tasks if task.uri in done}

@@ -15,9 +15,19 @@ each result into the experiment folder the moment it arrives::
     EXP/systems/<cell>.rttm     the system's output
     EXP/structures/<name>.rttm  every structure (the analysis computes their covariates)
 
+    EXP/failed/<cell>.log       a cell whose system failed: the one-line message, then the
+                                system's whole stderr (removed when the cell succeeds)
+
+An experiment folder is one experiment: a run into a folder holding another design (another
+system, scoring or remix settings, or voice sources or structures left out) is refused with
+:class:`DesignConflict`, unless ``replace`` removes the old one; a run that *adds* voice
+sources or structures to the same system and settings extends it, every finished cell kept.
+
 A cell whose ``cells/<cell>.json`` holds the same key (same audio bytes, references, remix,
 system and scoring settings) is never computed again, so killing a run loses at most the
-cells in flight, and changing one input recomputes exactly the cells it affects.
+cells in flight, and changing one input recomputes exactly the cells it affects (``rerun``
+recomputes every cell). A cell whose system fails is reported and left unrecorded, so the
+next run retries it; the others go on.
 
 The remix is scored over its whole length (a UEM from 0 to its end), so false alarms in its
 pauses count.
@@ -26,6 +36,7 @@ pauses count.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 import threading
 import time
@@ -42,9 +53,46 @@ from reviewer.io.uem import format_uem
 from reviewer.model.annotation import Span, Track
 from reviewer.model.scoring import ScoringSettings
 from reviewer.model.time import frames_to_ticks
-from reviewer.services.keyed_tasks import Progress, Records, run_keyed
+from reviewer.services.keyed_tasks import Failure, Progress, Records, run_keyed
 
-__all__ = ["CellResult", "CellTask", "Experiment", "Progress", "compute_cell"]
+__all__ = [
+    "CellResult",
+    "CellTask",
+    "DesignConflict",
+    "Experiment",
+    "Progress",
+    "compute_cell",
+    "design_difference",
+]
+
+_KEPT = ("cells", "remixes", "systems", "structures", "failed", "cells.csv", "design.json")
+"""What an experiment keeps in its folder (what ``replace`` removes)."""
+
+
+class DesignConflict(ValueError):
+    """The experiment folder holds an experiment of another design; the message says how."""
+
+
+def design_difference(old: dict, new: dict) -> str | None:
+    """How the design ``new`` differs from ``old`` (both as ``design.json`` holds them).
+
+    Returns
+    -------
+    str or None
+        None when ``new`` is ``old`` or extends it (the same system, scoring and remix
+        settings; every voice source and structure of ``old`` still in it), else what differs
+        in a few words.
+    """
+    for field, what in (("system", "system"), ("scoring", "scoring"), ("remix", "remix settings")):
+        if old.get(field) != new.get(field) and field in old:
+            return f"{what} {json.dumps(old.get(field))}, not {json.dumps(new.get(field))}"
+    for field, what in (("voices", "voice sources"), ("structures", "structures")):
+        before = [level["name"] for level in old.get(field, [])]
+        after = {level["name"] for level in new.get(field, [])}
+        left_out = [name for name in before if name not in after]
+        if left_out:
+            return f"{what} {', '.join(left_out)} as well"
+    return None
 
 
 @dataclass(frozen=True)
@@ -148,6 +196,7 @@ class Experiment:
         self.design = design
         self.system = system
         self.scoring = scoring or ScoringSettings()
+        self.failures: list[Failure] = []
         digests = {v.name: file_digest(v.audio) for v in design.voices}
         from reviewer.services.systems import system_from_spec
 
@@ -189,12 +238,52 @@ class Experiment:
         done = self.finished()
         return [task for task in self.tasks if task.cell.name not in done]
 
+    def check_folder(self) -> None:
+        """Refuse a folder that holds an experiment of another design.
+
+        Raises
+        ------
+        DesignConflict
+            Naming what differs, and suggesting another folder or ``--replace``.
+        """
+        try:
+            old = json.loads((self.folder / "design.json").read_text())
+        except (FileNotFoundError, ValueError):
+            return
+        difference = design_difference(old, json.loads(json.dumps(self._design())))
+        if difference is not None:
+            cells = len(list((self.folder / "cells").glob("*.json")))
+            raise DesignConflict(
+                f"{self.folder} holds another experiment ({difference}; {cells} cells): "
+                "choose another folder, or --replace to remove its cells, remixes and "
+                "system outputs"
+            )
+
+    def replace(self) -> list[Path]:
+        """Remove the experiment this folder holds (its design, cells, remixes, outputs).
+
+        Returns the files and folders removed.
+        """
+        removed = []
+        for name in _KEPT:
+            path = self.folder / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+            else:
+                continue
+            removed.append(path)
+        return removed
+
     def run(
         self,
         scheduler: str | None = None,
         workers: int | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         stop: threading.Event | None = None,
+        rerun: bool = False,
+        on_failure: Callable[[Failure], None] | None = None,
     ) -> list[CellRow]:
         """Compute every pending cell on Dask; results are written as they arrive.
 
@@ -208,21 +297,29 @@ class Experiment:
             Called after each finished cell (and once at the start).
         stop
             When set, no further cell is started; the cells in flight are abandoned.
+        rerun
+            Compute every cell again, even those finished with the same inputs.
+        on_failure
+            Called with each cell that failed (its log is in ``failed/<cell>.log``); the
+            others go on, and :attr:`failures` lists them all at the end.
 
         Returns
         -------
         list of CellRow
-            Every finished cell, in design order.
+            Every finished cell, in design order (the failed ones are not).
 
         Raises
         ------
-        Exception
-            The first cell's failure (the cells finished before it are kept).
+        DesignConflict
+            If the folder holds an experiment of another design (:meth:`check_folder`).
         """
+        self.check_folder()
         self._write_design()
-        finished = self.finished()
+        finished = {} if rerun else self.finished()
         pending = [task for task in self.tasks if task.cell.name not in finished]
-        self._write_table(finished)
+        if not rerun:
+            self._write_table(finished)
+        self.failures = []
 
         def keep(result: CellResult) -> str:
             self._keep(result)
@@ -230,7 +327,12 @@ class Experiment:
             self._write_table(finished)
             return f"{result.row.voices} x {result.row.structure}"
 
-        run_keyed(
+        def failed(failure: Failure) -> None:
+            self._keep_failure(failure)
+            if on_failure is not None:
+                on_failure(failure)
+
+        self.failures = run_keyed(
             [(f"cell-{task.key}", task) for task in pending],
             compute_cell,
             keep,
@@ -239,8 +341,19 @@ class Experiment:
             workers,
             on_progress,
             stop,
+            failed,
         )
         return self._rows(finished)
+
+    def failure_log(self, name: str) -> Path:
+        """Where the log of a failed cell is kept: ``failed/<cell>.log``."""
+        return self.folder / "failed" / f"{name}.log"
+
+    def _keep_failure(self, failure: Failure) -> None:
+        log = getattr(failure.error, "log", "")
+        path = self.failure_log(failure.payload.cell.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, failure.message + "\n" + (log or "") + "\n")
 
     def _keep(self, result: CellResult) -> None:
         name = f"{result.row.voices}__{result.row.structure}"
@@ -255,6 +368,7 @@ class Experiment:
         write_text_atomic(self.folder / "systems" / f"{name}.rttm", result.system_rttm)
         records = Records(self.folder / "cells")
         records.put(name, result.key, seconds=result.seconds, row=asdict(result.row))
+        self.failure_log(name).unlink(missing_ok=True)
 
     def _rows(self, finished: dict[str, CellRow]) -> list[CellRow]:
         return [finished[t.cell.name] for t in self.tasks if t.cell.name in finished]
@@ -267,7 +381,18 @@ class Experiment:
 
     def _write_design(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        design = {
+        design = self._design()
+        write_text_atomic(self.folder / "design.json", json.dumps(design, indent=1) + "\n")
+        (self.folder / "structures").mkdir(exist_ok=True)
+        for structure in self.design.structures:  # the analysis computes their covariates
+            write_rttm(
+                self.folder / "structures" / f"{structure.name}.rttm",
+                [structure.reference.with_uri(structure.name)],
+            )
+
+    def _design(self) -> dict:
+        """What ``design.json`` holds."""
+        return {
             "system": self.system,
             "scoring": {
                 "collar": float(self.scoring.collar),
@@ -287,10 +412,3 @@ class Experiment:
                 {"cell": cell.name, "reason": reason} for cell, reason in self.design.skipped()
             ],
         }
-        write_text_atomic(self.folder / "design.json", json.dumps(design, indent=1) + "\n")
-        (self.folder / "structures").mkdir(exist_ok=True)
-        for structure in self.design.structures:  # the analysis computes their covariates
-            write_rttm(
-                self.folder / "structures" / f"{structure.name}.rttm",
-                [structure.reference.with_uri(structure.name)],
-            )

@@ -11,7 +11,9 @@ whose key it changes.
 :func:`run_keyed` submits the pending tasks to ``dask.distributed`` (an in-process
 ``LocalCluster`` of one-thread worker processes, or the user's scheduler: ``dask scheduler``
 / ``dask worker``), hands every result to a ``keep`` callback in the order they finish, and
-reports :class:`Progress` after each. ``dask.distributed`` is imported only when it runs.
+reports :class:`Progress` after each. A task that raises is a :class:`Failure`: reported to
+an ``on_failure`` callback in one piece (its label and message), not kept, so a rerun retries
+it, while the other tasks go on. ``dask.distributed`` is imported only when it runs.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class Progress:
         Estimated from this run's pace; None before its first result.
     last
         What the last finished task was (its label), or None.
+    failed
+        Tasks of this run that failed (not counted in ``done``).
     """
 
     done: int
@@ -53,6 +57,34 @@ class Progress:
     reused: int
     seconds_left: float | None
     last: str | None
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A task that raised: its Dask key, its payload and its error.
+
+    Attributes
+    ----------
+    key
+        The task's key (as given to :func:`run_keyed`).
+    payload
+        What it was computing.
+    error
+        The exception it raised on its worker.
+    """
+
+    key: str
+    payload: Any
+    error: BaseException
+
+    @property
+    def message(self) -> str:
+        """The error in one line: its message (with its type unless it is ``SystemFailed``)."""
+        text = " ".join(str(self.error).split()) or type(self.error).__name__
+        if type(self.error).__name__ == "SystemFailed":
+            return text
+        return f"{type(self.error).__name__}: {text}"
 
 
 class Records:
@@ -124,7 +156,8 @@ def run_keyed(
     workers: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
-) -> int:
+    on_failure: Callable[[Failure], None] | None = None,
+) -> list[Failure]:
     """Compute the pending tasks on Dask and keep each result the moment it arrives.
 
     Parameters
@@ -147,25 +180,25 @@ def run_keyed(
     stop
         When set (seen within 50 ms, from any thread), no further result is kept and the
         tasks not yet finished are cancelled; the results kept so far stay.
+    on_failure
+        Called on the client with each task that raised, as it arrives; the run goes on
+        with the others (a failed task is not kept, so a rerun retries it).
 
     Returns
     -------
-    int
-        How many tasks were computed and kept in this run.
-
-    Raises
-    ------
-    Exception
-        The first failed task's error (the results kept before it stay).
+    list of Failure
+        The tasks that failed, in the order they arrived (empty when all were kept).
     """
     reused = total - len(pending)
     report = on_progress or (lambda progress: None)
     report(Progress(reused, total, reused, None, None))
+    failures: list[Failure] = []
     if not pending or (stop is not None and stop.is_set()):
-        return 0
+        return failures
     from distributed import as_completed
 
     computed = 0
+    payloads = dict(pending)
     with dask_client(scheduler, workers) as client:
         started = time.monotonic()
         futures = [client.submit(compute, payload, key=key, pure=False) for key, payload in pending]
@@ -173,11 +206,20 @@ def run_keyed(
             if future is None:  # stopped: the tasks not yet finished are not wanted
                 client.cancel(futures)
                 break
-            label = keep(future.result())
-            computed += 1
-            left = (time.monotonic() - started) / computed * (len(pending) - computed)
-            report(Progress(reused + computed, total, reused, left, label))
-    return computed
+            error = future.exception() if future.status == "error" else None
+            if error is not None:
+                failure = Failure(future.key, payloads[future.key], error)
+                failures.append(failure)
+                if on_failure is not None:
+                    on_failure(failure)
+                label = None
+            else:
+                label = keep(future.result())
+                computed += 1
+            ended = computed + len(failures)
+            left = (time.monotonic() - started) / ended * (len(pending) - ended)
+            report(Progress(reused + computed, total, reused, left, label, len(failures)))
+    return failures
 
 
 _STOP_POLL = 0.05

@@ -12,14 +12,19 @@ A system is named by one string, as ``--system`` takes it:
 - anything else is a **pyannote.audio pipeline**, as ``reviewer diarize --pipeline`` takes it
   (a local folder holding ``config.yaml``, or a Hugging Face id).
 
-Every system has an :attr:`identity` that changes when what it computes may change (the
-template, the pipeline's config file), so that an experiment recomputes exactly the cells a
-new system version affects.
+Every system has an :attr:`identity` that changes when what it computes may change, so that
+an experiment recomputes exactly the cells a new system version affects: a command template's
+text *and the bytes of every existing file it names* (the script, a model file: editing
+``mysys.py`` reruns its cells); a local pyannote pipeline's name and the bytes of every file
+of its folder (``config.yaml``, checkpoints) and of every existing file its config names.
+What a system does not name (a module its script imports, a Hugging Face model that changed
+under the same id) cannot be seen: ``--rerun`` recomputes everything.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import shlex
 import subprocess
 from pathlib import Path
@@ -29,7 +34,38 @@ from reviewer.model.annotation import Track
 
 
 class SystemFailed(RuntimeError):
-    """A system failed on one recording; the message says which and why."""
+    """A system failed on one recording; the message says which and why.
+
+    Attributes
+    ----------
+    log
+        Everything the system wrote on stderr (the message holds its last lines only).
+    """
+
+    def __init__(self, message: str, log: str = ""):
+        super().__init__(message)
+        self.log = log
+
+    def __reduce__(self):  # sent back from a Dask worker with its log
+        return (type(self), (str(self), self.log))
+
+
+def files_digest(paths) -> str:
+    """SHA-256 over the names and bytes of the existing files among ``paths`` (hex, 16 digits).
+
+    A path that is no existing file is skipped (a word of a command, an option).
+    """
+    from reviewer.factorial.design import file_digest
+
+    parts = []
+    for text in paths:
+        path = Path(text).expanduser()
+        try:
+            if path.is_file():
+                parts.append(f"{path.resolve()} {file_digest(path)}")
+        except OSError:  # a word too long to be a path
+            continue
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 class DiarizationSystem(Protocol):
@@ -64,8 +100,9 @@ class CommandSystem:
 
     @property
     def identity(self) -> str:
-        """``command:<template>``."""
-        return f"command:{self.template}"
+        """``command:<template>:<digest>``, the digest of every existing file it names."""
+        words = [part for part in shlex.split(self.template) if "{" not in part]
+        return f"command:{self.template}:{files_digest(words)}"
 
     def diarize(self, audio: Path, uri: str, folder: Path) -> Track:
         """Run the program and read the RTTM it wrote.
@@ -86,7 +123,8 @@ class CommandSystem:
         if result.returncode != 0:
             tail = "\n".join(result.stderr.strip().splitlines()[-5:])
             raise SystemFailed(
-                f"{command[0]} failed on {audio.name} (exit {result.returncode}): {tail}"
+                f"{command[0]} failed on {audio.name} (exit {result.returncode}): {tail}",
+                result.stderr,
             )
         if not rttm.exists():
             raise SystemFailed(f"{command[0]} wrote no {rttm.name} for {audio.name}")
@@ -111,14 +149,21 @@ class PyannoteSystem:
 
     @property
     def identity(self) -> str:
-        """``pyannote:<pipeline>``, with the digest of a local pipeline's config file."""
-        config = Path(self.pipeline).expanduser()
-        if config.is_dir():
-            config = config / "config.yaml"
-        digest = ""
-        if config.is_file():
-            digest = ":" + hashlib.sha256(config.read_bytes()).hexdigest()[:12]
-        return f"pyannote:{self.pipeline}{digest}"
+        """``pyannote:<pipeline>``, with the digest of a local pipeline's files.
+
+        Those are every file of its folder (``config.yaml``, checkpoints beside it) and every
+        existing file its config names (a checkpoint elsewhere); a Hugging Face id has none.
+        """
+        local = Path(self.pipeline).expanduser()
+        config = local / "config.yaml" if local.is_dir() else local
+        if not config.is_file():
+            return f"pyannote:{self.pipeline}"
+        files = sorted(str(p) for p in local.rglob("*") if p.is_file()) if local.is_dir() else []
+        for word in re.findall(r"[\w./~-]+", config.read_text(errors="replace")):
+            named = Path(word).expanduser()
+            files.append(str(named if named.is_absolute() else config.parent / named))
+        files.append(str(config))
+        return f"pyannote:{self.pipeline}:{files_digest(files)}"
 
     def diarize(self, audio: Path, uri: str, folder: Path) -> Track:
         """Run the pipeline on ``audio``."""

@@ -90,6 +90,14 @@ class ExperimentRun(QObject):
         return self.job.cancelled
 
 
+def sibling_folder(folder: Path) -> Path:
+    """A new folder beside ``folder`` for another experiment: ``<name>-2``, ``-3``, ..."""
+    number = 2
+    while (candidate := folder.with_name(f"{folder.name}-{number}")).exists():
+        number += 1
+    return candidate
+
+
 def _label(text: str, buddy: QWidget) -> QLabel:
     """A label whose mnemonic focuses ``buddy`` (a form row's widget may hold more)."""
     label = QLabel(text)
@@ -101,6 +109,7 @@ class RunDialog(QDialog):
     """Asks for a corpus folder, a system, the experiment folder and the workers."""
 
     def __init__(self, parent: QWidget | None = None, out: Path | None = None):
+        """``out``: the experiment folder proposed (a new one: never the one open)."""
         super().__init__(parent)
         self.setWindowTitle("Run an experiment - reviewer")
         self.corpus = QLineEdit()

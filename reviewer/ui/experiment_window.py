@@ -6,17 +6,21 @@ arrow keys; Enter or a double-click opens that cell's remix in a review window (
 its reference, the system's output), so the user hears where the system fails.
 
 Run (Alt+R) makes an experiment from a corpus in the background
-(:mod:`reviewer.ui.experiment_run`): the grid fills in as cells arrive, and the analysis
-follows when the run ends. Compare with... (Alt+W) sets another system's experiment on the
-same design beside this one in the Comparison tab.
+(:mod:`reviewer.ui.experiment_run`): the grid fills in as cells arrive, a cell the system
+failed on shows "failed" (its message on hover and in the status bar), and the analysis
+follows when the run ends. The analysis itself (a bootstrap) is computed in the background
+too: the grid shows at once, with "computing intervals..." until it arrives. Compare with...
+(Alt+W) sets another system's experiment on the same design beside this one in the
+Comparison tab; a run that replaces the data clears it. Every key is in
+:data:`reviewer.ui.keymap.EXPERIMENT_KEYMAP`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -45,7 +50,11 @@ from reviewer.reports import (
     factorial_variance_rows,
 )
 from reviewer.services.keyed_tasks import Progress
-from reviewer.ui.experiment_run import ExperimentRun, RunDialog, RunRequest
+from reviewer.ui.experiment_run import ExperimentRun, RunDialog, RunRequest, sibling_folder
+from reviewer.ui.keymap import EXPERIMENT_KEYMAP
+
+FAILED_COLOUR = QColor("#b8b8c8")
+"""The background of a cell the system failed on (not a heat: no value)."""
 
 MEASURE_TITLES = {
     "der": "DER",
@@ -94,6 +103,35 @@ def heat(value: float, low: float, high: float) -> QColor:
     return QColor.fromHsvF((60 - 60 * share) / 360, 0.15 + 0.75 * share, 1.0 - 0.25 * share)
 
 
+class AnalysisJob(QObject):
+    """The variance analysis of some cells, computed on a worker thread.
+
+    Signals
+    -------
+    done(int, object, object)
+        On the GUI thread: the request's number, the analysis (or None) and the error
+        (a ``ValueError`` saying why there is none, or None).
+    """
+
+    done = Signal(int, object, object)
+
+    def start(self, number: int, rows: list[CellRow], replicates: int, structures) -> None:
+        """Analyse ``rows`` in the background; :attr:`done` follows with ``number``."""
+        from reviewer.services.jobs import Job
+
+        def work(stop):
+            return analyze(rows, replicates=replicates, structures=structures)
+
+        def finished(future) -> None:
+            error = future.exception()
+            try:
+                self.done.emit(number, None if error else future.result(), error)
+            except RuntimeError:  # the window is gone
+                pass
+
+        Job(work, name="reviewer-analysis").start().add_done_callback(finished)
+
+
 class ExperimentWindow(QMainWindow):
     """An experiment folder's results, and a run that fills them in.
 
@@ -124,8 +162,13 @@ class ExperimentWindow(QMainWindow):
         self.voices: list[str] = []
         self.structures: list[str] = []
         self.by_cell: dict[tuple[str, str], CellRow] = {}
+        self.failed: dict[tuple[str, str], str] = {}
         self.analysis: FactorialAnalysis | None = None
         self.why_no_analysis = "no cell yet: run an experiment from a corpus"
+        self.analysing = 0  # the number of the latest analysis asked for
+        self.analysis_job = AnalysisJob(self)
+        self.analysis_job.done.connect(self._analysed)
+        self.refusal: QMessageBox | None = None
 
         self.measure = QComboBox()
         for name in MEASURES:
@@ -134,21 +177,22 @@ class ExperimentWindow(QMainWindow):
         self.grid = QTableWidget(0, 0)
         self.grid.cellActivated.connect(self.open_cell)
         self.grid.cellDoubleClicked.connect(self.open_cell)
+        self.grid.currentCellChanged.connect(self._say_cell)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.run_button = QPushButton("&Run an experiment...")
+        self.run_button = QPushButton("Run an experiment... (Alt+R)")
         self.run_button.setToolTip("Cross a corpus's voices and structures and run a system")
         self.run_button.clicked.connect(self.ask_run)
         self.progress = QProgressBar()
         self.progress_label = QLabel()
-        self.compare_button = QPushButton("Compare &with...")
+        self.compare_button = QPushButton("Compare with... (Alt+W)")
         self.compare_button.setToolTip(
             "Another system's experiment on the same design: which one is more sensitive "
             "to structure"
         )
         self.compare_button.clicked.connect(self.ask_compare)
-        self.cancel_button = QPushButton("&Cancel run")
+        self.cancel_button = QPushButton("Cancel run (Alt+C)")
         self.cancel_button.clicked.connect(self.cancel_run)
         running = QHBoxLayout()
         running.addWidget(self.progress, 1)
@@ -161,7 +205,7 @@ class ExperimentWindow(QMainWindow):
         top = QWidget()
         layout = QVBoxLayout(top)
         header = QHBoxLayout()
-        label = QLabel("&Measure (points):")
+        label = QLabel("Measure (points, Alt+M):")
         label.setBuddy(self.measure)
         header.addWidget(label)
         header.addWidget(self.measure)
@@ -178,9 +222,9 @@ class ExperimentWindow(QMainWindow):
         self.variance_table = _table(
             ["Measure", "Component", "Variance (pt²)", "CI", "Share", "CI"], []
         )
-        self.tabs.addTab(self.variance_table, "&Variance")
+        self.tabs.addTab(self.variance_table, "Variance")
         self.effects_table = _table(["Side", "Effect on DER", "Points", "CI"], [])
-        self.tabs.addTab(self.effects_table, "&Effects")
+        self.tabs.addTab(self.effects_table, "Effects")
         self.comparison: SystemsComparison | None = None
         self.verdict = QLabel("Compare with another system's experiment on the same design.")
         self.verdict.setWordWrap(True)
@@ -192,18 +236,42 @@ class ExperimentWindow(QMainWindow):
         compared_layout = QVBoxLayout(compared)
         compared_layout.addWidget(self.verdict)
         compared_layout.addWidget(self.comparison_table, 1)
-        self.tabs.addTab(compared, "C&omparison")
+        self.tabs.addTab(compared, "Comparison")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.tabs)
         self.setCentralWidget(splitter)
-        QShortcut(QKeySequence("Ctrl+G"), self, self.grid.setFocus)
+        self._build_actions()
         if self.folder is not None and (self.folder / "cells.csv").exists():
             self._load(read_cells(self.folder))
+        self._read_failed()
+        if self.rows:
             self._analyse()
         self._show()
         self.grid.setCurrentCell(0, 0)
         self.resize(1100, 800)
+
+    def _build_actions(self) -> None:
+        """One action per binding of :data:`~reviewer.ui.keymap.EXPERIMENT_KEYMAP`."""
+        handlers = {
+            "run": self.ask_run,
+            "cancel_run": self.cancel_run,
+            "compare": self.ask_compare,
+            "grid": self.grid.setFocus,
+            "measure": self.measure.setFocus,
+            "variance_tab": lambda: self.tabs.setCurrentIndex(0),
+            "effects_tab": lambda: self.tabs.setCurrentIndex(1),
+            "comparison_tab": lambda: self.tabs.setCurrentIndex(2),
+            "close": self.close,
+        }
+        self.key_actions: dict[str, QAction] = {}
+        for binding in EXPERIMENT_KEYMAP:
+            action = QAction(binding.label, self)
+            action.setShortcuts([QKeySequence(key) for key in binding.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _=False, handle=handlers[binding.action]: handle())
+            self.addAction(action)
+            self.key_actions[binding.action] = action
 
     @property
     def measure_name(self) -> str:
@@ -222,16 +290,49 @@ class ExperimentWindow(QMainWindow):
         self.structures = structures or list(dict.fromkeys(row.structure for row in rows))
         self.by_cell = {(row.voices, row.structure): row for row in rows}
 
+    def _read_failed(self) -> None:
+        """The cells the system failed on (``failed/<cell>.log``): their one-line message."""
+        self.failed = {}
+        folder = self.folder / "failed" if self.folder is not None else None
+        if folder is None or not folder.is_dir():
+            return
+        for voices in self.voices:
+            for structure in self.structures:
+                log = folder / f"{voices}__{structure}.log"
+                if (voices, structure) not in self.by_cell and log.is_file():
+                    lines = log.read_text(errors="replace").splitlines()
+                    self.failed[(voices, structure)] = lines[0] if lines else "failed"
+
     def _analyse(self) -> None:
-        """The variance analysis of the cells, or why there is none yet."""
+        """Ask for the variance analysis of the cells, computed in the background.
+
+        Until it arrives (:meth:`_analysed`) the summary says "computing intervals...";
+        an answer to an earlier request is dropped.
+        """
+        self.analysing += 1
+        self.analysis, self.why_no_analysis = None, "computing intervals..."
         try:
-            self.analysis = analyze(
-                self.rows,
-                replicates=self.replicates,
-                structures=experiment_structures(self.folder) if self.folder else None,
-            )
+            structures = experiment_structures(self.folder) if self.folder else None
         except ValueError as error:
-            self.analysis, self.why_no_analysis = None, str(error)
+            self.why_no_analysis = str(error)
+            return
+        self.analysis_job.start(self.analysing, list(self.rows), self.replicates, structures)
+
+    def _analysed(self, number: int, analysis, error) -> None:
+        if number != self.analysing:
+            return  # the cells changed since it was asked for
+        if error is not None and not isinstance(error, ValueError):
+            self.why_no_analysis = f"the analysis failed: {error}"
+        elif error is not None:
+            self.why_no_analysis = str(error)
+        self.analysis = analysis
+        self._show()
+
+    def _say_cell(self, row: int, column: int, *_) -> None:
+        """The status bar says what the current cell is (its message when it failed)."""
+        item = self.grid.item(row, column)
+        if item is not None and item.toolTip():
+            self.statusBar().showMessage(item.toolTip())
 
     def _show(self) -> None:
         title = self.folder.name if self.folder is not None else "(none)"
@@ -253,7 +354,12 @@ class ExperimentWindow(QMainWindow):
         for i, voices in enumerate(self.voices):
             for j, structure in enumerate(self.structures):
                 row = self.by_cell.get((voices, structure))
-                if row is None:
+                failure = self.failed.get((voices, structure))
+                if row is None and failure is not None:
+                    item = _item("failed", f"{voices} x {structure} failed: {failure}")
+                    item.setBackground(FAILED_COLOUR)
+                    item.setForeground(QColor("#000000"))
+                elif row is None:
                     item = _item("-", "not computed (skipped, or still to run)")
                 else:
                     value = row.points(name)
@@ -295,17 +401,34 @@ class ExperimentWindow(QMainWindow):
 
     def ask_run(self) -> None:
         """Ask for a corpus, a system and a folder, then :meth:`start_run`."""
-        dialog = RunDialog(self, self.folder)
+        if self.run is not None:
+            self.statusBar().showMessage("an experiment is already running (Alt+C cancels it)")
+            return
+        dialog = RunDialog(self, sibling_folder(self.folder) if self.folder else None)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         request = dialog.request()
         if request is None:
             self.statusBar().showMessage("give a corpus folder, a system and a folder")
             return
+        self.try_run(request)
+
+    def try_run(self, request: RunRequest) -> ExperimentRun | None:
+        """:meth:`start_run`; a refusal (another experiment in the folder) in a message box."""
+        from reviewer.services.experiment import DesignConflict
+
         try:
-            self.start_run(request)
+            return self.start_run(request)
+        except DesignConflict as error:
+            self.refusal = QMessageBox(
+                QMessageBox.Icon.Warning, "Another experiment - reviewer",
+                str(error).replace("--replace", "remove that folder"),
+                QMessageBox.StandardButton.Ok, self,
+            )  # fmt: skip
+            self.refusal.open()
         except (ValueError, OSError) as error:
             self.statusBar().showMessage(f"cannot run: {error}")
+        return None
 
     def start_run(self, request: RunRequest) -> ExperimentRun:
         """Run an experiment from a corpus in the background; the grid fills in as it runs.
@@ -324,13 +447,17 @@ class ExperimentWindow(QMainWindow):
             raise RuntimeError("an experiment is already running in this window")
         design = corpus_design(request.corpus, out=request.out)
         experiment = Experiment(request.out, design, request.system)
+        experiment.check_folder()  # another experiment there: refused before anything changes
         self.folder = request.out
+        self._forget_comparison()
         finished = experiment.finished()
         self._load(
             [finished[t.cell.name] for t in experiment.tasks if t.cell.name in finished],
             [voice.name for voice in design.voices],
             [structure.name for structure in design.structures],
         )
+        self._read_failed()
+        self.analysing += 1  # an analysis under way is of other cells
         self.analysis, self.why_no_analysis = None, "it follows when the run ends"
         self._show()
         self.run = ExperimentRun(experiment, request.workers, self)
@@ -376,6 +503,12 @@ class ExperimentWindow(QMainWindow):
         self.tabs.setCurrentIndex(self.tabs.count() - 1)
         return comparison
 
+    def _forget_comparison(self) -> None:
+        """The data under the Comparison tab is replaced: it shows nothing stale."""
+        self.comparison = None
+        self.verdict.setText("Compare with another system's experiment on the same design (Alt+W).")
+        _fill_table(self.comparison_table, [])
+
     def cancel_run(self) -> None:
         """Stop the run: the finished cells are kept (run again to resume)."""
         if self.run is not None:
@@ -389,7 +522,9 @@ class ExperimentWindow(QMainWindow):
         self.progress_label.setText(f"{state.done} of {state.total} cells{reused}{left}")
         if self.folder is not None and (self.folder / "cells.csv").exists():
             self._load(read_cells(self.folder), self.voices, self.structures)
-            self._fill_grid()
+        if state.failed or self.failed:
+            self._read_failed()
+        self._fill_grid()
 
     def _ended(self, error: object) -> None:
         run, self.run = self.run, None
@@ -397,6 +532,7 @@ class ExperimentWindow(QMainWindow):
         self.run_button.setEnabled(True)
         if self.folder is not None and (self.folder / "cells.csv").exists():
             self._load(read_cells(self.folder), self.voices, self.structures)
+        self._read_failed()
         self._analyse()
         self._show()
         total = len(self.voices) * len(self.structures)
@@ -406,6 +542,8 @@ class ExperimentWindow(QMainWindow):
             message = f"cancelled: {len(self.rows)} cells kept; run again to resume"
         else:
             message = f"done: {len(self.rows)} cells of {total}"
+        if self.failed:
+            message += f"; {len(self.failed)} failed (hover them; run again to retry)"
         self.statusBar().showMessage(message)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)

@@ -148,6 +148,21 @@ CORPUS_KEYMAP: tuple[Binding, ...] = (
 )
 
 
+#: The keys of the Experiment window (:mod:`reviewer.ui.experiment_window`). Its buttons, tabs
+#: and labels carry no mnemonics of their own, so that every key here is the only one.
+EXPERIMENT_KEYMAP: tuple[Binding, ...] = (
+    Binding("run", "Run an experiment from a corpus...", ("Alt+R",), "Experiment"),
+    Binding("cancel_run", "Cancel the run (the finished cells are kept)", ("Alt+C",), "Experiment"),
+    Binding("compare", "Compare with another system's experiment...", ("Alt+W",), "Experiment"),
+    Binding("grid", "Go to the grid (Enter opens a cell)", ("Ctrl+G",), "View"),
+    Binding("measure", "Choose the measure the grid shows", ("Alt+M",), "View"),
+    Binding("variance_tab", "Show the variance shares", ("Alt+V",), "View"),
+    Binding("effects_tab", "Show the effects", ("Alt+E",), "View"),
+    Binding("comparison_tab", "Show the comparison of two systems", ("Alt+O",), "View"),
+    Binding("close", "Close the window", ("Ctrl+W",), "Experiment"),
+)
+
+
 def check_unique(keymap: tuple[Binding, ...] = KEYMAP) -> None:
     """Raise if two bindings of a key table share a key."""
     seen: dict[str, str] = {}

@@ -1,0 +1,199 @@
+"""What a fresh tester found in the factorial experiment (issue 17), each fixed and checked.
+
+One folder is one experiment (another design is refused, more voices extend it); editing the
+system's script reruns its cells; a system that fails on some cells fails those only; an
+incomplete grid is analysed at once, its bootstrap drawn with Henderson III estimates.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from factorial_material import SYSTEM, command
+from test_corpus_diarize import corpus
+from test_factorial_run import design
+
+from reviewer.factorial.analysis import analyze
+from reviewer.factorial.bootstrap import component_intervals
+from reviewer.factorial.cells_file import read_cells
+from reviewer.factorial.variance import FactorialCells, anova_estimates, henderson_estimates
+from reviewer.services.experiment import DesignConflict, Experiment
+from reviewer.services.systems import system_from_spec
+
+REVIEWER = Path(sys.executable).parent / "reviewer"
+
+
+def reviewer(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(REVIEWER), *args], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
+
+
+def test_a_folder_holds_one_experiment_another_is_refused_more_voices_extend_it(tmp_path):
+    folder = tmp_path / "exp"
+    first = Experiment(folder, design(tmp_path), command(shortest=1.0)).run(workers=2)
+    before = (folder / "cells.csv").read_text()
+    design_before = (folder / "design.json").read_text()
+    with pytest.raises(DesignConflict, match="system .*shortest 1.0.*not.*shortest 0.5"):
+        Experiment(folder, design(tmp_path), command(shortest=0.5)).run(workers=1)
+    fewer = design(tmp_path, pitches={"va": [150, 400]})
+    with pytest.raises(DesignConflict, match="voice sources vb"):
+        Experiment(folder, fewer, command(shortest=1.0)).run(workers=1)
+    assert (folder / "cells.csv").read_text() == before  # nothing lost
+    assert (folder / "design.json").read_text() == design_before
+    more = design(tmp_path, {"va": [150, 400], "vb": [220, 700], "vc": [180, 520]})
+    extended = Experiment(folder, more, command(shortest=1.0))
+    assert len(extended.pending()) == 2
+    rows = extended.run(workers=1)
+    assert len(rows) == 6 and all(row in rows for row in first)
+    assert len(read_cells(folder)) == 6
+    other = Experiment(folder, design(tmp_path), command(shortest=0.5))
+    removed = other.replace()
+    assert folder / "cells.csv" in removed and not (folder / "cells").exists()
+    assert len(other.run(workers=1)) == 4
+
+
+def test_the_command_refuses_another_design_in_one_line_and_replace_says_what_it_removes(
+    tmp_path,
+):
+    source = corpus(tmp_path / "corpus")
+    out = tmp_path / "exp"
+    args = ["factorial", "run", str(source), "--voices", "ra,rb", "--structures", "ra,rb",
+            "--out", str(out), "--workers", "1"]  # fmt: skip
+    assert reviewer(*args, "--system", command(shortest=1.0)).returncode == 0
+    refused = reviewer(*args, "--system", command(shortest=0.5))
+    assert refused.returncode == 2
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert "holds another experiment" in refused.stderr and "--replace" in refused.stderr
+    assert len(read_cells(out)) == 4
+    replaced = reviewer(*args, "--system", command(shortest=0.5), "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    assert f"removed {out / 'cells.csv'}" in replaced.stderr
+    assert json.loads((out / "design.json").read_text())["system"] == command(shortest=0.5)
+
+
+def test_editing_the_systems_script_reruns_its_cells_and_rerun_recomputes_all(tmp_path):
+    script = tmp_path / "mysys.py"
+    shutil.copyfile(SYSTEM, script)
+    system = command(shortest=1.0, script=script)
+    identity = system_from_spec(system).identity
+    Experiment(tmp_path / "exp", design(tmp_path), system).run(workers=2)
+    assert Experiment(tmp_path / "exp", design(tmp_path), system).pending() == []
+    script.write_text(script.read_text() + "\n# a new version\n")
+    assert system_from_spec(system).identity != identity
+    assert len(Experiment(tmp_path / "exp", design(tmp_path), system).pending()) == 4
+    Experiment(tmp_path / "exp", design(tmp_path), system).run(workers=2)
+    seen = []
+    Experiment(tmp_path / "exp", design(tmp_path), system).run(
+        workers=2, on_progress=seen.append, rerun=True
+    )
+    assert seen[0].reused == 0 and seen[-1].done == 4  # every cell computed again
+
+
+def test_a_pyannote_pipelines_identity_covers_its_checkpoint(tmp_path):
+    pytest.importorskip("pyannote.audio")
+    pipeline = tmp_path / "pipeline"
+    pipeline.mkdir()
+    (pipeline / "config.yaml").write_text("pipeline:\n  params:\n    segmentation: seg.bin\n")
+    (pipeline / "seg.bin").write_bytes(b"weights 1")
+    before = system_from_spec(str(pipeline)).identity
+    (pipeline / "seg.bin").write_bytes(b"weights 2")
+    assert system_from_spec(str(pipeline)).identity != before
+
+
+def test_a_system_failing_on_some_cells_fails_those_only_and_a_rerun_retries_them(tmp_path):
+    system = command(shortest=1.0, fail_on="vb__")
+    experiment = Experiment(tmp_path / "exp", design(tmp_path), system)
+    said = []
+    rows = experiment.run(workers=2, on_failure=said.append)
+    assert sorted((r.voices, r.structure) for r in rows) == [("va", "fast"), ("va", "slow")]
+    assert sorted(f.payload.cell.name for f in experiment.failures) == ["vb__fast", "vb__slow"]
+    for failure in said:
+        assert "\n" not in failure.message and failure.message.endswith("model exploded")
+        log = experiment.failure_log(failure.payload.cell.name).read_text()
+        assert "loading the model" in log  # the whole stderr is kept
+    assert len(read_cells(tmp_path / "exp")) == 2
+    assert [t.cell.name for t in experiment.pending()] == ["vb__slow", "vb__fast"]
+
+
+def test_the_commands_report_a_failing_system_in_one_line_and_exit_1(tmp_path):
+    source = corpus(tmp_path / "corpus")
+    run = reviewer("factorial", "run", str(source), "--voices", "ra,rb", "--structures",
+                   "ra,rb", "--out", str(tmp_path / "exp"), "--workers", "1",
+                   "--system", command(shortest=1.0, fail_on="rb__"))  # fmt: skip
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    lines = [line for line in run.stderr.splitlines() if "failed: " in line]
+    assert len(lines) == 2 and all("model exploded (log: " in line for line in lines)
+    assert "2 cells failed and were not kept: rb__ra, rb__rb" in run.stderr
+    assert len(read_cells(tmp_path / "exp")) == 2
+    diarized = reviewer("corpus", str(source), "--diarize", command(fail_on="rc"),
+                        "--out", str(tmp_path / "out"), "--workers", "1")  # fmt: skip
+    assert diarized.returncode == 1 and "Traceback" not in diarized.stderr
+    assert "reviewer: rc failed: " in diarized.stderr and "1 recordings failed" in diarized.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.rttm")) == ["ra.rttm", "rb.rttm"]
+
+
+def _grid(rows: int, columns: int, missing: int, seed: int = 0) -> FactorialCells:
+    rng = np.random.default_rng(seed)
+    values = (
+        rng.normal(0, 3, (rows, 1))
+        + rng.normal(0, 2, (1, columns))
+        + rng.normal(0, 1, (rows, columns))
+    )
+    keep = np.ones(rows * columns, bool)
+    keep[rng.choice(rows * columns, missing, replace=False)] = False
+    voices, structures = np.meshgrid(range(rows), range(columns), indexing="ij")
+    return FactorialCells(
+        tuple(f"v{k}" for k in voices.ravel()[keep]),
+        tuple(f"s{k}" for k in structures.ravel()[keep]),
+        values.ravel()[keep],
+    )
+
+
+def test_henderson_iii_is_the_anova_estimate_on_a_complete_grid():
+    cells = _grid(4, 5, 0)
+    grid = cells.grid()
+    voices, structures = np.meshgrid(range(4), range(5), indexing="ij")
+    ours = henderson_estimates(voices.ravel(), structures.ravel(), grid.ravel())
+    assert np.allclose(ours, [float(x[0]) for x in anova_estimates(grid[None])])
+
+
+def test_an_incomplete_grid_gets_intervals_from_its_fitted_draws_without_failing():
+    small = _grid(3, 3, 2)
+    result = analyze(_rows(small), replicates=10)
+    assert np.isfinite(result.der.components.total)
+    large = _grid(10, 10, 10)
+    intervals = component_intervals(large, replicates=1000)
+    for name in ("voices", "structure", "residual"):
+        interval = intervals["variance"][name]
+        assert np.isfinite(interval.low) and interval.low <= interval.high
+    assert intervals["variance"]["voices"].replicates >= 990
+    notes = analyze(_rows(_grid(4, 4, 3)), replicates=200).notes
+    assert any("Henderson III" in note for note in notes)
+    assert any("residual's interval is biased downwards" in note for note in notes)
+
+
+def _rows(cells: FactorialCells):
+    from reviewer.factorial.cells_file import CellRow
+
+    return [
+        CellRow(v, s, 100.0, max(y + 20, 0.0), 0.0, 0.0, max(y + 20, 0.0) / 100)
+        for v, s, y in zip(cells.voices, cells.structures, cells.values, strict=True)
+    ]
+
+
+def test_a_partial_grid_is_analysed_on_the_command_line_with_a_progress_bar(tmp_path):
+    from reviewer.factorial.cells_file import write_cells
+
+    write_cells(tmp_path / "cells.csv", _rows(_grid(10, 10, 10)))
+    result = reviewer("factorial", "analyze", str(tmp_path / "cells.csv"), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["bootstrap"]["replicates"] == 1000
+    assert "4000/4000" in result.stderr  # the bar: 1000 draws of each of 4 measures
