@@ -20,6 +20,11 @@
 - ``workers_speedup``: wall time of a 4 x 4 design on 1 and on 2 local workers.
 - ``analysis_30x30``: ``analyze`` of a 30 x 30 grid with 1000 bootstrap replicates; anchor:
   the closed-form ANOVA estimate alone.
+- ``analysis_incomplete_3x3-2`` and ``analysis_incomplete_10x10-10``: ``analyze`` (4 measures,
+  1000 replicates) of grids with cells missing (what a cancelled run leaves), whose bootstrap
+  refits every draw with Henderson III; ``before_ms``: the same with REML per draw, as the
+  analysis did before (timed on 10 draws per measure and scaled to 1000); anchor: the REML
+  point estimate of one measure alone.
 
 The system is the pitch-tracking one of ``tests/factorial_material.py`` (a real program,
 started per cell, as a user's command template would be).
@@ -47,7 +52,11 @@ from reviewer.factorial.analysis import analyze  # noqa: E402
 from reviewer.factorial.cells_file import CellRow  # noqa: E402
 from reviewer.factorial.design import FactorialDesign, Structure, VoiceSource  # noqa: E402
 from reviewer.factorial.synthesis import make_remix  # noqa: E402
-from reviewer.factorial.variance import anova_components  # noqa: E402
+from reviewer.factorial.variance import (  # noqa: E402
+    FactorialCells,
+    anova_components,
+    reml_components,
+)
 from reviewer.services.experiment import Experiment, compute_cell  # noqa: E402
 
 
@@ -166,9 +175,52 @@ def analysis() -> None:
          anchor="ANOVA estimate alone", anchor_value=round(anchor, 3))  # fmt: skip
 
 
+def incomplete_analysis(size: int, missing: int) -> None:
+    rng = np.random.default_rng(0)
+    grid = 30 + rng.normal(0, 3, (size, 1)) + rng.normal(0, 2, (1, size))
+    grid = grid + rng.normal(0, 1, (size, size))
+    gone = set(rng.choice(size * size, missing, replace=False).tolist())
+    rows = [
+        CellRow(f"v{i}", f"s{j}", 100.0, 3.0, 2.0, grid[i, j] - 5.0, grid[i, j] / 100)
+        for i in range(size)
+        for j in range(size)
+        if i * size + j not in gone
+    ]
+    value = timed(lambda _: analyze(rows, replicates=1000), 3)
+    cells = FactorialCells(
+        tuple(r.voices for r in rows), tuple(r.structure for r in rows),
+        np.array([r.points("der") for r in rows]),
+    )  # fmt: skip
+    point = timed(lambda _: reml_components(cells), 3)
+    per_draw = timed(lambda _: [reml_draw(cells, rng) for _ in range(10)], 1) / 10
+    emit(f"analysis_incomplete_{size}x{size}-{missing}", value, "ms", replicates=1000,
+         measures=4, before_ms=round(4 * 1000 * per_draw + 4 * point),
+         anchor="REML point estimate of one measure", anchor_value=round(point, 1))  # fmt: skip
+
+
+def reml_draw(cells: FactorialCells, rng: np.random.Generator) -> None:
+    """One bootstrap draw refitted with REML (how incomplete grids were bootstrapped before)."""
+    rows = rng.integers(0, len(cells.voice_levels), size=len(cells.voice_levels))
+    columns = rng.integers(0, len(cells.structure_levels), size=len(cells.structure_levels))
+    by_pair = dict(zip(zip(cells.voices, cells.structures, strict=True), cells.values, strict=True))
+    picked = [
+        (str(i), str(j), by_pair[(cells.voice_levels[v], cells.structure_levels[s])])
+        for i, v in enumerate(rows)
+        for j, s in enumerate(columns)
+        if (cells.voice_levels[v], cells.structure_levels[s]) in by_pair
+    ]
+    voices, structures, values = zip(*picked, strict=True)
+    try:
+        reml_components(FactorialCells(voices, structures, np.array(values)))
+    except (np.linalg.LinAlgError, ValueError):
+        pass
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="reviewer-bench-factorial-") as folder:
         remix_speed(Path(folder))
         analysis()
+        incomplete_analysis(3, 2)
+        incomplete_analysis(10, 10)
         runner(Path(folder))
         baseline_runner(Path(folder))
