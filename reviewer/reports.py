@@ -350,6 +350,10 @@ def factorial_table(analysis: FactorialAnalysis) -> str:
     return f"{text}\n\n{effects}"
 
 
+NO_VARIANCE = "undefined (no variance)"
+"""A share of a measure that does not vary at all (0 / 0)."""
+
+
 def factorial_variance_rows(
     analysis: FactorialAnalysis, names: dict[str, str] | None = None
 ) -> list[tuple[str, ...]]:
@@ -365,14 +369,15 @@ def factorial_variance_rows(
             variance = measure.intervals["variance"][component]
             share = measure.intervals["share"][component]
             clipped = " (clipped)" if component in measure.components.clipped else ""
+            undefined = measure.components.no_variance
             rows.append(
                 (
                     names[name],
                     component,
                     f"{getattr(measure.components, component):.3f}{clipped}",
                     f"[{variance.low:.3f}, {variance.high:.3f}]",
-                    f"{100 * shares[component]:.1f} %",
-                    f"[{100 * share.low:.1f}, {100 * share.high:.1f}] %",
+                    NO_VARIANCE if undefined else f"{100 * shares[component]:.1f} %",
+                    "" if undefined else f"[{100 * share.low:.1f}, {100 * share.high:.1f}] %",
                 )
             )
     return rows
@@ -433,9 +438,13 @@ def factorial_comparison_rows(comparison: SystemsComparison) -> list[tuple[str, 
         for k, quantity in enumerate(QUANTITIES):
             item = comparison.difference(measure, quantity)
             cells: list[str] = []
+            left_out = False
             for analysis, value in ((a, item.a), (b, item.b)):
                 if quantity == "mean":
                     cells += [f"{value:.2f}", ""]
+                elif analysis.measures[measure].components.no_variance:
+                    cells += [NO_VARIANCE, ""]
+                    left_out = True  # a share of nothing: no difference to take
                 else:
                     ci = analysis.measures[measure].intervals["share"][quantity]
                     cells += [f"{value:.1f} %", f"[{100 * ci.low:.1f}, {100 * ci.high:.1f}] %"]
@@ -444,8 +453,8 @@ def factorial_comparison_rows(comparison: SystemsComparison) -> list[tuple[str, 
                     _MEASURE_NAMES[measure] if k == 0 else "",
                     "mean (points)" if quantity == "mean" else f"{quantity} share",
                     *cells,
-                    f"{item.estimate:+.1f}",
-                    f"[{item.interval.low:+.1f}, {item.interval.high:+.1f}]",
+                    "left out" if left_out else f"{item.estimate:+.1f}",
+                    "" if left_out else f"[{item.interval.low:+.1f}, {item.interval.high:+.1f}]",
                 )
             )
     return rows

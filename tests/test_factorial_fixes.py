@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import soundfile as sf
 from factorial_material import SYSTEM, command
 from test_corpus_diarize import corpus
 from test_factorial_run import design
@@ -197,3 +198,83 @@ def test_a_partial_grid_is_analysed_on_the_command_line_with_a_progress_bar(tmp_
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["bootstrap"]["replicates"] == 1000
     assert "4000/4000" in result.stderr  # the bar: 1000 draws of each of 4 measures
+
+
+def test_cells_carry_the_breakdown_classes_and_run_keeps_the_attributes(tmp_path):
+    from reviewer.io import read_rttm
+    from reviewer.metrics.breakdown import breakdown
+    from reviewer.model.annotation import Span
+    from reviewer.model.time import frames_to_ticks
+
+    source = corpus(tmp_path / "corpus")
+    attributes = tmp_path / "attrs.csv"
+    attributes.write_text("recording,pitch\nra,low\nrb,high\nrc,high\n")
+    out = tmp_path / "exp"
+    run = reviewer("factorial", "run", str(source), "--voices", "ra,rb", "--structures",
+                   "ra,rb", "--out", str(out), "--workers", "1", "--attributes",
+                   str(attributes), "--system", command(shortest=1.0))  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert (out / "attributes.csv").read_text() == attributes.read_text()
+    row = next(r for r in read_cells(out) if (r.voices, r.structure) == ("rb", "ra"))
+
+    frames = sf.info(out / "remixes" / "rb__ra.wav").frames
+    reference = next(iter(read_rttm(out / "remixes" / "rb__ra.rttm").values()))
+    system = next(iter(read_rttm(out / "systems" / "rb__ra.rttm").values()))
+    extent = Span(0, frames_to_ticks(frames, 16000))
+    classes = breakdown(reference, system, uem=[extent]).classes
+    for name, errors in classes.items():
+        assert float(row.extra[f"{name}_error"]) == pytest.approx(errors.error, abs=1e-9)
+    assert sum(float(row.extra[f"{n}_error"]) for n in classes) == pytest.approx(
+        row.missed + row.false_alarm + row.confusion, abs=1e-6
+    )
+    analysed = reviewer("factorial", "analyze", str(out), "--json", "--replicates", "20")
+    assert analysed.returncode == 0, analysed.stderr  # the kept attributes are read
+    effects = json.loads(analysed.stdout)["effects"]
+    assert any("pitch" in json.dumps(effect) for effect in effects)
+
+
+def test_a_measure_that_does_not_vary_has_undefined_shares_left_out_of_a_minus_b():
+    from reviewer.factorial.cells_file import CellRow
+    from reviewer.factorial.comparison import compare_systems
+    from reviewer.reports import factorial_comparison_rows, factorial_variance_rows
+
+    cells = _grid(3, 3, 0)
+    rows = _rows(cells)  # false alarm and confusion are 0 in every cell
+    result = analyze(rows, replicates=50)
+    variance = [r for r in factorial_variance_rows(result) if r[0] == "False alarm"]
+    assert variance and all(r[4] == "undefined (no variance)" for r in variance)
+    assert result.as_dict()["measures"]["false_alarm"]["no_variance"] is True
+    assert not result.der.components.no_variance
+    other = [CellRow(r.voices, r.structure, r.scored, r.missed * 0.5, 0.0, 0.0, r.der * 0.5)
+             for r in rows]  # fmt: skip
+    comparison = compare_systems(rows, other, ("A", "B"), replicates=50)
+    lines = [r for r in factorial_comparison_rows(comparison) if "share" in r[1]]
+    false_alarm = lines[6:9]  # DER, missed, false alarm, confusion: 3 shares each
+    assert all(r[6] == "left out" for r in false_alarm)
+    assert all(r[6] != "left out" for r in lines[:3])
+
+
+def test_an_attribute_with_a_level_per_voice_source_is_flagged_as_confounded():
+    rows = _rows(_grid(3, 3, 0))
+    attributes = {f"v{k}": {"speaker": f"spk{k}", "gender": "f" if k else "m"} for k in range(3)}
+    attributes |= {f"s{k}": {"speaker": "any", "gender": "f"} for k in range(3)}
+    notes = analyze(rows, replicates=50, attributes=attributes).notes
+    assert any("attribute speaker has as many levels" in note for note in notes)
+    assert not any("attribute gender has as many levels" in note for note in notes)
+
+
+def test_remix_warns_when_the_voices_rttm_is_of_another_recording(tmp_path):
+    from factorial_material import schedule, tone_source
+
+    from reviewer.io import write_rttm
+
+    audio, track = tone_source(tmp_path, "talk", [200, 600], seconds=20)
+    write_rttm(tmp_path / "other.rttm", [track.with_uri("meeting7")])
+    write_rttm(tmp_path / "structure.rttm", [schedule("s", 3.0, seconds=10)])
+    args = ["factorial", "remix", "--structure", str(tmp_path / "structure.rttm"),
+            "--out", str(tmp_path / "out.wav"), "--voices", str(audio)]  # fmt: skip
+    warned = reviewer(*args, str(tmp_path / "other.rttm"))
+    assert warned.returncode == 0, warned.stderr
+    assert "warning" in warned.stderr and "'meeting7', not 'talk'" in warned.stderr
+    quiet = reviewer(*args, str(tmp_path / "talk.rttm"))
+    assert quiet.returncode == 0 and "warning" not in quiet.stderr

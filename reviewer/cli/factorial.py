@@ -277,6 +277,13 @@ def run_remix(args: argparse.Namespace) -> int:
 
     voices_audio, voices_rttm = args.voices
     voices = _one_recording(voices_rttm, Path(voices_audio).stem)
+    if voices.uri and voices.uri != Path(voices_audio).stem:
+        print(
+            f"reviewer: warning: {voices_rttm} is of recording {voices.uri!r}, not "
+            f"{Path(voices_audio).stem!r} ({Path(voices_audio).name}): its turns are taken as "
+            "that audio's; check that they belong together",
+            file=sys.stderr,
+        )
     structure = _one_recording(args.structure, None)
     out = Path(args.out)
     settings = RemixSettings(
@@ -415,8 +422,9 @@ def run_demo(args: argparse.Namespace) -> int:
     ]
     experiment = Experiment(out, FactorialDesign(tuple(voices), tuple(structures)), "baseline")
     pending = len(experiment.pending())
-    if pending:
-        print(f"running {pending} cells with the offline baseline...", file=sys.stderr)
+    if pending:  # with --check, on stdout: before the table, whatever is redirected where
+        print(f"running {pending} cells with the offline baseline...",
+              file=sys.stdout if args.check else sys.stderr, flush=True)  # fmt: skip
     rows = experiment.run(workers=args.workers)
     if args.check:
         print(factorial_table(analyze(rows, structures=experiment_structures(out))))

@@ -15,7 +15,12 @@ from reviewer.factorial.cells_file import (
     unscored_cells,
 )
 from reviewer.factorial.effects import Effect, attribute_effects, covariate_effects
-from reviewer.factorial.variance import COMPONENTS, VarianceComponents, variance_components
+from reviewer.factorial.variance import (
+    COMPONENTS,
+    FactorialCells,
+    VarianceComponents,
+    variance_components,
+)
 from reviewer.model.annotation import Track
 
 RESIDUAL_NOTE = (
@@ -53,6 +58,7 @@ class MeasureAnalysis:
         return {
             "mean": self.components.mean,
             "method": self.components.method,
+            "no_variance": self.components.no_variance,
             "clipped": list(self.components.clipped),
             "variance": self.components.as_dict(),
             "share": self.components.shares(),
@@ -189,6 +195,7 @@ def analyze(
         )
     elif attributes:
         effects += attribute_effects(cells, attributes, replicates, level, seed)
+        notes += saturated_attributes(cells, attributes)
     if structures and complete:
         values, slopes = covariate_effects(cells, structures, replicates, level, seed)
         if len(cells.structure_levels) >= MIN_STRUCTURES_FOR_SLOPES:
@@ -213,6 +220,27 @@ def analyze(
     )
 
 
+def saturated_attributes(cells: FactorialCells, attributes: dict[str, dict[str, str]]) -> list[str]:
+    """Warnings for attributes confounded with single voice sources or structures.
+
+    An attribute with as many levels as a side has units (every voice source, or every
+    structure, its own level) is saturated: each of its effects is one unit against another,
+    indistinguishable from that unit's own random effect.
+    """
+    notes = []
+    for side, units in (("voices", cells.voice_levels), ("structure", cells.structure_levels)):
+        names = sorted({name for unit in units for name in attributes.get(unit, {})})
+        for name in names:
+            levels = {attributes.get(unit, {}).get(name) for unit in units}
+            if len(levels) == len(units):
+                notes.append(
+                    f"warning: attribute {name} has as many levels as there are {side} "
+                    f"sources ({len(units)}): each level is one {side} source, so its effects "
+                    f"on the {side} side cannot be told from those sources' own"
+                )
+    return notes
+
+
 def _bootstrap_notes(measures: dict[str, MeasureAnalysis], complete: bool) -> list[str]:
     """What the reader must know of the intervals: how an incomplete grid's were drawn."""
     if complete:
@@ -223,8 +251,13 @@ def _bootstrap_notes(measures: dict[str, MeasureAnalysis], complete: bool) -> li
         f"incomplete grid: its {drawn} bootstrap draws are Henderson III moment estimates "
         "(the point estimate is REML)"
     ]
+    counts = {m.intervals["variance"]["voices"].replicates for m in measures.values()}
     for name, measure in measures.items():
         interval = measure.intervals["variance"]["voices"]
+        if len(counts) == 1 and name != next(iter(measures)):
+            continue  # the same draws failed for every measure: said once
+        if len(counts) == 1:
+            name = "every measure"
         if not np.isfinite(interval.low):
             notes.append(
                 f"{name}: only {interval.replicates} of {drawn} draws could be fitted: no "

@@ -7,8 +7,12 @@ The columns, in this order, then any others::
 ``scored``, ``missed``, ``false_alarm`` and ``confusion`` are seconds and ``der`` a ratio, as
 ``reviewer score --json`` prints them. Columns after these are kept as text:
 ``reviewer factorial run`` adds ``diagonal`` (1 for a recording's own voices in its own
-structure, the resynthesis control, else 0). A file written anywhere else in this shape
-can be analysed, so results computed on another cluster or by another tool are welcome.
+structure, the resynthesis control, else 0) and the error time of every breakdown class
+(:mod:`reviewer.metrics.breakdown`, as ``reviewer breakdown --json`` gives them), in seconds:
+``overlap_error``, ``near_change_error``, ``short_turn_error``, ``steady_error`` and
+``non_speech_error`` (empty for cells computed before these columns existed). A file
+written anywhere else in this shape can be analysed, so results computed on another cluster
+or by another tool are welcome.
 """
 
 from __future__ import annotations

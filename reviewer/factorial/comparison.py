@@ -92,7 +92,12 @@ class SystemsComparison:
         return self.differences[(measure, quantity)]
 
     def more_sensitive_to_structure(self) -> str | None:
-        """The system whose DER's structure share is higher with an interval excluding 0."""
+        """The system whose DER's structure share is higher with an interval excluding 0.
+
+        None too when either system's DER does not vary (its shares are undefined).
+        """
+        if any(a.der.components.no_variance for a in self.analyses):
+            return None
         difference = self.difference()
         if difference.interval.low > 0:
             return self.names[0]
@@ -102,6 +107,16 @@ class SystemsComparison:
 
     def verdict(self) -> str:
         """One sentence answering "which one is more sensitive to structure"."""
+        still = [
+            n
+            for n, a in zip(self.names, self.analyses, strict=True)
+            if a.der.components.no_variance
+        ]
+        if still:
+            return (
+                f"The DER of {' and '.join(still)} does not vary across the cells: its variance "
+                "shares are undefined, so the systems' sensitivity cannot be compared."
+            )
         d = self.difference()
         level = f"{100 * d.interval.level:g} %"
         span = f"[{d.interval.low:+.1f}, {d.interval.high:+.1f}]"

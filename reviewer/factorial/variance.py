@@ -147,8 +147,16 @@ class VarianceComponents:
         """``{component: variance}`` in :data:`COMPONENTS` order."""
         return {name: getattr(self, name) for name in COMPONENTS}
 
+    @property
+    def no_variance(self) -> bool:
+        """Whether the measure does not vary at all: its shares are undefined (0 / 0)."""
+        return self.total <= 1e-12
+
     def shares(self) -> dict[str, float]:
-        """``{component: share of the total variance}`` (0 to 1; all 0 when nothing varies)."""
+        """``{component: share of the total variance}`` (0 to 1).
+
+        All 0 when nothing varies: see :attr:`no_variance`, and report those as undefined.
+        """
         total = self.total
         return {name: (v / total if total > 0 else 0.0) for name, v in self.as_dict().items()}
 

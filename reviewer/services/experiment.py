@@ -70,7 +70,21 @@ _KEPT = ("cells", "remixes", "systems", "structures", "failed", "cells.csv", "de
 
 
 class DesignConflict(ValueError):
-    """The experiment folder holds an experiment of another design; the message says how."""
+    """The experiment folder holds an experiment of another design; the message says how.
+
+    Attributes
+    ----------
+    what
+        What the folder holds, without the command line's advice (for a window to phrase
+        its own).
+    """
+
+    def __init__(self, what: str):
+        super().__init__(
+            f"{what}: choose another folder, or --replace to remove its cells, remixes and "
+            "system outputs"
+        )
+        self.what = what
 
 
 def design_difference(old: dict, new: dict) -> str | None:
@@ -136,6 +150,7 @@ def compute_cell(task: CellTask) -> CellResult:
     import soundfile as sf
 
     from reviewer.metrics import score
+    from reviewer.metrics.breakdown import breakdown
     from reviewer.services.systems import system_from_spec
 
     started = time.perf_counter()
@@ -148,6 +163,7 @@ def compute_cell(task: CellTask) -> CellResult:
         hypothesis = system_from_spec(task.system).diarize(audio, name, Path(folder))
     extent = Span(0, frames_to_ticks(len(remix.samples), remix.sample_rate))
     result = score(remix.reference, hypothesis, uem=[extent], settings=task.scoring)
+    classes = breakdown(remix.reference, hypothesis, uem=[extent], settings=task.scoring).classes
     row = CellRow(
         voices=task.cell.voices,
         structure=task.cell.structure,
@@ -156,7 +172,10 @@ def compute_cell(task: CellTask) -> CellResult:
         false_alarm=result.false_alarm,
         confusion=result.confusion,
         der=result.der if result.der is not None else 0.0,
-        extra={"diagonal": "1" if task.cell.diagonal else "0"},
+        extra={
+            "diagonal": "1" if task.cell.diagonal else "0",
+            **{f"{name}_error": repr(float(errors.error)) for name, errors in classes.items()},
+        },
     )
     return CellResult(
         row=row,
@@ -254,9 +273,7 @@ class Experiment:
         if difference is not None:
             cells = len(list((self.folder / "cells").glob("*.json")))
             raise DesignConflict(
-                f"{self.folder} holds another experiment ({difference}; {cells} cells): "
-                "choose another folder, or --replace to remove its cells, remixes and "
-                "system outputs"
+                f"{self.folder} holds another experiment ({difference}; {cells} cells)"
             )
 
     def replace(self) -> list[Path]:

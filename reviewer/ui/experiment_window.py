@@ -45,6 +45,7 @@ from reviewer.factorial.comparison import SystemsComparison
 from reviewer.factorial.variance import COMPONENTS
 from reviewer.metrics.numbers import format_points
 from reviewer.reports import (
+    NO_VARIANCE,
     factorial_comparison_rows,
     factorial_effect_rows,
     factorial_variance_rows,
@@ -391,6 +392,8 @@ class ExperimentWindow(QMainWindow):
             f"[{100 * ci[component].low:.1f}, {100 * ci[component].high:.1f}]"
             for component in COMPONENTS
         ]
+        if measure.components.no_variance:
+            parts = [NO_VARIANCE]
         self.summary.setText(
             f"{MEASURE_TITLES[name]}: mean {measure.components.mean:.2f} points over "
             f"{self.analysis.cells} cells. Variance shares ({100 * self.analysis.level:g} % "
@@ -422,7 +425,7 @@ class ExperimentWindow(QMainWindow):
         except DesignConflict as error:
             self.refusal = QMessageBox(
                 QMessageBox.Icon.Warning, "Another experiment - reviewer",
-                str(error).replace("--replace", "remove that folder"),
+                f"{error.what}.\n\nChoose another experiment folder: the one proposed is new.",
                 QMessageBox.StandardButton.Ok, self,
             )  # fmt: skip
             self.refusal.open()
