@@ -22,7 +22,7 @@ from test_factorial_run import design
 
 from reviewer.factorial.analysis import analyze
 from reviewer.factorial.bootstrap import component_intervals
-from reviewer.factorial.cells_file import read_cells
+from reviewer.factorial.cells_file import experiment_failures, read_cells
 from reviewer.factorial.variance import FactorialCells, anova_estimates, henderson_estimates
 from reviewer.services.experiment import DesignConflict, Experiment
 from reviewer.services.systems import system_from_spec
@@ -97,6 +97,16 @@ def test_editing_the_systems_script_reruns_its_cells_and_rerun_recomputes_all(tm
     assert seen[0].reused == 0 and seen[-1].done == 4  # every cell computed again
 
 
+def test_a_file_given_as_an_options_value_is_part_of_the_systems_identity(tmp_path):
+    """``--cfg=cfg.txt``: a retester changed cfg.txt and all the cells were reused."""
+    config = tmp_path / "cfg.txt"
+    config.write_text("1.0\n")
+    system = f"python {SYSTEM} {{audio}} {{rttm}} --cfg={config}"
+    before = system_from_spec(system).identity
+    config.write_text("0.2\n")
+    assert system_from_spec(system).identity != before
+
+
 def test_a_pyannote_pipelines_identity_covers_its_checkpoint(tmp_path):
     pytest.importorskip("pyannote.audio")
     pipeline = tmp_path / "pipeline"
@@ -121,6 +131,9 @@ def test_a_system_failing_on_some_cells_fails_those_only_and_a_rerun_retries_the
         assert "loading the model" in log  # the whole stderr is kept
     assert len(read_cells(tmp_path / "exp")) == 2
     assert [t.cell.name for t in experiment.pending()] == ["vb__slow", "vb__fast"]
+    said_later = experiment_failures(tmp_path / "exp")  # what analyze adds to its notes
+    assert said_later is not None and "failed on 2 cells" in said_later
+    assert "vb__fast, vb__slow" in said_later  # a retester saw them vanish once the run ended
 
 
 def test_the_commands_report_a_failing_system_in_one_line_and_exit_1(tmp_path):
@@ -243,7 +256,10 @@ def test_a_measure_that_does_not_vary_has_undefined_shares_left_out_of_a_minus_b
     result = analyze(rows, replicates=50)
     variance = [r for r in factorial_variance_rows(result) if r[0] == "False alarm"]
     assert variance and all(r[4] == "undefined (no variance)" for r in variance)
-    assert result.as_dict()["measures"]["false_alarm"]["no_variance"] is True
+    false_alarm = result.as_dict()["measures"]["false_alarm"]
+    assert false_alarm["no_variance"] is True
+    assert false_alarm["share"] == {"voices": None, "structure": None, "residual": None}
+    assert set(false_alarm["ci"]["share"].values()) == {None}  # JSON says null, not 0
     assert not result.der.components.no_variance
     other = [CellRow(r.voices, r.structure, r.scored, r.missed * 0.5, 0.0, 0.0, r.der * 0.5)
              for r in rows]  # fmt: skip

@@ -196,11 +196,13 @@ def register(commands) -> None:
 
 def run_analyze(args: argparse.Namespace) -> int:
     """``reviewer factorial analyze``: a table, JSON or CSV on stdout (and a figure)."""
+    from dataclasses import replace
     from pathlib import Path
 
     from reviewer.factorial.analysis import analyze
     from reviewer.factorial.cells_file import (
         experiment_attributes,
+        experiment_failures,
         experiment_structures,
         read_attributes,
         read_cells,
@@ -219,6 +221,9 @@ def run_analyze(args: argparse.Namespace) -> int:
         result = analyze(
             rows, args.replicates, args.level, args.seed, attributes, structures, progress
         )
+    failures = experiment_failures(args.cells[0])
+    if failures is not None:
+        result = replace(result, notes=(failures, *result.notes))  # first: cells are missing
     if args.json:
         print(json.dumps(result.as_dict(), indent=2))
     elif args.csv:

@@ -54,17 +54,25 @@ class MeasureAnalysis:
     intervals: dict[str, dict[str, Interval]]
 
     def as_dict(self) -> dict:
-        """The JSON shape: mean, variance, share and ci (``[low, high]`` per component)."""
+        """The JSON shape: mean, variance, share and ci (``[low, high]`` per component).
+
+        A measure that does not vary (``no_variance``) has no shares: they and their
+        intervals are ``null``, not 0.
+        """
+        undefined = self.components.no_variance
         return {
             "mean": self.components.mean,
             "method": self.components.method,
-            "no_variance": self.components.no_variance,
+            "no_variance": undefined,
             "clipped": list(self.components.clipped),
             "variance": self.components.as_dict(),
-            "share": self.components.shares(),
+            "share": (dict.fromkeys(COMPONENTS) if undefined else self.components.shares()),
             "ci": {
-                key: {name: self.intervals[key][name].as_list() for name in COMPONENTS}
-                for key in ("variance", "share")
+                "variance": {n: self.intervals["variance"][n].as_list() for n in COMPONENTS},
+                "share": {
+                    n: None if undefined else self.intervals["share"][n].as_list()
+                    for n in COMPONENTS
+                },
             },
         }
 

@@ -218,6 +218,24 @@ def experiment_attributes(path: str | Path) -> Path | None:
     return kept if kept.is_file() else None
 
 
+def experiment_failures(path: str | Path) -> str | None:
+    """What an experiment folder says of the cells its system failed on, or None.
+
+    A failed cell keeps its log in ``failed/<cell>.log`` until a run computes it (see
+    :mod:`reviewer.services.experiment`); such a cell is in no row of ``cells.csv``, so an
+    analysis of the folder would otherwise not know a voice set or structure lost cells.
+    """
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    failed = sorted(log.stem for log in (folder / "failed").glob("*.log"))
+    if not failed:
+        return None
+    return (
+        f"the system failed on {len(failed)} cell{'s' if len(failed) > 1 else ''}, not in "
+        f"this analysis: {', '.join(failed)} (logs in {folder / 'failed'}; run again to retry)"
+    )
+
+
 def experiment_structures(folder: str | Path) -> dict[str, Track] | None:
     """The structures an experiment folder keeps (``structures/*.rttm``), or None.
 

@@ -100,9 +100,13 @@ class CommandSystem:
 
     @property
     def identity(self) -> str:
-        """``command:<template>:<digest>``, the digest of every existing file it names."""
+        """``command:<template>:<digest>``, the digest of every existing file it names.
+
+        A file is named by a word of its own or as an option's value (``--model=m.ckpt``).
+        """
         words = [part for part in shlex.split(self.template) if "{" not in part]
-        return f"command:{self.template}:{files_digest(words)}"
+        values = [word.split("=", 1)[1] for word in words if "=" in word]
+        return f"command:{self.template}:{files_digest(words + values)}"
 
     def diarize(self, audio: Path, uri: str, folder: Path) -> Track:
         """Run the program and read the RTTM it wrote.
