@@ -277,6 +277,10 @@ def test_an_attribute_with_a_level_per_voice_source_is_flagged_as_confounded():
     notes = analyze(rows, replicates=50, attributes=attributes).notes
     assert any("attribute speaker has as many levels" in note for note in notes)
     assert not any("attribute gender has as many levels" in note for note in notes)
+    # a level held by one voice source only (a retester's "narrow" = one recording) is said
+    assert any(note.startswith("attribute gender: level m (v0) held by one voice source")
+               for note in notes)  # fmt: skip
+    assert not any("warning: " in note for note in notes)  # printed after "note: " already
 
 
 def test_remix_warns_when_the_voices_rttm_is_of_another_recording(tmp_path):

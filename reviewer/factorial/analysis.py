@@ -231,20 +231,33 @@ def analyze(
 def saturated_attributes(cells: FactorialCells, attributes: dict[str, dict[str, str]]) -> list[str]:
     """Warnings for attributes confounded with single voice sources or structures.
 
-    An attribute with as many levels as a side has units (every voice source, or every
-    structure, its own level) is saturated: each of its effects is one unit against another,
-    indistinguishable from that unit's own random effect.
+    A level held by one unit only (one voice source, or one structure) has an effect that
+    is that unit against the others, indistinguishable from the unit's own random effect;
+    an attribute with as many levels as a side has units is saturated (every level so).
     """
     notes = []
-    for side, units in (("voices", cells.voice_levels), ("structure", cells.structure_levels)):
+    sides = (("voice source", cells.voice_levels), ("structure", cells.structure_levels))
+    for side, units in sides:
         names = sorted({name for unit in units for name in attributes.get(unit, {})})
         for name in names:
-            levels = {attributes.get(unit, {}).get(name) for unit in units}
-            if len(levels) == len(units):
+            holders: dict[str | None, list[str]] = {}
+            for unit in units:
+                holders.setdefault(attributes.get(unit, {}).get(name), []).append(unit)
+            if len(holders) == len(units):
                 notes.append(
-                    f"warning: attribute {name} has as many levels as there are {side} "
-                    f"sources ({len(units)}): each level is one {side} source, so its effects "
-                    f"on the {side} side cannot be told from those sources' own"
+                    f"attribute {name} has as many levels as there are {side}s "
+                    f"({len(units)}): each level is one {side}, so its effects cannot be "
+                    f"told from those {side}s' own"
+                )
+                continue
+            alone = sorted(f"{level} ({held[0]})" for level, held in holders.items()
+                           if len(held) == 1)  # fmt: skip
+            if alone:
+                notes.append(
+                    f"attribute {name}: level{'s' if len(alone) > 1 else ''} "
+                    f"{', '.join(alone)} held by one {side} only: an effect against "
+                    f"{'them' if len(alone) > 1 else 'it'} is that {side}'s own against "
+                    "the others, not the attribute's"
                 )
     return notes
 
