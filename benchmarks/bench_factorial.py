@@ -108,9 +108,7 @@ def runner(folder: Path) -> None:
     4 x 4 design is then timed from its submission to its last cell, so the figures are the
     runner's and the workers', not a cluster's start-up.
     """
-    import logging
-
-    from distributed import LocalCluster
+    from reviewer.services.keyed_tasks import dask_client
 
     design = small_design(folder, 4)
     direct_experiment = Experiment(folder / "direct", design, command(shortest=1.0))
@@ -123,16 +121,9 @@ def runner(folder: Path) -> None:
     warm_design = FactorialDesign(design.voices[:1], design.structures[:2])
     for workers in (1, 2):
         started = time.perf_counter()
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.CRITICAL,
-        )
-        with cluster:
+        with dask_client(workers=workers) as client:  # the runner's own LocalCluster
             starts[workers] = time.perf_counter() - started
-            address = cluster.scheduler_address
+            address = client.scheduler.address
             Experiment(folder / f"warm{workers}", warm_design, command(shortest=1.0)).run(
                 scheduler=address
             )
