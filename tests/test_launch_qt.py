@@ -20,10 +20,12 @@ HEAVY = (
     "matplotlib", "pandas", "pyannote", "speechbrain", "librosa", "numba", "cuda",
     "huggingface_hub", "soxr", "pyloudnorm", "tabulate", "reviewer.factorial",
     "reviewer.reports", "reviewer.services.diarization", "reviewer.services.experiment",
-    "reviewer.corpus",
+    "reviewer.corpus", "webvtt", "srt", "pympi", "praatio", "reviewer.io.transcripts.eaf",
+    "reviewer.io.transcripts.vtt", "reviewer.io.transcripts.subrip",
 )  # fmt: skip
 """Modules the review window does not need to show a recording (diarizing, experiments,
-reports, the JER's assignment, corpora): none may be imported by the time it is first painted."""
+reports, the JER's assignment, corpora, the transcript formats other than the demo's STM):
+none may be imported by the time it is first painted."""
 
 
 def _run(script: str, cwd=None) -> dict:

@@ -7,14 +7,13 @@ folds it to one row (every turn on it, coloured by speaker) and unfolds it again
 
 from __future__ import annotations
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QScrollBar
 
 from reviewer.model.annotation import Track, Turn
 from reviewer.ui.colors import SpeakerColors
 from reviewer.ui.lanes import TurnsItem
-from reviewer.ui.strip import TimeStrip
+from reviewer.ui.strip import TimePlot, TimeStrip
 from reviewer.ui.time_axis import SpeakerAxis
 from reviewer.ui.view_range import ViewRange
 
@@ -61,7 +60,7 @@ class LaneArea(QScrollArea):
         inner.rangeChanged.connect(self._range_changed)
         inner.valueChanged.connect(self.scroll_bar.setValue)
         self.scroll_bar.valueChanged.connect(inner.setValue)
-        self.lanes: dict[str, tuple[pg.PlotItem, TurnsItem]] = {}
+        self.lanes: dict[str, tuple[TimePlot, TurnsItem]] = {}
         self.folded: set[str] = set()
         self._shown: dict[str, tuple[Track, Turn | None, bool]] = {}
         self._layouts: dict[str, tuple] = {}  # what each group's names and height show
@@ -76,7 +75,7 @@ class LaneArea(QScrollArea):
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() - round(delta / 120 * 3 * ROW_PIXELS))
 
-    def add(self, name: str) -> tuple[pg.PlotItem, TurnsItem]:
+    def add(self, name: str) -> tuple[TimePlot, TurnsItem]:
         """Make the group of track ``name`` (below the others)."""
         row = len(self.lanes)
         axis = SpeakerAxis()

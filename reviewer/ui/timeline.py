@@ -30,7 +30,7 @@ from reviewer.ui.lane_area import ROW_PIXELS, LaneArea
 from reviewer.ui.lanes import ErrorsItem, TurnsItem
 from reviewer.ui.legend import SpeakerLegend
 from reviewer.ui.scoring_items import EMPTY_MAP, ScoringLaneItem, ScoringShade
-from reviewer.ui.strip import BACKGROUND, TimeStrip
+from reviewer.ui.strip import BACKGROUND, TimePlot, TimeStrip
 from reviewer.ui.time_axis import FrequencyAxis
 from reviewer.ui.view_range import ViewRange
 
@@ -75,7 +75,7 @@ class TimelineView(QWidget):
         self._drag_key: str | None = None
         self._lane_state = (editor.active_track, editor.selected)  # what the lanes show
         self._stale: set[str] = set()
-        self._plots: list[pg.PlotItem] = []
+        self._plots: list[TimePlot] = []
         self._cursors: list[pg.InfiniteLine] = []
         self._selections: list[pg.LinearRegionItem] = []
         self._shades: list[ScoringShade] = []
@@ -164,7 +164,7 @@ class TimelineView(QWidget):
         self.bottom.set_row_height(2, 3 * ROW_PIXELS + 6)
 
     @staticmethod
-    def _rows_plot(plot: pg.PlotItem, item: pg.GraphicsObject, names) -> None:
+    def _rows_plot(plot: TimePlot, item: pg.GraphicsObject, names) -> None:
         plot.addItem(item)
         plot.getAxis("left").setTicks([[(i + 0.5, name) for i, name in enumerate(names)]])
         plot.setYRange(0, len(names), padding=0)
@@ -175,13 +175,13 @@ class TimelineView(QWidget):
 
     def _add_plot(
         self, strip: TimeStrip, row: int, title: str, top_axis: bool = False, **options
-    ) -> pg.PlotItem:
+    ) -> TimePlot:
         shade = options.pop("shade", True)
         plot = strip.add_plot(row, title, top_axis=top_axis, **options)
         self._decorate(plot, shade)
         return plot
 
-    def _decorate(self, plot: pg.PlotItem, shade: bool = True) -> None:
+    def _decorate(self, plot: TimePlot, shade: bool = True) -> None:
         """Give a plot the cursor, the time selection, the scoring shade and the mouse."""
         cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(palette.CURSOR, width=1))
         cursor.setZValue(20)
@@ -214,7 +214,7 @@ class TimelineView(QWidget):
         )
 
     @property
-    def _lanes(self) -> dict[str, tuple[pg.PlotItem, TurnsItem]]:
+    def _lanes(self) -> dict[str, tuple[TimePlot, TurnsItem]]:
         """``{track: (plot, turns item)}`` of the speaker lanes."""
         return self.lane_area.lanes
 

@@ -169,38 +169,99 @@ In detail:
   ``uri=`` to choose.
 """
 
-from reviewer.io.transcripts.common import UNKNOWN_SPEAKER, Written
-from reviewer.io.transcripts.ctm import (
-    UTTERANCE_GAP,
-    format_ctm,
-    group_words,
-    read_ctm,
-    write_ctm,
-)
-from reviewer.io.transcripts.eaf import read_eaf, write_eaf
-from reviewer.io.transcripts.plaintext import format_plain_text, write_plain_text
-from reviewer.io.transcripts.registry import (
-    FORMATS,
-    TranscriptFormat,
-    convert,
-    read_transcript,
-    transcript_format,
-    write_transcript,
-)
-from reviewer.io.transcripts.rttm import (
-    read_rttm_transcript,
-    transcript_track,
-    write_rttm_transcript,
-)
-from reviewer.io.transcripts.stm import format_stm, read_stm, write_stm
-from reviewer.io.transcripts.subrip import format_srt, read_srt, write_srt
-from reviewer.io.transcripts.textgrid import read_textgrid, write_textgrid
-from reviewer.io.transcripts.vtt import format_vtt, read_vtt, write_vtt
-from reviewer.io.transcripts.whisper import (
-    format_whisper_json,
-    read_whisper_json,
-    write_whisper_json,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what each name is, for type checkers; imported when first used
+    from reviewer.io.transcripts.common import UNKNOWN_SPEAKER, Written
+    from reviewer.io.transcripts.ctm import (
+        UTTERANCE_GAP,
+        format_ctm,
+        group_words,
+        read_ctm,
+        write_ctm,
+    )
+    from reviewer.io.transcripts.eaf import read_eaf, write_eaf
+    from reviewer.io.transcripts.plaintext import format_plain_text, write_plain_text
+    from reviewer.io.transcripts.registry import (
+        FORMATS,
+        TranscriptFormat,
+        convert,
+        read_transcript,
+        transcript_format,
+        write_transcript,
+    )
+    from reviewer.io.transcripts.rttm import (
+        read_rttm_transcript,
+        transcript_track,
+        write_rttm_transcript,
+    )
+    from reviewer.io.transcripts.stm import format_stm, read_stm, write_stm
+    from reviewer.io.transcripts.subrip import format_srt, read_srt, write_srt
+    from reviewer.io.transcripts.textgrid import read_textgrid, write_textgrid
+    from reviewer.io.transcripts.vtt import format_vtt, read_vtt, write_vtt
+    from reviewer.io.transcripts.whisper import (
+        format_whisper_json,
+        read_whisper_json,
+        write_whisper_json,
+    )
+
+_MODULES = {
+    "UNKNOWN_SPEAKER": "common",
+    "Written": "common",
+    "UTTERANCE_GAP": "ctm",
+    "format_ctm": "ctm",
+    "group_words": "ctm",
+    "read_ctm": "ctm",
+    "write_ctm": "ctm",
+    "read_eaf": "eaf",
+    "write_eaf": "eaf",
+    "format_plain_text": "plaintext",
+    "write_plain_text": "plaintext",
+    "FORMATS": "registry",
+    "TranscriptFormat": "registry",
+    "convert": "registry",
+    "read_transcript": "registry",
+    "transcript_format": "registry",
+    "write_transcript": "registry",
+    "read_rttm_transcript": "rttm",
+    "transcript_track": "rttm",
+    "write_rttm_transcript": "rttm",
+    "format_stm": "stm",
+    "read_stm": "stm",
+    "write_stm": "stm",
+    "format_srt": "subrip",
+    "read_srt": "subrip",
+    "write_srt": "subrip",
+    "read_textgrid": "textgrid",
+    "write_textgrid": "textgrid",
+    "format_vtt": "vtt",
+    "read_vtt": "vtt",
+    "write_vtt": "vtt",
+    "format_whisper_json": "whisper",
+    "read_whisper_json": "whisper",
+    "write_whisper_json": "whisper",
+}
+"""The module of each name this package exports, imported when the name is first used."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a format's module when one of its names is first asked for (PEP 562).
+
+    Opening a recording with an STM transcript then imports the STM reader alone, not the
+    SRT, WebVTT, EAF (XML) and TextGrid ones and the libraries behind them.
+    """
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULES})
+
 
 __all__ = [
     "FORMATS",

@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reviewer.io.transcripts.common import Written
-from reviewer.io.transcripts.ctm import read_ctm, write_ctm
-from reviewer.io.transcripts.cues import SpeakerPrefix
-from reviewer.io.transcripts.eaf import read_eaf, write_eaf
-from reviewer.io.transcripts.plaintext import write_plain_text
-from reviewer.io.transcripts.rttm import read_rttm_transcript, write_rttm_transcript
-from reviewer.io.transcripts.stm import read_stm, write_stm
-from reviewer.io.transcripts.subrip import read_srt, write_srt
-from reviewer.io.transcripts.textgrid import read_textgrid, write_textgrid
-from reviewer.io.transcripts.vtt import read_vtt, write_vtt
-from reviewer.io.transcripts.whisper import read_whisper_json, write_whisper_json
 from reviewer.model.errors import FormatError
 from reviewer.model.transcript import Transcript
 
+if TYPE_CHECKING:
+    from reviewer.io.transcripts.common import Written
+    from reviewer.io.transcripts.cues import SpeakerPrefix
+
 Reader = Callable[..., Transcript]
-Writer = Callable[[Path, Transcript], Written]
+Writer = Callable[[Path, Transcript], "Written"]
 
 
 @dataclass(frozen=True)
 class TranscriptFormat:
     """A transcript format: its name, its file extensions, its reader and its writer.
+
+    The reader and writer live in the format's own module, imported when one of them is
+    first used (opening a recording with an STM transcript imports no XML or subtitle
+    library).
 
     Attributes
     ----------
@@ -37,11 +35,12 @@ class TranscriptFormat:
         A name for people (``"NIST STM"``).
     extensions
         Lower-case file extensions, with the dot; the first one is the usual one.
-    read
-        The reader, or None for an export-only format.
-    write
-        The writer: it returns what it wrote (:class:`Written`) and reports what the format
-        cannot hold with a :class:`~reviewer.io.FormatWarning` on the file.
+    module
+        The module of its reader and writer, in :mod:`reviewer.io.transcripts`.
+    reader
+        The reader's name in that module, or None for an export-only format.
+    writer
+        The writer's name in that module.
     prefixes
         Whether the reader reads ``Name: text`` speaker prefixes (and so takes
         ``speaker_prefix=``).
@@ -50,37 +49,62 @@ class TranscriptFormat:
     name: str
     title: str
     extensions: tuple[str, ...]
-    read: Reader | None
-    write: Writer
+    module: str
+    reader: str | None
+    writer: str
     prefixes: bool = False
+
+    @property
+    def read(self) -> Reader | None:
+        """The reader, or None for an export-only format."""
+        return None if self.reader is None else getattr(self._module(), self.reader)
+
+    @property
+    def write(self) -> Writer:
+        """The writer.
+
+        It returns what it wrote (:class:`Written`) and reports what the format cannot hold
+        with a :class:`~reviewer.io.FormatWarning` on the file.
+        """
+        return getattr(self._module(), self.writer)
+
+    def _module(self) -> Any:
+        return importlib.import_module(f"reviewer.io.transcripts.{self.module}")
 
 
 FORMATS: dict[str, TranscriptFormat] = {
     f.name: f
     for f in (
-        TranscriptFormat("stm", "NIST STM", (".stm",), read_stm, write_stm),
-        TranscriptFormat("ctm", "NIST CTM", (".ctm",), read_ctm, write_ctm),
-        TranscriptFormat("srt", "SubRip subtitles", (".srt",), read_srt, write_srt, True),
-        TranscriptFormat("vtt", "WebVTT subtitles", (".vtt",), read_vtt, write_vtt, True),
+        TranscriptFormat("stm", "NIST STM", (".stm",), "stm", "read_stm", "write_stm"),
+        TranscriptFormat("ctm", "NIST CTM", (".ctm",), "ctm", "read_ctm", "write_ctm"),
         TranscriptFormat(
-            "textgrid", "Praat TextGrid", (".textgrid",), read_textgrid, write_textgrid
+            "srt", "SubRip subtitles", (".srt",), "subrip", "read_srt", "write_srt", True
         ),
-        TranscriptFormat("eaf", "ELAN EAF", (".eaf",), read_eaf, write_eaf),
         TranscriptFormat(
-            "json", "Whisper/WhisperX JSON", (".json",), read_whisper_json, write_whisper_json
+            "vtt", "WebVTT subtitles", (".vtt",), "vtt", "read_vtt", "write_vtt", True
         ),
-        TranscriptFormat("txt", "plain text", (".txt",), None, write_plain_text),
         TranscriptFormat(
-            "rttm", "RTTM speaker turns", (".rttm",), read_rttm_transcript, write_rttm_transcript
+            "textgrid", "Praat TextGrid", (".textgrid",), "textgrid", "read_textgrid",
+            "write_textgrid",
+        ),
+        TranscriptFormat("eaf", "ELAN EAF", (".eaf",), "eaf", "read_eaf", "write_eaf"),
+        TranscriptFormat(
+            "json", "Whisper/WhisperX JSON", (".json",), "whisper", "read_whisper_json",
+            "write_whisper_json",
+        ),
+        TranscriptFormat("txt", "plain text", (".txt",), "plaintext", None, "write_plain_text"),
+        TranscriptFormat(
+            "rttm", "RTTM speaker turns", (".rttm",), "rttm", "read_rttm_transcript",
+            "write_rttm_transcript",
         ),
     )
-}
+}  # fmt: skip
 """Every transcript format, by name."""
 
 TRANSCRIPT_SUFFIXES = tuple(
     suffix
     for name, format_ in FORMATS.items()
-    if format_.read is not None and name != "rttm"
+    if format_.reader is not None and name != "rttm"
     for suffix in format_.extensions
 )
 """Transcript extensions (lower case): every readable format of the registry but RTTM."""
