@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolTip
 from qt_helpers import shown_timeline
@@ -21,6 +22,7 @@ from reviewer.model.document import CORRECTED, REFERENCE, SYSTEM, Document
 from reviewer.model.synthetic import meeting, system_output
 from reviewer.ui.lane_area import ROW_PIXELS
 from reviewer.ui.lanes import visible_turns
+from reviewer.ui.time_axis import LABEL_PIXELS, SpeakerAxis, elide_names
 
 SPEAKERS = 24
 LONG = "Interviewer_Dr_Margaret_Thompson"
@@ -247,3 +249,34 @@ def test_turns_closer_than_a_pixel_are_drawn_as_one_and_wide_ones_keep_their_out
     for a, b in zip(*merged_spans(starts, ends, gap=5), strict=True):
         covered[a:b] = True
     assert all(covered[a:b].all() for a, b in zip(starts, ends, strict=True))  # none lost
+
+
+def test_elided_names_keep_what_tells_them_apart(qtbot):
+    """VoxConverse-style names differ in their middle: eliding the middle made them all
+    ``Partici…cussion``; each keeps its distinguishing part, within the axis' room."""
+    names = [f"Participant_spk{i:02d}_of_the_panel_discussion" for i in range(20)]
+    axis = SpeakerAxis()
+    axis.set_rows({name: i for i, name in enumerate(names)})
+    shown = [text for _, text in axis._tickLevels[0]]
+    metrics = QFontMetrics(axis.font())
+    assert len(set(shown)) == len(names)
+    for i, text in enumerate(shown):
+        assert f"spk{i:02d}" in text and "\u2026" in text
+        assert metrics.horizontalAdvance(text) <= LABEL_PIXELS - 16
+
+
+@pytest.mark.parametrize(
+    ("names", "room", "expected"),
+    [
+        (["SPEAKER_00", "SPEAKER_01"], 10, ["SPEAKER_00", "SPEAKER_01"]),  # they fit
+        (["Participant_spk00_of_the_panel", "Participant_spk01_of_the_panel"], 9,
+         ["\u2026_spk00_\u2026", "\u2026_spk01_\u2026"]),
+        (["Interviewer_Thompson_00", "Interviewer_Thompson_01"], 12,
+         ["\u2026Thompson_00", "\u2026Thompson_01"]),
+        (["x_abc_y", "x_abd_y"], 3, ["a\u2026c", "a\u2026d"]),  # the part itself is cut
+        (["only_one_very_long_name_here"], 12, ["only_o\u2026_here"]),  # no peers: middle
+        (["Bob", "a_very_long_name_without_peers"], 12, ["Bob", "a_very\u2026peers"]),
+    ],
+)  # fmt: skip
+def test_elide_names_rule(names, room, expected):
+    assert elide_names(names, len, room) == expected

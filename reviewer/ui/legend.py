@@ -13,6 +13,7 @@ from reviewer.app.editor import Editor
 from reviewer.model.commands import EditError
 from reviewer.ui.colors import SpeakerColors
 from reviewer.ui.deferred import Deferred
+from reviewer.ui.time_axis import elide_names
 
 NAME_PIXELS = 140
 """The most a speaker name may take in the legend; less when the chips share less room."""
@@ -81,12 +82,14 @@ class SpeakerLegend(QWidget):
         entries = self.entries()
         room = self.width() - self.title.sizeHint().width() - 20
         width = min(NAME_PIXELS, room // max(len(entries), 1) - _CHIP_EXTRA)
+        names = [speaker for _, speaker, _ in entries]
+        shorts = elide_names(names, metrics.horizontalAdvance, max(width, 24))
         for i, chip in enumerate(self.chips):
             if i >= len(entries):
                 chip.hide()
                 continue
             digit, speaker, new = entries[i]
-            short = metrics.elidedText(speaker, Qt.TextElideMode.ElideMiddle, max(width, 24))
+            short = shorts[i]
             if new:
                 swatch, name = "+", f"new: {html.escape(short)}"
             else:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Sequence
+
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontMetrics
 
 LABEL_PIXELS = 110
@@ -28,6 +31,82 @@ def hertz(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value / 1000:g} kHz"
     return f"{value:g} Hz"
+
+
+SEPARATORS = "_-. :/"
+"""Where a speaker name's parts meet (``Participant_spk00_of_the_panel``)."""
+ELLIPSIS = "\u2026"
+
+
+def elide_names(names: Sequence[str], width: Callable[[str], float], room: float) -> list[str]:
+    """Speaker names shortened to ``room``, each keeping the part that tells it from the rest.
+
+    A name that fits is kept whole. One that does not keeps its distinguishing part: what
+    is left without the prefix and the suffix every name of ``names`` shares, widened to
+    whole parts between :data:`SEPARATORS` (``spk07`` of ``Participant_spk07_of_the_panel``,
+    not ``7``), then as much of the text around it as fits, an ellipsis where it is cut
+    (``…spk07_of_th…``). Eliding the middle instead shows the same ``Partici…panel`` for
+    every speaker of a VoxConverse-style list. A distinguishing part wider than ``room``
+    is elided in its middle (:func:`middle`).
+
+    Parameters
+    ----------
+    names
+        The names shown together (one lane's speakers, or the legend's).
+    width
+        The width of a text, in the unit of ``room`` (``QFontMetrics.horizontalAdvance``).
+    room
+        The width each name may take.
+
+    Returns
+    -------
+    list of str
+        The texts to show, in the order of ``names``.
+    """
+    shared = len(names) > 1
+    prefix = os.path.commonprefix(list(names)) if shared else ""
+    suffix = os.path.commonprefix([name[::-1] for name in names])[::-1] if shared else ""
+    start = max(prefix.rfind(c) for c in SEPARATORS) + 1  # back to the start of a part
+    ends = [suffix.find(c) for c in SEPARATORS if c in suffix]
+    keep_end = len(suffix) - min(ends) if ends else 0  # the suffix from a part's end on
+    shown = []
+    for name in names:
+        if width(name) <= room:
+            shown.append(name)
+            continue
+        i, j = min(start, len(name)), max(len(name) - keep_end, 0)
+        if j <= i:
+            i, j = 0, len(name)
+        shown.append(_around(name, i, j, width, room))
+    return shown
+
+
+def _around(name: str, i: int, j: int, width: Callable[[str], float], room: float) -> str:
+    """``name[i:j]`` with as much of the text around it as fits in ``room``, cut with ``…``."""
+
+    def text(a: int, b: int) -> str:
+        return (ELLIPSIS if a > 0 else "") + name[a:b] + (ELLIPSIS if b < len(name) else "")
+
+    if width(text(i, j)) > room:
+        return middle(name[i:j], width, room)
+    while True:  # widen one character at a time, alternately left and right
+        grown = False
+        if i > 0 and width(text(i - 1, j)) <= room:
+            i, grown = i - 1, True
+        if j < len(name) and width(text(i, j + 1)) <= room:
+            j, grown = j + 1, True
+        if not grown:
+            return text(i, j)
+
+
+def middle(text: str, width: Callable[[str], float], room: float) -> str:
+    """``text`` cut in its middle with ``…`` to fit ``room`` (as Qt's ``ElideMiddle``)."""
+    for keep in range(len(text) - 1, 0, -1):
+        left = (keep + 1) // 2
+        shown = text[:left] + ELLIPSIS + text[len(text) - (keep - left) :]
+        if width(shown) <= room:
+            return shown
+    return ELLIPSIS
 
 
 class TimeAxis(pg.AxisItem):
@@ -83,12 +162,9 @@ class SpeakerAxis(pg.AxisItem):
             self.setTicks([[(0.5, summary)]])
             return
         metrics = QFontMetrics(self.font())
-        room = LABEL_PIXELS - 16
         self._names = {row: name for name, row in rows.items()}
-        elide = Qt.TextElideMode.ElideMiddle
-        self.setTicks(
-            [[(row + 0.5, metrics.elidedText(name, elide, room)) for name, row in rows.items()]]
-        )
+        shown = elide_names(list(rows), metrics.horizontalAdvance, LABEL_PIXELS - 16)
+        self.setTicks([[(row + 0.5, text) for row, text in zip(rows.values(), shown, strict=True)]])
 
     def name_at(self, y: float) -> str:
         """The whole speaker name on row ``int(y)`` (all of them on a folded lane)."""
