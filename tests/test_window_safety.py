@@ -363,3 +363,122 @@ def test_a_drag_on_a_locked_lane_moves_nothing(window):
     assert editor.document[REFERENCE].turns[0] == turn
     assert "locked" in window.statusBar().currentMessage()
     assert editor.history.undo_name is None
+
+
+# --- item 2: what an edit changes is in view too, not only the turn it starts from ---------
+
+
+@pytest.mark.parametrize(("name", "k"), [("set_end", Qt.Key.Key_BracketRight)])
+def test_a_boundary_set_to_a_cursor_out_of_view_first_shows_the_cursor(window, name, k):
+    """The turn was in view but the cursor was not: one ] stretched the turn out of sight."""
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)  # the first turn, 6.75-7.18 s
+    turn = editor.selected
+    editor.set_cursor(25 * S)
+    window.timeline.set_view(5.0, 10.0)  # panned back: the turn is in view, the cursor not
+    assert visible(window, turn)
+    before = editor.track
+    key(window, k)
+    assert editor.track == before and editor.history.undo_name is None
+    x0, x1 = window.timeline.view_range()
+    assert x0 <= turn.end / S and 25.0 <= x1  # the boundary and where it goes, both shown
+    message = window.statusBar().currentMessage()
+    assert "the cursor" in message and "press again" in message
+    key(window, k)
+    assert editor.history.undo_name is not None and editor.selected.end >= 25 * S
+
+
+def test_set_start_to_a_cursor_out_of_view_first_shows_it(window):
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)
+    key(window, Qt.Key.Key_Right, ALT)  # a later turn
+    turn = editor.selected
+    editor.set_cursor(1 * S)
+    window.timeline.set_view(turn.start / S - 1, turn.end / S + 1)
+    before = editor.track
+    key(window, Qt.Key.Key_BracketLeft)
+    assert editor.track == before
+    x0, x1 = window.timeline.view_range()
+    assert x0 <= 1.0 and turn.start / S <= x1
+    key(window, Qt.Key.Key_BracketLeft)
+    assert editor.selected.start == 1 * S
+
+
+def test_a_merge_with_a_turn_out_of_view_first_shows_it(window):
+    """M merged with the speaker's next turn wherever it was, across unseen turns."""
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)
+    turn = editor.selected
+    turns = editor.track.turns
+    partner = next(t for t in turns[turns.index(turn) + 1 :] if t.speaker == turn.speaker)
+    window.timeline.set_view(turn.start / S - 0.2, turn.end / S + 0.2)
+    assert not visible(window, partner)
+    before = editor.track
+    key(window, Qt.Key.Key_M)
+    assert editor.track == before and editor.history.undo_name is None
+    assert visible(window, turn) and visible(window, partner)
+    assert "the turn it merges with" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_M)
+    assert editor.selected.start == turn.start and editor.selected.end == partner.end
+
+
+# --- items 2 and 5: the lanes scroll to the turn an edit key acts on -------------------------
+
+
+@pytest.fixture
+def crowded(qtbot, tmp_path):
+    """A window of 24 reference and system speakers: the corrected lanes start far below."""
+    from qt_helpers import shown_window
+
+    from reviewer.io.rttm import write_rttm
+    from reviewer.model.synthetic import meeting, system_output
+    from reviewer.ui.app import prepare
+
+    reference = meeting(hours=0.1, turns=400, speakers=24)
+    write_rttm(tmp_path / "ref.rttm", {"many": reference})
+    write_rttm(tmp_path / "sys.rttm", {"many": system_output(reference)})
+    review = prepare(None, tmp_path / "ref.rttm", tmp_path / "sys.rttm")
+    window = shown_window(qtbot, review, size=(1400, 700))
+    window.activateWindow()
+    window.timeline.setFocus()
+    return window
+
+
+def select_an_error_turn(window):
+    """Press E until an error has a corrected turn (the first errors may be missed speech)."""
+    for _ in range(50):
+        key(window, Qt.Key.Key_E)
+        if window.editor.selected is not None:
+            return window.editor.selected
+    raise AssertionError("no error with a corrected turn")
+
+
+def row_shown(window, turn) -> bool:
+    window.timeline.flush()
+    return window.timeline.lane_area.row_in_view(window.editor.active_track, turn.speaker)
+
+
+def test_selecting_a_turn_scrolls_the_lanes_to_its_row(crowded, qtbot):
+    window = crowded
+    area = window.timeline.lane_area
+    area.verticalScrollBar().setValue(0)  # the reference's first rows
+    assert area.verticalScrollBar().maximum() > 0
+    turn = select_an_error_turn(window)  # a corrected turn, rows below
+    qtbot.waitUntil(lambda: row_shown(window, turn))
+    assert area.verticalScrollBar().value() > 0
+
+
+def test_a_digit_on_a_turn_scrolled_out_of_the_lanes_first_shows_it(crowded, qtbot):
+    """L selected a corrected turn while the lanes showed the reference; 2 relabelled it."""
+    window, editor = crowded, crowded.editor
+    turn = select_an_error_turn(window)
+    qtbot.waitUntil(lambda: row_shown(window, turn))
+    window.timeline.lane_area.verticalScrollBar().setValue(0)  # the reviewer scrolls away
+    assert not row_shown(window, turn)
+    before = editor.track
+    key(window, Qt.Key.Key_2)
+    assert editor.track == before and editor.history.undo_name is None
+    assert row_shown(window, turn)
+    assert "press again" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_2)
+    assert editor.history.undo_name is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reviewer.app.editor import Editor
-from reviewer.app.in_view import out_of_view
+from reviewer.app.in_view import out_of_view, subject
 from reviewer.model.annotation import Span, Turn
 from reviewer.model.time import TICKS_PER_SECOND
 from reviewer.ui.keymap import BY_ACTION
@@ -22,16 +22,17 @@ class InViewGuard:
     """Holds back an edit key whose subject is out of view, and shows the subject instead.
 
     The rule (:mod:`reviewer.app.in_view`): an edit key never acts on a turn, boundary,
-    cursor or selection the reviewer cannot see. The first press brings it into view
-    (panning at the same zoom when it fits, else zooming to it) and says so in the status
-    bar; the next press edits.
+    cursor or selection the reviewer cannot see, in time or in the lanes (a row scrolled
+    out of the lane area). The first press brings it into view (panning at the same zoom
+    when it fits, else zooming to it; scrolling the lanes to the turn's row) and says so in
+    the status bar; the next press edits.
 
     Parameters
     ----------
     editor
         The review state.
     timeline
-        The view (its ``view_range``, ``set_view`` and ``zoom_to``).
+        The view (its ``view_range``, ``set_view``, ``zoom_to`` and ``lane_area``).
     status
         Shows a sentence in the status bar.
     """
@@ -46,21 +47,35 @@ class InViewGuard:
         x0, x1 = self.timeline.view_range()
         view = Span(max(0, round(x0 * TICKS_PER_SECOND)), max(0, round(x1 * TICKS_PER_SECOND)))
         span = out_of_view(self.editor, name, view)
-        if span is None:
-            return False
-        width = view.end - view.start
-        if span.end - span.start < 0.8 * width:  # it fits: pan, keeping the zoom
-            start = max(0, (span.start + span.end - width) // 2)
-            self.timeline.set_view(start / TICKS_PER_SECOND, (start + width) / TICKS_PER_SECOND)
-        else:
-            self.timeline.zoom_to(span)
+        if span is not None:
+            width = view.end - view.start
+            if span.end - span.start < 0.8 * width:  # it fits: pan, keeping the zoom
+                start = max(0, (span.start + span.end - width) // 2)
+                end = (start + width) / TICKS_PER_SECOND
+                self.timeline.set_view(start / TICKS_PER_SECOND, end)
+            else:
+                self.timeline.zoom_to(span)
         turn = self.editor.selected
+        on_turn = name not in ("split", "create") and bool(subject(self.editor, name))
+        scrolled = (
+            on_turn
+            and turn is not None
+            and self.timeline.lane_area.show_row(self.editor.active_track, turn.speaker)
+        )
+        if span is None and not scrolled:
+            return False
         what = {"create": "the selection", "split": "the cursor"}.get(name)
         if what is None:
             what = "the selected turn" + (f" ({describe(turn)})" if turn is not None else "")
+            what += {
+                "set_start": " and the cursor",
+                "set_end": " and the cursor",
+                "merge_next": " and the turn it merges with",
+            }.get(name, "")
         label = BY_ACTION[name].label if name in BY_ACTION else name
         self.status(
-            f"{what} was out of view and is now shown: press again to "
+            f"{what} {'were' if ' and ' in what else 'was'} out of view and "
+            f"{'are' if ' and ' in what else 'is'} now shown: press again to "
             f"{label[:1].lower()}{label[1:]}"
         )
         return True

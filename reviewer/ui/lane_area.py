@@ -7,7 +7,7 @@ folds it to one row (every turn on it, coloured by speaker) and unfolds it again
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QScrollBar
 
 from reviewer.model.annotation import Track, Turn
@@ -126,6 +126,38 @@ class LaneArea(QScrollArea):
             note="editing" if editable else "",
             tip=f"click to {'unfold' if folded else 'fold'}",
         )
+
+    def _row_band(self, name: str, speaker: str) -> tuple[float, float] | None:
+        """Top and bottom of ``speaker``'s row in group ``name``, in the strip's pixels."""
+        if name not in self.lanes:
+            return None
+        plot, item = self.lanes[name]
+        row = item.rows.get(speaker)
+        if row is None or plot.vb.height() <= 0:
+            return None
+        view = self.strip.viewport()
+        top, bottom = (
+            view.mapTo(self.strip, self.strip.mapFromScene(plot.vb.mapViewToScene(QPointF(0, y))))
+            for y in (row, row + 1)
+        )
+        return float(min(top.y(), bottom.y())), float(max(top.y(), bottom.y()))
+
+    def row_in_view(self, name: str, speaker: str) -> bool:
+        """Whether ``speaker``'s row of group ``name`` is on screen (True if it has none)."""
+        band = self._row_band(name, speaker)
+        if band is None:
+            return True
+        shown = self.verticalScrollBar().value()
+        return shown <= band[0] and band[1] <= shown + self.viewport().height()
+
+    def show_row(self, name: str, speaker: str) -> bool:
+        """Scroll so that ``speaker``'s row of group ``name`` is on screen; True if it moved."""
+        band = self._row_band(name, speaker)
+        if band is None or self.row_in_view(name, speaker):
+            return False
+        middle = (band[0] + band[1]) / 2
+        self.ensureVisible(0, round(middle), 0, round((band[1] - band[0]) / 2) + ROW_PIXELS)
+        return True
 
     def fold(self, name: str, folded: bool | None = None) -> None:
         """Fold track ``name``'s group to one row, or unfold it (``None``: the other way)."""

@@ -74,6 +74,7 @@ class TimelineView(QWidget):
         self.view = ViewRange(self.duration, 16 / rate, self)
         self._drag_key: str | None = None
         self._lane_state = (editor.active_track, editor.selected)  # what the lanes show
+        self._reveal = False  # whether the lanes scroll to the selected turn's row
         self._stale: set[str] = set()
         self._plots: list[TimePlot] = []
         self._cursors: list[pg.InfiniteLine] = []
@@ -237,6 +238,10 @@ class TimelineView(QWidget):
         for name in stale:
             if name in self.editor.document:
                 self._show_lane(name)
+        track, selected = self._lane_state
+        if self._reveal and selected is not None:  # a newly selected turn: scroll to its row
+            self.lane_area.show_row(track, selected.speaker)
+        self._reveal = False
         if self.audio is None:
             self.view.duration = self.duration
 
@@ -283,6 +288,7 @@ class TimelineView(QWidget):
         state = (self.editor.active_track, self.editor.selected)
         if state != self._lane_state:  # cursor moves alone (playback) leave the lanes be
             self._stale.update((self._lane_state[0], state[0]))
+            self._reveal = state[1] is not None and state[1] != self._lane_state[1]
             self._lane_state = state
             self._lanes_deferred.request()
         seconds = self.editor.cursor / TICKS_PER_SECOND

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from concurrent.futures import Future
 
@@ -162,7 +163,13 @@ class PyramidBuilder(QObject):
 
 
 class SpectrogramItem(pg.ImageItem):
-    """Log-magnitude STFT of the visible range (up to two minutes), computed on demand."""
+    """Log-magnitude STFT of the visible range (up to two minutes), computed on demand.
+
+    Column ``k`` covers the samples ``[first + k * hop, first + (k + 1) * hop)`` of the view
+    and is the spectrum of the Hann-windowed ``n_fft`` samples centred on them (zeros
+    beyond the recording's ends), so a sound is drawn where the waveform and the lanes show
+    it, at every zoom, and the columns cover the whole view.
+    """
 
     MAX_SECONDS = 120.0
 
@@ -175,9 +182,9 @@ class SpectrogramItem(pg.ImageItem):
     def refresh(self, x0: float, x1: float, pixels: int) -> None:
         """Recompute for the view ``[x0, x1]`` seconds, about ``pixels`` columns."""
         rate = self.source.sample_rate
-        first = max(0, int(x0 * rate))
-        last = min(self.source.frames, int(x1 * rate) + 1)
-        if last - first < 512 or (last - first) > self.MAX_SECONDS * rate:
+        first = max(0, math.floor(x0 * rate))
+        last = min(self.source.frames, math.ceil(x1 * rate))
+        if last <= first or (last - first) > self.MAX_SECONDS * rate:
             self.clear()
             self._last = None
             return
@@ -185,16 +192,19 @@ class SpectrogramItem(pg.ImageItem):
         if key == self._last:
             return
         self._last = key
-        samples = self.source.read(first, last - first).astype(np.float64)
         n_fft = 512 if rate <= 24000 else 1024
-        hop = max(n_fft // 8, (len(samples) - n_fft) // max(pixels, 1) + 1)
-        if len(samples) < n_fft:
-            self.clear()
-            return
-        frames = np.lib.stride_tricks.sliding_window_view(samples, n_fft)[::hop]
+        hop = max(1, math.ceil((last - first) / max(pixels, 1)))
+        columns = math.ceil((last - first) / hop)
+        start = first + hop // 2 - n_fft // 2  # the first window's first sample
+        stop = first + (columns - 1) * hop + hop // 2 + n_fft - n_fft // 2
+        inside = slice(max(start, 0), min(stop, self.source.frames))
+        samples = np.zeros(stop - start)
+        samples[inside.start - start : inside.stop - start] = self.source.read(
+            inside.start, inside.stop - inside.start
+        )
+        frames = np.lib.stride_tricks.sliding_window_view(samples, n_fft)[::hop][:columns]
         spectrum = np.abs(np.fft.rfft(frames * np.hanning(n_fft), axis=1))
         image = 20 * np.log10(spectrum + 1e-6)
-        low, high = np.percentile(image, [5, 99.5]) if image.size else (0, 1)
+        low, high = np.percentile(image, [5, 99.5])
         self.setImage(image, levels=(low, high), autoLevels=False)
-        width = len(frames) * hop / rate
-        self.setRect(QRectF(first / rate, 0.0, width, rate / 2))
+        self.setRect(QRectF(first / rate, 0.0, columns * hop / rate, rate / 2))
