@@ -196,3 +196,15 @@ def test_clamp_view(wanted, expected):
     start, end = clamp_view(*wanted, duration=30.0, shortest=0.001)
     assert start == pytest.approx(expected[0]) and end == pytest.approx(expected[1])
     assert 0.0 <= start < end <= 30.0
+
+
+def test_tick_labels_tell_the_ticks_apart_at_the_closest_zoom(window):
+    """At the narrowest view every tick read ``0:00:12.280`` (three decimals at most)."""
+    timeline = window.timeline
+    timeline.set_view(12.28, 12.28)  # clamped to the narrowest view the recording allows
+    x0, x1 = timeline.view_range()
+    assert x1 - x0 < 0.01
+    axis = timeline.time_plot.getAxis("top")
+    for spacing, values in axis.tickValues(x0, x1, axis.geometry().width()):
+        labels = axis.tickStrings(values, 1, spacing)
+        assert len(set(labels)) == len(labels) > 1, labels

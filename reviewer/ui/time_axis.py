@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Sequence
 
@@ -113,15 +114,13 @@ class TimeAxis(pg.AxisItem):
     """An axis whose tick labels are clock times, with as many decimals as the zoom needs."""
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (Qt naming)
-        """Label ticks as h:mm:ss.mmm."""
-        if spacing >= 1:
-            precision = 0
-        elif spacing >= 0.1:
-            precision = 1
-        elif spacing >= 0.01:
-            precision = 2
-        else:
-            precision = 3
+        """Label ticks as h:mm:ss.mmm, with the decimals that tell ticks apart (up to 6).
+
+        At the closest zoom ticks are 0.1-0.2 ms apart: three decimals gave every tick the
+        same label.
+        """
+        step = spacing * scale
+        precision = 0 if step >= 1 else min(6, math.ceil(-math.log10(step) - 1e-9))
         return [clock(value * scale, precision) for value in values]
 
 
