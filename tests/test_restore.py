@@ -218,3 +218,37 @@ def test_a_journal_whose_edits_were_all_saved_is_not_offered(qtbot, tmp_path):
     assert info.unsaved_edits == 0 and info.edits == 1
     assert offer_recovery(crashed) is None  # no question asked: nothing would be lost
     assert pending_journals(crashed) == []
+
+
+def test_restoring_the_recording_asked_for_opens_it_once(qtbot, crashed, tmp_path, monkeypatch):
+    """Found by a tester: after a crash, `reviewer demo` answered Yes opened the restored
+    window under a fresh, unedited one of the same title."""
+    from PySide6.QtWidgets import QMessageBox
+    from test_saved_files import answer_message_boxes
+
+    from reviewer.io.journal.osfiles import journal_directory
+    from reviewer.ui import app as ui_app
+    from reviewer.ui.opening import OpenRequest
+
+    directory, _shown, _done, tracks = crashed
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    for path in directory.iterdir():
+        shutil.copy(path, journal_directory() / path.name)
+    monkeypatch.setenv(ui_app.EXIT_AT_FIRST_PAINT, "1")  # run() returns once it painted
+    shown: list = []
+    show = ui_app.Controller.show
+
+    def noted(self, review, *args, **kwargs):
+        window = show(self, review, *args, **kwargs)
+        shown.append((review.editor.document.tracks, window))
+        return window
+
+    monkeypatch.setattr(ui_app.Controller, "show", noted)
+    files = demo()
+    asked = ui_app.prepare(None, files.reference, files.system, start=False)
+    texts: list[str] = []
+    answer_message_boxes(QMessageBox.StandardButton.Yes, texts, 1)
+    assert ui_app.run(OpenRequest(demo=True), review=asked, note=ui_app.DEMO_NOTE) == 0
+    assert len(texts) == 1 and "Restore those edits?" in texts[0]
+    assert len(shown) == 1  # one window: the recording asked for, with its edits
+    assert shown[0][0] == tracks

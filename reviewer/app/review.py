@@ -54,6 +54,20 @@ class Review:
     builder: Any = field(default=None, repr=False)
 
 
+def same_recording(a: Review, b: Review) -> bool:
+    """Whether two reviews are of one recording: the same file id and the same audio file.
+
+    A crashed session restored at start-up is what ``reviewer demo`` or ``reviewer open``
+    asked for when it is the same recording: the app then opens it once, with its edits.
+    """
+
+    def audio(review: Review) -> Path | None:
+        path = review.editor.document.audio
+        return Path(path).resolve() if path is not None else None
+
+    return a.editor.document.uri == b.editor.document.uri and audio(a) == audio(b)
+
+
 def review_files(
     audio=None,
     reference=None,

@@ -20,6 +20,7 @@ from reviewer.app.review import (
     review_files,
     review_recovered,
     review_session,
+    same_recording,
     start_journal,
 )
 from reviewer.ui.qt_imports import import_pyqtgraph
@@ -377,7 +378,12 @@ def run(request=None, review: Review | None = None, note: str = "") -> int:
     if review is not None:
         if request is not None:
             remember(request)
-        controller.show(review, note)
+        if recovered is not None and same_recording(recovered, review):
+            # one window: the recording asked for, with the edits restored into it
+            uri = review.editor.document.uri
+            controller.windows[0].status(f"{uri} is open here, with the edits restored")
+        else:
+            controller.show(review, note)
     elif request is not None:
         controller.open(request)
     elif recovered is None:
