@@ -482,3 +482,23 @@ def test_a_digit_on_a_turn_scrolled_out_of_the_lanes_first_shows_it(crowded, qtb
     assert "press again" in window.statusBar().currentMessage()
     key(window, Qt.Key.Key_2)
     assert editor.history.undo_name is not None
+
+
+def test_a_long_speaker_mapping_stays_short_in_the_panel(crowded):
+    """24 pairs filled the panel and pushed the edit history off it; all are on hover."""
+    label = crowded.metrics.mapping_label
+    mapping = crowded.editor.live.mapping
+    assert len(mapping) > 20
+    assert label.text().count("\u2192") == 4 and f"and {len(mapping) - 4} more" in label.text()
+    assert label.toolTip().count("\u2192") == len(mapping)
+
+
+def test_advice_about_no_selection_goes_when_a_turn_is_selected(window):
+    """'no turn selected: press Alt+Right...' stayed after E had selected a turn."""
+    key(window, Qt.Key.Key_Escape)
+    window.editor.select(None)
+    key(window, Qt.Key.Key_Delete)
+    assert "no turn selected" in window.statusBar().currentMessage()
+    key(window, Qt.Key.Key_Right, ALT)
+    assert window.editor.selected is not None
+    assert "no turn selected" not in window.statusBar().currentMessage()

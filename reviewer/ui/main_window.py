@@ -132,6 +132,8 @@ class MainWindow(QMainWindow):
         self.save_state.changed.connect(self._history_changed)
         self.position_refresh = Deferred(self._show_position, self)
         editor.changed.connect(self.position_refresh.request)
+        self._selection_said = editor.selected  # the selected turn the status bar spoke of
+        editor.changed.connect(self._selection_changed)
         self._history_changed()
         self._show_position()
 
@@ -444,6 +446,12 @@ class MainWindow(QMainWindow):
     def _edited(self, _step) -> None:
         """An edit, undo or redo happened: what the status bar said before it is stale."""
         self.statusBar().clearMessage()
+
+    def _selection_changed(self) -> None:
+        """Another turn is selected: advice about the previous selection is stale."""
+        if self.editor.selected != self._selection_said:
+            self._selection_said = self.editor.selected
+            self.statusBar().clearMessage()
 
     def _history_changed(self) -> None:
         history = self.editor.history

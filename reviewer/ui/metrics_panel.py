@@ -30,6 +30,11 @@ COLLAR_DECIMALS = 3
 """The collar box's precision: milliseconds, as md-eval's ``-c`` is usually given."""
 
 
+MAPPING_SHOWN = 4
+"""Speaker pairs of the mapping shown in the panel; the rest are in its tooltip (a
+VoxConverse recording's 20 pairs pushed the edit history off the panel)."""
+
+
 class MetricsPanel(QWidget):
     """DER and its parts, the scoring settings, and the edit history.
 
@@ -199,10 +204,13 @@ class MetricsPanel(QWidget):
         ):
             label.setText(f"{value:.3f} s  ({format_share(value, score.scored)})")
         self.scored_label.setText(f"{score.scored:.3f} s of speaker time")
-        mapping = self.editor.live.mapping
-        self.mapping_label.setText(
-            ", ".join(f"{r} \u2192 {h}" for r, h in sorted(mapping.items())) or "none"
-        )
+        pairs = [f"{r} \u2192 {h}" for r, h in sorted(self.editor.live.mapping.items())]
+        more = len(pairs) - MAPPING_SHOWN
+        text = ", ".join(pairs[:MAPPING_SHOWN]) or "none"
+        if more > 0:
+            text += f", and {more} more (hover for all)"
+        self.mapping_label.setText(text)
+        self.mapping_label.setToolTip("\n".join(pairs))
 
     def show_wder(self, errors) -> None:
         """Show the word-level diarization error rate, total and per speaker."""
