@@ -252,3 +252,38 @@ def test_restoring_the_recording_asked_for_opens_it_once(qtbot, crashed, tmp_pat
     assert len(texts) == 1 and "Restore those edits?" in texts[0]
     assert len(shown) == 1  # one window: the recording asked for, with its edits
     assert shown[0][0] == tracks
+
+
+def test_a_restored_session_of_other_files_opens_beside_what_was_asked(
+    qtbot, crashed, tmp_path, monkeypatch
+):
+    """Found by a retest: asked for another system output, the restored session alone
+    opened, and the files asked for were dropped without a word."""
+    from PySide6.QtWidgets import QMessageBox
+    from test_saved_files import answer_message_boxes
+
+    from reviewer.io.journal.osfiles import journal_directory
+    from reviewer.ui import app as ui_app
+    from reviewer.ui.opening import OpenRequest
+
+    directory, _shown, _done, tracks = crashed
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    for path in directory.iterdir():
+        shutil.copy(path, journal_directory() / path.name)
+    monkeypatch.setenv(ui_app.EXIT_AT_FIRST_PAINT, "1")
+    shown: list = []
+    show = ui_app.Controller.show
+
+    def noted(self, review, *args, **kwargs):
+        window = show(self, review, *args, **kwargs)
+        shown.append(review.editor.document.tracks)
+        return window
+
+    monkeypatch.setattr(ui_app.Controller, "show", noted)
+    files = demo()
+    other = tmp_path / "other.rttm"
+    other.write_text("".join(files.system.read_text().splitlines(keepends=True)[1:]))
+    asked = ui_app.prepare(None, files.reference, other, start=False)
+    answer_message_boxes(QMessageBox.StandardButton.Yes, [], 1)
+    assert ui_app.run(OpenRequest(demo=True), review=asked) == 0
+    assert len(shown) == 2 and shown[0] == tracks  # the restored one, and what was asked

@@ -273,7 +273,12 @@ def test_elided_names_keep_what_tells_them_apart(qtbot):
          ["\u2026_spk00_\u2026", "\u2026_spk01_\u2026"]),
         (["Interviewer_Thompson_00", "Interviewer_Thompson_01"], 12,
          ["\u2026Thompson_00", "\u2026Thompson_01"]),
-        (["x_abc_y", "x_abd_y"], 3, ["a\u2026c", "a\u2026d"]),  # the part itself is cut
+        (["x_abc_y", "x_abd_y"], 3, ["abc", "abd"]),  # the part alone: no room for "…"
+        (["x_abcd_y", "x_abce_y"], 3, ["a\u2026d", "a\u2026e"]),  # the part itself is cut
+        (["Participant_spk07_of_the_panel", "Participant_spk17_of_the_panel", "Moderator"],
+         12, ["\u2026nt_spk07_o\u2026", "\u2026nt_spk17_o\u2026", "Moderator"]),  # an outlier
+        (["Participant_spk07_of_the_panel", "Participant_spk07_of_the_panel_2"], 14,
+         ["\u2026_of_the_panel", "\u2026f_the_panel_2"]),  # what was cut is marked
         (["only_one_very_long_name_here"], 12, ["only_o\u2026_here"]),  # no peers: middle
         (["Bob", "a_very_long_name_without_peers"], 12, ["Bob", "a_very\u2026peers"]),
     ],

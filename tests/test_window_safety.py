@@ -502,3 +502,34 @@ def test_advice_about_no_selection_goes_when_a_turn_is_selected(window):
     key(window, Qt.Key.Key_Right, ALT)
     assert window.editor.selected is not None
     assert "no turn selected" not in window.statusBar().currentMessage()
+
+
+def test_an_edit_leaves_the_view_on_the_turn_when_the_cursor_is_elsewhere(window):
+    """Found by a retest: every edit jumped the view to the cursor, away from the turn, and
+    a held nudge then alternated between editing and the guard's 'press again'."""
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)
+    key(window, Qt.Key.Key_Right, ALT)
+    turn = editor.selected
+    editor.set_cursor(28 * S)  # the cursor far away, then back to the turn
+    window.timeline.set_view(turn.start / S - 1, turn.end / S + 1)
+    before = window.timeline.view_range()
+    other = Qt.Key.Key_1 if turn.speaker != editor.track.labels[0] else Qt.Key.Key_2
+    key(window, other)  # relabel
+    assert editor.history.undo_name is not None
+    assert window.timeline.view_range() == before
+    start = editor.selected.start
+    for _ in range(5):  # a held nudge: five presses, five nudges, the view stays
+        key(window, Qt.Key.Key_Right, SHIFT)
+    assert editor.selected.start == start + 5 * 10 * S // 1000
+    assert window.timeline.view_range() == before
+
+
+def test_undo_of_an_edit_out_of_view_brings_it_into_view(window):
+    editor = window.editor
+    key(window, Qt.Key.Key_Right, ALT)
+    turn = editor.selected
+    key(window, Qt.Key.Key_Delete)
+    window.timeline.set_view(20.0, 25.0)
+    key(window, Qt.Key.Key_Z, CTRL)
+    assert turn in editor.track.turns and visible(window, turn)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer.app.editor import Editor
 from reviewer.app.loading import load_document
-from reviewer.model.document import Document
+from reviewer.model.document import CORRECTED, Document
 from reviewer.model.history import History
 from reviewer.model.scoring import ScoringSetup
 
@@ -55,17 +55,26 @@ class Review:
 
 
 def same_recording(a: Review, b: Review) -> bool:
-    """Whether two reviews are of one recording: the same file id and the same audio file.
+    """Whether two reviews show the same thing: the same recording and the same input.
 
-    A crashed session restored at start-up is what ``reviewer demo`` or ``reviewer open``
-    asked for when it is the same recording: the app then opens it once, with its edits.
+    The same file id, audio file and UEM, and the same turns in every track but the
+    corrected one (the reference and system output as read). A crashed session restored at
+    start-up is what ``reviewer demo`` or ``reviewer open`` asked for when this holds: the
+    app then opens it once, with its edits; another system output or reference asked for
+    opens in a window of its own.
     """
+    da, db = a.editor.document, b.editor.document
 
-    def audio(review: Review) -> Path | None:
-        path = review.editor.document.audio
-        return Path(path).resolve() if path is not None else None
+    def audio(document: Document) -> Path | None:
+        return Path(document.audio).resolve() if document.audio is not None else None
 
-    return a.editor.document.uri == b.editor.document.uri and audio(a) == audio(b)
+    inputs = {name for name in (*da.tracks, *db.tracks) if name != CORRECTED}
+    return (
+        da.uri == db.uri
+        and audio(da) == audio(db)
+        and da.uem == db.uem
+        and all(name in da and name in db and da[name] == db[name] for name in inputs)
+    )
 
 
 def review_files(

@@ -443,9 +443,17 @@ class MainWindow(QMainWindow):
         """Show a message in the status bar."""
         self.statusBar().showMessage(text, 8000)
 
-    def _edited(self, _step) -> None:
-        """An edit, undo or redo happened: what the status bar said before it is stale."""
+    def _edited(self, step) -> None:
+        """An edit, undo or redo happened: what the status bar said before it is stale.
+
+        An undo or redo that changes a part of the recording out of view brings it in.
+        """
         self.statusBar().clearMessage()
+        span = step.command.span
+        if step.kind != "do" and span is not None:
+            x0, x1 = self.timeline.view_range()
+            if not (span.start / TICKS_PER_SECOND <= x1 and x0 <= span.end / TICKS_PER_SECOND):
+                self.timeline.ensure_visible(span.start)
 
     def _selection_changed(self) -> None:
         """Another turn is selected: advice about the previous selection is stale."""

@@ -43,12 +43,13 @@ def elide_names(names: Sequence[str], width: Callable[[str], float], room: float
     """Speaker names shortened to ``room``, each keeping the part that tells it from the rest.
 
     A name that fits is kept whole. One that does not keeps its distinguishing part: what
-    is left without the prefix and the suffix every name of ``names`` shares, widened to
-    whole parts between :data:`SEPARATORS` (``spk07`` of ``Participant_spk07_of_the_panel``,
-    not ``7``), then as much of the text around it as fits, an ellipsis where it is cut
+    is left without the longest prefix and the longest suffix it shares with another name
+    of ``names``, widened to whole parts between :data:`SEPARATORS` (``spk07`` of
+    ``Participant_spk07_of_the_panel`` beside ``Participant_spk03_of_the_panel``, not
+    ``7``), then as much of the text around it as fits, an ellipsis where it is cut
     (``…spk07_of_th…``). Eliding the middle instead shows the same ``Partici…panel`` for
-    every speaker of a VoxConverse-style list. A distinguishing part wider than ``room``
-    is elided in its middle (:func:`middle`).
+    every speaker of a VoxConverse-style list. A distinguishing part wider than ``room`` is
+    elided in its middle (:func:`middle`), the ellipses around it kept.
 
     Parameters
     ----------
@@ -64,22 +65,25 @@ def elide_names(names: Sequence[str], width: Callable[[str], float], room: float
     list of str
         The texts to show, in the order of ``names``.
     """
-    shared = len(names) > 1
-    prefix = os.path.commonprefix(list(names)) if shared else ""
-    suffix = os.path.commonprefix([name[::-1] for name in names])[::-1] if shared else ""
-    start = max(prefix.rfind(c) for c in SEPARATORS) + 1  # back to the start of a part
-    ends = [suffix.find(c) for c in SEPARATORS if c in suffix]
-    keep_end = len(suffix) - min(ends) if ends else 0  # the suffix from a part's end on
     shown = []
-    for name in names:
+    for index, name in enumerate(names):
         if width(name) <= room:
             shown.append(name)
             continue
-        i, j = min(start, len(name)), max(len(name) - keep_end, 0)
-        if j <= i:
-            i, j = 0, len(name)
+        others = [other for k, other in enumerate(names) if k != index and other != name]
+        i, j = _distinguishing(name, others)
         shown.append(_around(name, i, j, width, room))
     return shown
+
+
+def _distinguishing(name: str, others: Sequence[str]) -> tuple[int, int]:
+    """``(i, j)``: ``name[i:j]`` is what no other name shares at its start or its end."""
+    prefix = max((len(os.path.commonprefix([name, o])) for o in others), default=0)
+    suffix = max((len(os.path.commonprefix([name[::-1], o[::-1]])) for o in others), default=0)
+    i = max(name.rfind(c, 0, prefix) for c in SEPARATORS) + 1 if prefix else 0
+    ends = [k for k in (name.find(c, len(name) - suffix) for c in SEPARATORS) if k >= 0]
+    j = min(ends) if suffix and ends else len(name)
+    return (i, j) if i < j else (0, len(name))
 
 
 def _around(name: str, i: int, j: int, width: Callable[[str], float], room: float) -> str:
@@ -88,8 +92,12 @@ def _around(name: str, i: int, j: int, width: Callable[[str], float], room: floa
     def text(a: int, b: int) -> str:
         return (ELLIPSIS if a > 0 else "") + name[a:b] + (ELLIPSIS if b < len(name) else "")
 
-    if width(text(i, j)) > room:
-        return middle(name[i:j], width, room)
+    if width(text(i, j)) > room:  # the part itself is cut, in its middle
+        lead, tail = (ELLIPSIS if i > 0 else ""), (ELLIPSIS if j < len(name) else "")
+        core = middle(name[i:j], lambda t: width(lead + t + tail), room)
+        if len(core) > 2:  # two characters of it or more, besides the ellipsis
+            return lead + core + tail
+        return middle(name[i:j], width, room)  # no room for the ellipses around it
     while True:  # widen one character at a time, alternately left and right
         grown = False
         if i > 0 and width(text(i - 1, j)) <= room:
@@ -101,7 +109,9 @@ def _around(name: str, i: int, j: int, width: Callable[[str], float], room: floa
 
 
 def middle(text: str, width: Callable[[str], float], room: float) -> str:
-    """``text`` cut in its middle with ``…`` to fit ``room`` (as Qt's ``ElideMiddle``)."""
+    """``text``, or when it does not fit ``room`` cut in its middle with ``…`` (``ElideMiddle``)."""
+    if width(text) <= room:
+        return text
     for keep in range(len(text) - 1, 0, -1):
         left = (keep + 1) // 2
         shown = text[:left] + ELLIPSIS + text[len(text) - (keep - left) :]

@@ -75,6 +75,7 @@ class TimelineView(QWidget):
         self._drag_key: str | None = None
         self._lane_state = (editor.active_track, editor.selected)  # what the lanes show
         self._reveal = False  # whether the lanes scroll to the selected turn's row
+        self._cursor_shown = editor.cursor  # the view follows the cursor when it moves
         self._stale: set[str] = set()
         self._plots: list[TimePlot] = []
         self._cursors: list[pg.InfiniteLine] = []
@@ -303,7 +304,9 @@ class TimelineView(QWidget):
                     (selection.start / TICKS_PER_SECOND, selection.end / TICKS_PER_SECOND)
                 )
                 region.show()
-        self.ensure_visible(self.editor.cursor)
+        if self.editor.cursor != self._cursor_shown:  # the cursor moved: follow it
+            self._cursor_shown = self.editor.cursor  # (an edit elsewhere leaves the view be)
+            self.ensure_visible(self.editor.cursor)
 
     def _refresh_view_dependent(self) -> None:
         x0, x1 = self.view_range()
