@@ -44,6 +44,7 @@ def subject(editor: Editor, action: str) -> tuple[Span, ...]:
     if action in _STARTS or action in _ENDS or action in _TURNS or action.startswith("speaker_"):
         if turn is None:
             return ()
+        parts: tuple[Span, ...]
         if action in _STARTS:
             parts = (Span(turn.start, turn.start),)
         elif action in _ENDS:
