@@ -209,8 +209,21 @@ class Track:
         return [self.turns[i] for i in hits]
 
     def with_uri(self, uri: str | None) -> Track:
-        """The same turns under another file id."""
-        return Track(self.turns, uri=uri, channel=self.channel)
+        """The same turns under another file id (this track when it has that one).
+
+        The sorted turns and their arrays are shared, not sorted and built again (both are
+        immutable): loading a 10,000-turn recording names each track's file id several times.
+        """
+        if uri == self.uri:
+            return self
+        track = Track.__new__(Track)
+        track.turns, track.uri, track.channel, track._arrays = (
+            self.turns,
+            uri,
+            self.channel,
+            self._arrays,
+        )
+        return track
 
     @classmethod
     def from_annotation(cls, annotation: Annotation, channel: str = "1") -> Track:
