@@ -4,7 +4,7 @@ A reviewer edits what they look at. An edit key whose subject -- the selected tu
 boundary a nudge moves and the cursor a boundary is set to, the later turn a merge absorbs,
 the cursor a split cuts at, the selection a new turn fills -- is outside the visible time
 range, or whose turn's row is scrolled out of the lanes, does not edit: the window brings
-the subject into view and says so, and the next press edits (:func:`out_of_view`).
+the subject into view and says so, and the next press edits (:func:`subject`, :func:`out_of_view`).
 """
 
 from __future__ import annotations
@@ -67,20 +67,21 @@ def subject(editor: Editor, action: str) -> tuple[Span, ...]:
     return ()
 
 
-def out_of_view(editor: Editor, action: str, view: Span) -> Span | None:
-    """What to show before ``action`` may act: its whole subject, when a part is out of view.
+def out_of_view(parts: tuple[Span, ...], view: Span) -> Span | None:
+    """What to show before an action may act: its whole subject, when a part is out of view.
 
     An instant (a boundary, the cursor) is in view when ``view.start <= t <= view.end``; a
-    turn or selection when it overlaps the view. When every part of :func:`subject` is in
-    view, None: the action may act now; otherwise the span from the first part's start to
-    the last one's end.
+    turn or selection when it overlaps the view. When every part is in view, None: the
+    action may act now; otherwise the span from the first part's start to the last one's
+    end.
 
     Parameters
     ----------
+    parts
+        What the action acts on (:func:`subject`).
     view
         The visible time range, in ticks.
     """
-    parts = subject(editor, action)
     if all(_inside(part, view) for part in parts):
         return None
     return Span(min(p.start for p in parts), max(p.end for p in parts))

@@ -18,6 +18,14 @@ def describe(turn: Turn) -> str:
     return f"{turn.speaker} {start}\u2013{end}"
 
 
+_BESIDES = {
+    "set_start": "the cursor",
+    "set_end": "the cursor",
+    "merge_next": "the turn it merges with",
+}
+"""What an edit key acts on besides the selected turn (:func:`reviewer.app.in_view.subject`)."""
+
+
 class InViewGuard:
     """Holds back an edit key whose subject is out of view, and shows the subject instead.
 
@@ -46,7 +54,8 @@ class InViewGuard:
         """Bring the subject of action ``name`` into view if it is out; True when it was."""
         x0, x1 = self.timeline.view_range()
         view = Span(max(0, round(x0 * TICKS_PER_SECOND)), max(0, round(x1 * TICKS_PER_SECOND)))
-        span = out_of_view(self.editor, name, view)
+        parts = subject(self.editor, name)
+        span = out_of_view(parts, view)
         if span is not None:
             width = view.end - view.start
             if span.end - span.start < 0.8 * width:  # it fits: pan, keeping the zoom
@@ -56,7 +65,7 @@ class InViewGuard:
             else:
                 self.timeline.zoom_to(span)
         turn = self.editor.selected
-        on_turn = name not in ("split", "create") and bool(subject(self.editor, name))
+        on_turn = name not in ("split", "create") and bool(parts)
         scrolled = (
             on_turn
             and turn is not None
@@ -65,17 +74,14 @@ class InViewGuard:
         if span is None and not scrolled:
             return False
         what = {"create": "the selection", "split": "the cursor"}.get(name)
+        besides = _BESIDES.get(name, "")
         if what is None:
             what = "the selected turn" + (f" ({describe(turn)})" if turn is not None else "")
-            what += {
-                "set_start": " and the cursor",
-                "set_end": " and the cursor",
-                "merge_next": " and the turn it merges with",
-            }.get(name, "")
+            what += f" and {besides}" if besides else ""
         label = BY_ACTION[name].label if name in BY_ACTION else name
+        were, are = ("were", "are") if besides else ("was", "is")
         self.status(
-            f"{what} {'were' if ' and ' in what else 'was'} out of view and "
-            f"{'are' if ' and ' in what else 'is'} now shown: press again to "
+            f"{what} {were} out of view and {are} now shown: press again to "
             f"{label[:1].lower()}{label[1:]}"
         )
         return True
